@@ -1,0 +1,566 @@
+//===- EffNetOps.cpp - shape rules, costs and folds of the effnet ops -----===//
+
+#include "dialect/EffNet.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::effnet;
+
+using EmitErrorFn = llvm::function_ref<InFlightDiagnostic()>;
+
+//===----------------------------------------------------------------------===//
+// Rule helpers
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Largest channel count, class count or repeat count the dialect accepts;
+/// keeps every size and cost product far from overflow.
+constexpr int64_t kMaxCount = int64_t(1) << 20;
+/// Largest kernel extent or stride.
+constexpr int64_t kMaxWindow = 255;
+} // namespace
+
+static LogicalResult checkInRange(int64_t value, StringRef name, int64_t lo,
+                                  int64_t hi, EmitErrorFn emitError) {
+  if (value < lo || value > hi)
+    return emitError() << "expects " << name << " in [" << lo << ", " << hi
+                       << "], got " << value;
+  return success();
+}
+
+static LogicalResult checkRate(APFloat value, StringRef name,
+                               EmitErrorFn emitError) {
+  double v = value.convertToDouble();
+  if (!(v >= 0.0 && v < 1.0))
+    return emitError() << "expects " << name << " in [0, 1), got " << v;
+  return success();
+}
+
+static LogicalResult checkEpsilon(APFloat value, StringRef name,
+                                  EmitErrorFn emitError) {
+  double v = value.convertToDouble();
+  if (!(v > 0.0 && std::isfinite(v)))
+    return emitError() << "expects " << name << " to be positive, got " << v;
+  return success();
+}
+
+/// A static-shaped f32 tensor of the given rank (any rank when `rank` < 0).
+static FailureOr<RankedTensorType> checkStatic(Type type, StringRef what,
+                                               int64_t rank,
+                                               EmitErrorFn emitError) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.getElementType().isF32() ||
+      (rank >= 0 && tensor.getRank() != rank) || !tensor.hasStaticShape()) {
+    InFlightDiagnostic diag = emitError() << "expects " << what << " to be a ";
+    if (rank >= 0)
+      diag << rank << "-D ";
+    return diag << "static f32 tensor, got " << type;
+  }
+  return tensor;
+}
+
+/// An N x C x H x W f32 tensor with static C, H and W.
+static FailureOr<RankedTensorType> checkActivations(Type type, StringRef what,
+                                                    EmitErrorFn emitError) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || tensor.getRank() != 4 || !tensor.getElementType().isF32())
+    return emitError() << "expects " << what
+                       << " to be a 4-D f32 tensor (NCHW), got " << type;
+  for (int64_t dim = 1; dim < 4; ++dim)
+    if (tensor.isDynamicDim(dim))
+      return emitError() << "expects " << what
+                         << " to have static channel and spatial dimensions, "
+                            "got "
+                         << type;
+  if (tensor.getDimSize(2) < 1 || tensor.getDimSize(3) < 1 ||
+      tensor.getDimSize(1) < 1)
+    return emitError() << "expects " << what
+                       << " to have non-empty channel and spatial dimensions, "
+                          "got "
+                       << type;
+  return tensor;
+}
+
+static RankedTensorType nchw(RankedTensorType like, int64_t c, int64_t h,
+                             int64_t w) {
+  return RankedTensorType::get({like.getDimSize(0), c, h, w},
+                               like.getElementType());
+}
+
+/// Rules shared by every block convolution: padding (kernel - 1) / 2, the
+/// padded input at least as large as the kernel.
+static FailureOr<std::pair<int64_t, int64_t>>
+checkBlockConv(RankedTensorType input, int64_t kernel, int64_t stride,
+               EmitErrorFn emitError) {
+  if (failed(checkInRange(kernel, "kernel", 1, kMaxWindow, emitError)) ||
+      failed(checkInRange(stride, "stride", 1, kMaxWindow, emitError)))
+    return failure();
+  int64_t h = blockConvOutputSize(input.getDimSize(2), kernel, stride);
+  int64_t w = blockConvOutputSize(input.getDimSize(3), kernel, stride);
+  if (h < 1 || w < 1)
+    return emitError() << "expects the " << input.getDimSize(2) << "x"
+                       << input.getDimSize(3)
+                       << " input, padded, to be at least as large as the "
+                       << kernel << "x" << kernel << " kernel";
+  return std::make_pair(h, w);
+}
+
+static int64_t asInt(uint64_t attrValue) {
+  return static_cast<int64_t>(attrValue);
+}
+
+//===----------------------------------------------------------------------===//
+// StageOp
+//===----------------------------------------------------------------------===//
+
+BlockConfig StageOp::getBlockConfig(int64_t index, int64_t inChannels) {
+  BlockConfig block;
+  block.inChannels = index == 0 ? inChannels : asInt(getOutChannels());
+  block.outChannels = asInt(getOutChannels());
+  block.kernel = asInt(getKernel());
+  block.stride = index == 0 ? asInt(getStride()) : 1;
+  block.fused = getKind() == BlockKind::fused_mbconv;
+  block.expandChannels = roundChannels(
+      static_cast<double>(block.inChannels) *
+      getExpandRatio().convertToDouble());
+  double seRatio = getSeRatio().convertToDouble();
+  block.seChannels =
+      seRatio > 0.0
+          ? std::max<int64_t>(1, static_cast<int64_t>(std::floor(
+                                     block.inChannels * seRatio)))
+          : 0;
+  return block;
+}
+
+FailureOr<RankedTensorType> StageOp::inferResultType(EmitErrorFn emitError) {
+  FailureOr<RankedTensorType> input =
+      checkActivations(getInput().getType(), "input", emitError);
+  if (failed(input) ||
+      failed(checkInRange(asInt(getRepeats()), "repeats", 1, kMaxCount,
+                          emitError)) ||
+      failed(checkInRange(asInt(getOutChannels()), "out_channels", 1,
+                          kMaxCount, emitError)) ||
+      failed(checkRate(getStochasticDepth(), "stochastic_depth", emitError)) ||
+      failed(checkEpsilon(getBnEps(), "bn_eps", emitError)))
+    return failure();
+  double ratio = getExpandRatio().convertToDouble();
+  if (!(ratio > 0.0 && ratio <= 64.0))
+    return emitError() << "expects expand_ratio in (0, 64], got " << ratio;
+  double seRatio = getSeRatio().convertToDouble();
+  if (!(seRatio >= 0.0 && seRatio <= 1.0))
+    return emitError() << "expects se_ratio in [0, 1], got " << seRatio;
+  FailureOr<std::pair<int64_t, int64_t>> hw =
+      checkBlockConv(*input, asInt(getKernel()), asInt(getStride()), emitError);
+  if (failed(hw))
+    return failure();
+  return nchw(*input, asInt(getOutChannels()), hw->first, hw->second);
+}
+
+uint64_t StageOp::getParameterCount() {
+  Cost total;
+  auto input = cast<RankedTensorType>(getInput().getType());
+  for (int64_t i = 0, e = asInt(getRepeats()); i < e; ++i)
+    total += blockCost(getBlockConfig(i, input.getDimSize(1)), 1, 1, 1);
+  return total.params;
+}
+
+uint64_t StageOp::getMacCount() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  int64_t h = input.getDimSize(2), w = input.getDimSize(3);
+  int64_t batch = costBatch(input);
+  Cost total;
+  for (int64_t i = 0, e = asInt(getRepeats()); i < e; ++i) {
+    BlockConfig block = getBlockConfig(i, input.getDimSize(1));
+    total += blockCost(block, batch, h, w);
+    h = blockConvOutputSize(h, block.kernel, block.stride);
+    w = blockConvOutputSize(w, block.kernel, block.stride);
+  }
+  return total.macs;
+}
+
+//===----------------------------------------------------------------------===//
+// StemOp
+//===----------------------------------------------------------------------===//
+
+FailureOr<RankedTensorType> StemOp::inferResultType(EmitErrorFn emitError) {
+  FailureOr<RankedTensorType> input =
+      checkActivations(getInput().getType(), "input", emitError);
+  if (failed(input) ||
+      failed(checkInRange(asInt(getOutChannels()), "out_channels", 1,
+                          kMaxCount, emitError)) ||
+      failed(checkEpsilon(getBnEps(), "bn_eps", emitError)))
+    return failure();
+  FailureOr<std::pair<int64_t, int64_t>> hw =
+      checkBlockConv(*input, asInt(getKernel()), asInt(getStride()), emitError);
+  if (failed(hw))
+    return failure();
+  return nchw(*input, asInt(getOutChannels()), hw->first, hw->second);
+}
+
+static Cost stemCost(StemOp op) {
+  auto input = cast<RankedTensorType>(op.getInput().getType());
+  auto output = cast<RankedTensorType>(op.getOutput().getType());
+  int64_t k = asInt(op.getKernel()), c = asInt(op.getOutChannels());
+  Cost cost = convCost(costBatch(input), input.getDimSize(1), c, k, k, 1,
+                       output.getDimSize(2), output.getDimSize(3), false);
+  return cost += batchNormCost(c);
+}
+
+uint64_t StemOp::getParameterCount() { return stemCost(*this).params; }
+uint64_t StemOp::getMacCount() { return stemCost(*this).macs; }
+
+//===----------------------------------------------------------------------===//
+// MBConvOp and FusedMBConvOp
+//===----------------------------------------------------------------------===//
+
+template <typename BlockOp>
+static BlockConfig blockConfigOf(BlockOp op, bool fused) {
+  BlockConfig block;
+  block.inChannels =
+      cast<RankedTensorType>(op.getInput().getType()).getDimSize(1);
+  block.expandChannels = asInt(op.getExpandChannels());
+  block.outChannels = asInt(op.getOutChannels());
+  block.seChannels = asInt(op.getSeChannels());
+  block.kernel = asInt(op.getKernel());
+  block.stride = asInt(op.getStride());
+  block.fused = fused;
+  return block;
+}
+
+template <typename BlockOp>
+static FailureOr<RankedTensorType> inferBlockType(BlockOp op,
+                                                  EmitErrorFn emitError) {
+  FailureOr<RankedTensorType> input =
+      checkActivations(op.getInput().getType(), "input", emitError);
+  if (failed(input) ||
+      failed(checkInRange(asInt(op.getExpandChannels()), "expand_channels", 1,
+                          kMaxCount, emitError)) ||
+      failed(checkInRange(asInt(op.getOutChannels()), "out_channels", 1,
+                          kMaxCount, emitError)) ||
+      failed(checkInRange(asInt(op.getSeChannels()), "se_channels", 0,
+                          kMaxCount, emitError)) ||
+      failed(checkRate(op.getStochasticDepth(), "stochastic_depth",
+                       emitError)) ||
+      failed(checkEpsilon(op.getBnEps(), "bn_eps", emitError)))
+    return failure();
+  FailureOr<std::pair<int64_t, int64_t>> hw = checkBlockConv(
+      *input, asInt(op.getKernel()), asInt(op.getStride()), emitError);
+  if (failed(hw))
+    return failure();
+  return nchw(*input, asInt(op.getOutChannels()), hw->first, hw->second);
+}
+
+template <typename BlockOp>
+static Cost blockOpCost(BlockOp op, bool fused) {
+  auto input = cast<RankedTensorType>(op.getInput().getType());
+  return blockCost(blockConfigOf(op, fused), costBatch(input),
+                   input.getDimSize(2), input.getDimSize(3));
+}
+
+BlockConfig MBConvOp::getBlockConfig() { return blockConfigOf(*this, false); }
+FailureOr<RankedTensorType> MBConvOp::inferResultType(EmitErrorFn emitError) {
+  return inferBlockType(*this, emitError);
+}
+uint64_t MBConvOp::getParameterCount() {
+  return blockOpCost(*this, false).params;
+}
+uint64_t MBConvOp::getMacCount() { return blockOpCost(*this, false).macs; }
+
+BlockConfig FusedMBConvOp::getBlockConfig() {
+  return blockConfigOf(*this, true);
+}
+FailureOr<RankedTensorType>
+FusedMBConvOp::inferResultType(EmitErrorFn emitError) {
+  return inferBlockType(*this, emitError);
+}
+uint64_t FusedMBConvOp::getParameterCount() {
+  return blockOpCost(*this, true).params;
+}
+uint64_t FusedMBConvOp::getMacCount() { return blockOpCost(*this, true).macs; }
+
+//===----------------------------------------------------------------------===//
+// HeadOp
+//===----------------------------------------------------------------------===//
+
+FailureOr<RankedTensorType> HeadOp::inferResultType(EmitErrorFn emitError) {
+  FailureOr<RankedTensorType> input =
+      checkActivations(getInput().getType(), "input", emitError);
+  if (failed(input) ||
+      failed(checkInRange(asInt(getChannels()), "channels", 1, kMaxCount,
+                          emitError)) ||
+      failed(checkInRange(asInt(getNumClasses()), "num_classes", 1, kMaxCount,
+                          emitError)) ||
+      failed(checkRate(getDropout(), "dropout", emitError)) ||
+      failed(checkEpsilon(getBnEps(), "bn_eps", emitError)))
+    return failure();
+  return RankedTensorType::get(
+      {input->getDimSize(0), asInt(getNumClasses())}, input->getElementType());
+}
+
+static Cost headCost(HeadOp op) {
+  auto input = cast<RankedTensorType>(op.getInput().getType());
+  int64_t batch = costBatch(input), c = asInt(op.getChannels());
+  Cost cost = convCost(batch, input.getDimSize(1), c, 1, 1, 1,
+                       input.getDimSize(2), input.getDimSize(3), false);
+  cost += batchNormCost(c);
+  return cost += denseCost(batch, c, asInt(op.getNumClasses()), true);
+}
+
+uint64_t HeadOp::getParameterCount() { return headCost(*this).params; }
+uint64_t HeadOp::getMacCount() { return headCost(*this).macs; }
+
+//===----------------------------------------------------------------------===//
+// WeightOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult WeightOp::verify() {
+  if (getName().empty())
+    return emitOpError() << "expects a non-empty weight name";
+  if (failed(checkStatic(getType(), "the weight", -1,
+                         [&] { return emitOpError(); })))
+    return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Conv2DOp
+//===----------------------------------------------------------------------===//
+
+FailureOr<RankedTensorType> Conv2DOp::inferResultType(EmitErrorFn emitError) {
+  FailureOr<RankedTensorType> input =
+      checkActivations(getInput().getType(), "input", emitError);
+  if (failed(input))
+    return failure();
+  FailureOr<RankedTensorType> weight =
+      checkStatic(getWeight().getType(), "weight", 4, emitError);
+  if (failed(weight))
+    return failure();
+  int64_t groups = asInt(getGroups());
+  if (failed(checkInRange(groups, "groups", 1, kMaxCount, emitError)))
+    return failure();
+  int64_t inChannels = input->getDimSize(1);
+  int64_t filters = weight->getDimSize(0);
+  if (inChannels % groups != 0)
+    return emitError() << "expects input channels (" << inChannels
+                       << ") to be divisible by groups (" << groups << ")";
+  if (filters < 1 || filters % groups != 0)
+    return emitError() << "expects weight filters (" << filters
+                       << ") to be a positive multiple of groups (" << groups
+                       << ")";
+  if (weight->getDimSize(1) != inChannels / groups)
+    return emitError() << "expects weight dimension 1 to be input channels / "
+                          "groups = "
+                       << inChannels / groups << ", got "
+                       << weight->getDimSize(1);
+  if (Value bias = getBias()) {
+    FailureOr<RankedTensorType> biasType =
+        checkStatic(bias.getType(), "bias", 1, emitError);
+    if (failed(biasType))
+      return failure();
+    if (biasType->getDimSize(0) != filters)
+      return emitError() << "expects bias of " << filters
+                         << " elements, got " << biasType->getDimSize(0);
+  }
+  ArrayRef<int64_t> strides = getStrides(), dilations = getDilations(),
+                    padding = getPadding();
+  if (strides.size() != 2 || llvm::any_of(strides, [](int64_t s) {
+        return s < 1 || s > kMaxWindow;
+      }))
+    return emitError() << "expects strides to be 2 values in [1, "
+                       << kMaxWindow << "]";
+  if (dilations.size() != 2 || llvm::any_of(dilations, [](int64_t d) {
+        return d < 1 || d > kMaxWindow;
+      }))
+    return emitError() << "expects dilations to be 2 values in [1, "
+                       << kMaxWindow << "]";
+  if (padding.size() != 4 || llvm::any_of(padding, [](int64_t p) {
+        return p < 0 || p > kMaxWindow;
+      }))
+    return emitError() << "expects padding to be 4 values [top, left, "
+                          "bottom, right] in [0, "
+                       << kMaxWindow << "]";
+  int64_t kh = weight->getDimSize(2), kw = weight->getDimSize(3);
+  if (kh < 1 || kw < 1)
+    return emitError() << "expects a non-empty kernel, got " << kh << "x" << kw;
+  int64_t h = input->getDimSize(2), w = input->getDimSize(3);
+  if (getPaddingMode() == PaddingMode::same) {
+    if (llvm::any_of(padding, [](int64_t p) { return p != 0; }))
+      return emitError()
+             << "expects no explicit padding with padding_mode 'same'";
+    return nchw(*input, filters, llvm::divideCeil(h, strides[0]),
+                llvm::divideCeil(w, strides[1]));
+  }
+  int64_t oh = convOutputSize(h, kh, strides[0], padding[0], padding[2],
+                              dilations[0]);
+  int64_t ow = convOutputSize(w, kw, strides[1], padding[1], padding[3],
+                              dilations[1]);
+  if (oh < 1 || ow < 1)
+    return emitError() << "expects the padded " << h << "x" << w
+                       << " input to be at least as large as the dilated "
+                       << kh << "x" << kw << " kernel";
+  return nchw(*input, filters, oh, ow);
+}
+
+static Cost conv2dCost(Conv2DOp op) {
+  auto input = cast<RankedTensorType>(op.getInput().getType());
+  auto weight = cast<RankedTensorType>(op.getWeight().getType());
+  auto output = cast<RankedTensorType>(op.getOutput().getType());
+  return convCost(costBatch(input), input.getDimSize(1),
+                  weight.getDimSize(0), weight.getDimSize(2),
+                  weight.getDimSize(3), asInt(op.getGroups()),
+                  output.getDimSize(2), output.getDimSize(3),
+                  static_cast<bool>(op.getBias()));
+}
+
+uint64_t Conv2DOp::getParameterCount() { return conv2dCost(*this).params; }
+uint64_t Conv2DOp::getMacCount() { return conv2dCost(*this).macs; }
+
+//===----------------------------------------------------------------------===//
+// BatchNormOp
+//===----------------------------------------------------------------------===//
+
+FailureOr<RankedTensorType>
+BatchNormOp::inferResultType(EmitErrorFn emitError) {
+  FailureOr<RankedTensorType> input =
+      checkActivations(getInput().getType(), "input", emitError);
+  if (failed(input) || failed(checkEpsilon(getEpsilon(), "epsilon", emitError)))
+    return failure();
+  int64_t channels = input->getDimSize(1);
+  std::pair<Value, StringRef> stats[] = {{getScale(), "scale"},
+                                         {getShift(), "shift"},
+                                         {getMean(), "mean"},
+                                         {getVariance(), "variance"}};
+  for (auto [value, name] : stats) {
+    FailureOr<RankedTensorType> type =
+        checkStatic(value.getType(), name, 1, emitError);
+    if (failed(type))
+      return failure();
+    if (type->getDimSize(0) != channels)
+      return emitError() << "expects " << name << " to have " << channels
+                         << " elements (the input channels), got "
+                         << type->getDimSize(0);
+  }
+  return *input;
+}
+
+uint64_t BatchNormOp::getParameterCount() {
+  return batchNormCost(
+             cast<RankedTensorType>(getInput().getType()).getDimSize(1))
+      .params;
+}
+uint64_t BatchNormOp::getMacCount() { return 0; }
+
+//===----------------------------------------------------------------------===//
+// ActivationOp
+//===----------------------------------------------------------------------===//
+
+FailureOr<RankedTensorType>
+ActivationOp::inferResultType(EmitErrorFn emitError) {
+  auto input = dyn_cast<RankedTensorType>(getInput().getType());
+  if (!input)
+    return emitError() << "expects a ranked tensor input";
+  return input;
+}
+
+OpFoldResult ActivationOp::fold(FoldAdaptor) {
+  if (getKind() == ActivationKind::identity)
+    return getInput();
+  // swish and silu are one function; keep one spelling.
+  if (getKind() == ActivationKind::swish) {
+    setKind(ActivationKind::silu);
+    return getResult();
+  }
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// GlobalAvgPoolOp, FlattenOp, ChannelMulOp, AddOp
+//===----------------------------------------------------------------------===//
+
+FailureOr<RankedTensorType>
+GlobalAvgPoolOp::inferResultType(EmitErrorFn emitError) {
+  FailureOr<RankedTensorType> input =
+      checkActivations(getInput().getType(), "input", emitError);
+  if (failed(input))
+    return failure();
+  return nchw(*input, input->getDimSize(1), 1, 1);
+}
+
+FailureOr<RankedTensorType> FlattenOp::inferResultType(EmitErrorFn emitError) {
+  FailureOr<RankedTensorType> input =
+      checkActivations(getInput().getType(), "input", emitError);
+  if (failed(input))
+    return failure();
+  if (input->getDimSize(2) != 1 || input->getDimSize(3) != 1)
+    return emitError() << "expects 1x1 spatial dimensions, got "
+                       << input->getDimSize(2) << "x" << input->getDimSize(3);
+  return RankedTensorType::get({input->getDimSize(0), input->getDimSize(1)},
+                               input->getElementType());
+}
+
+FailureOr<RankedTensorType>
+ChannelMulOp::inferResultType(EmitErrorFn emitError) {
+  FailureOr<RankedTensorType> input =
+      checkActivations(getInput().getType(), "input", emitError);
+  if (failed(input))
+    return failure();
+  auto scale = dyn_cast<RankedTensorType>(getScale().getType());
+  if (!scale || scale.getRank() != 4 || scale.getDimSize(0) != input->getDimSize(0) ||
+      scale.getDimSize(1) != input->getDimSize(1) || scale.getDimSize(2) != 1 ||
+      scale.getDimSize(3) != 1)
+    return emitError() << "expects scale of shape NxCx1x1 matching input "
+                       << *input << ", got " << getScale().getType();
+  return *input;
+}
+
+FailureOr<RankedTensorType> AddOp::inferResultType(EmitErrorFn emitError) {
+  auto lhs = dyn_cast<RankedTensorType>(getLhs().getType());
+  if (!lhs || lhs != getRhs().getType())
+    return emitError() << "expects operands of one ranked tensor type";
+  if (failed(checkRate(getStochasticDepth(), "stochastic_depth", emitError)))
+    return failure();
+  return lhs;
+}
+
+//===----------------------------------------------------------------------===//
+// DenseOp
+//===----------------------------------------------------------------------===//
+
+FailureOr<RankedTensorType> DenseOp::inferResultType(EmitErrorFn emitError) {
+  auto input = dyn_cast<RankedTensorType>(getInput().getType());
+  if (!input || input.getRank() != 2 || input.isDynamicDim(1))
+    return emitError() << "expects input of shape NxK with static K, got "
+                       << getInput().getType();
+  FailureOr<RankedTensorType> weight =
+      checkStatic(getWeight().getType(), "weight", 2, emitError);
+  if (failed(weight) || failed(checkRate(getDropout(), "dropout", emitError)))
+    return failure();
+  if (weight->getDimSize(1) != input.getDimSize(1))
+    return emitError() << "expects weight of shape Mx" << input.getDimSize(1)
+                       << " (the input features), got " << *weight;
+  if (Value bias = getBias()) {
+    FailureOr<RankedTensorType> biasType =
+        checkStatic(bias.getType(), "bias", 1, emitError);
+    if (failed(biasType))
+      return failure();
+    if (biasType->getDimSize(0) != weight->getDimSize(0))
+      return emitError() << "expects bias of " << weight->getDimSize(0)
+                         << " elements, got " << biasType->getDimSize(0);
+  }
+  return RankedTensorType::get({input.getDimSize(0), weight->getDimSize(0)},
+                               input.getElementType());
+}
+
+static Cost denseOpCost(DenseOp op) {
+  auto input = cast<RankedTensorType>(op.getInput().getType());
+  auto weight = cast<RankedTensorType>(op.getWeight().getType());
+  return denseCost(costBatch(input), weight.getDimSize(1), weight.getDimSize(0),
+                   static_cast<bool>(op.getBias()));
+}
+
+uint64_t DenseOp::getParameterCount() { return denseOpCost(*this).params; }
+uint64_t DenseOp::getMacCount() { return denseOpCost(*this).macs; }
+
+#define GET_OP_CLASSES
+#include "dialect/EffNetOps.cpp.inc"

@@ -1,0 +1,94 @@
+//===- Models.h - the EfficientNet family: tables and variants --*- C++ -*-===//
+//
+// The door of models/: the stage tables (EfficientNet-B0 from the paper's
+// Table 1; EfficientNetV2-S/M/L as torchvision 0.14 builds them), the compound
+// coefficients of every named variant, and the builder that turns a table into
+// stage-level IR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFNET_MODELS_MODELS_H
+#define EFFNET_MODELS_MODELS_H
+
+#include "dialect/EffNet.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir {
+namespace effnet {
+
+/// One row of a stage table: `repeats` blocks of `kind`.
+struct StageRow {
+  BlockKind kind;
+  double expandRatio;
+  int64_t kernel;
+  int64_t stride;
+  int64_t outChannels;
+  int64_t repeats;
+  double seRatio;
+};
+
+/// A whole network before compound scaling.
+struct StageTable {
+  llvm::StringLiteral name;
+  int64_t stemChannels;
+  llvm::ArrayRef<StageRow> rows;
+  int64_t headChannels;
+  int64_t resolution;
+  double dropout;
+  double bnEps;
+  double stochasticDepth;
+};
+
+/// A named member of the family: the table it is built from and the
+/// coefficients that scale it.
+struct Variant {
+  llvm::StringLiteral name;
+  llvm::StringLiteral table;
+  double width;
+  double depth;
+  int64_t resolution;
+  double dropout;
+  double bnEps;
+};
+
+/// The compound-scaling constants of the paper: depth alpha^phi, width
+/// beta^phi, resolution gamma^phi times the base resolution.
+constexpr double kAlpha = 1.2;
+constexpr double kBeta = 1.1;
+constexpr double kGamma = 1.15;
+
+/// Every named variant, b0-b7 then v2_s, v2_m, v2_l.
+llvm::ArrayRef<Variant> getVariants();
+/// The variant called `name`, if there is one.
+std::optional<Variant> lookupVariant(llvm::StringRef name);
+/// "b0, b1, ..., v2_l", for messages.
+std::string listVariantNames();
+
+/// The stage table called `name` ("b0", "v2_s", "v2_m" or "v2_l").
+std::optional<StageTable> lookupStageTable(llvm::StringRef name);
+
+/// Options of the IR a table is built into.
+struct ModelOptions {
+  int64_t numClasses = 1000;
+  /// Images per call; 0 builds a dynamic batch dimension.
+  int64_t batch = 1;
+};
+
+/// Builds a module holding `func.func @efficientnet` at the stage level:
+/// `effnet.stem`, one `effnet.stage` per row and `effnet.head`. Emits a
+/// diagnostic and fails on options the dialect rejects.
+FailureOr<OwningOpRef<ModuleOp>> buildStageModel(MLIRContext *context,
+                                                 const StageTable &table,
+                                                 const ModelOptions &options);
+
+} // namespace effnet
+} // namespace mlir
+
+#endif // EFFNET_MODELS_MODELS_H

@@ -1,0 +1,233 @@
+//===- ExpandBlocks.cpp - blocks into primitive ops ------------------------===//
+
+#include "passes/Passes.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <string>
+
+namespace mlir {
+namespace effnet {
+#define GEN_PASS_DEF_EXPANDBLOCKS
+#include "passes/Passes.h.inc"
+} // namespace effnet
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::effnet;
+
+namespace {
+
+/// Emits the primitive ops of one block, naming weights and locations after
+/// the block: `BLOCK.PART.PARAM`.
+class PrimitiveBuilder {
+public:
+  PrimitiveBuilder(OpBuilder &builder, Operation *block, StringRef blockName,
+                   APFloat bnEps)
+      : builder(builder), blockLoc(block->getLoc()), blockName(blockName),
+        bnEps(bnEps) {
+    builder.setInsertionPoint(block);
+  }
+
+  /// Convolution with padding (kernel - 1) / 2, batch norm and, when given,
+  /// an activation: torchvision's Conv2dNormActivation.
+  FailureOr<Value> convBnAct(StringRef part, Value x, int64_t outChannels,
+                             int64_t kernel, int64_t stride, int64_t groups,
+                             std::optional<ActivationKind> act) {
+    FailureOr<Value> y =
+        conv(part, "conv", x, outChannels, kernel, stride, groups, false);
+    if (failed(y))
+      return failure();
+    y = batchNorm(part, *y);
+    if (failed(y) || !act)
+      return y;
+    return activation(part, *act, *y);
+  }
+
+  /// Squeeze-excite: pool, reduce to `squeeze` channels with SiLU, expand
+  /// back with sigmoid, scale `x` per channel.
+  FailureOr<Value> squeezeExcite(Value x, int64_t squeeze) {
+    Location loc = at("se");
+    int64_t channels = cast<RankedTensorType>(x.getType()).getDimSize(1);
+    FailureOr<GlobalAvgPoolOp> pooled =
+        createInferred<GlobalAvgPoolOp>(builder, loc, x);
+    if (failed(pooled))
+      return failure();
+    FailureOr<Value> s =
+        conv("se", "reduce", *pooled, squeeze, 1, 1, 1, /*bias=*/true);
+    if (succeeded(s))
+      s = activation("se", ActivationKind::silu, *s);
+    if (succeeded(s))
+      s = conv("se", "expand", *s, channels, 1, 1, 1, /*bias=*/true);
+    if (succeeded(s))
+      s = activation("se", ActivationKind::sigmoid, *s);
+    if (failed(s))
+      return failure();
+    return value(createInferred<ChannelMulOp>(builder, loc, x, *s));
+  }
+
+  /// The residual connection of a block.
+  FailureOr<Value> residual(Value branch, Value input, APFloat rate) {
+    return value(
+        createInferred<AddOp>(builder, at("residual"), branch, input, rate));
+  }
+
+  /// Pooling, flattening and the classifier.
+  FailureOr<Value> classifier(Value x, int64_t numClasses, APFloat dropout) {
+    Location loc = at("classifier");
+    FailureOr<GlobalAvgPoolOp> pooled =
+        createInferred<GlobalAvgPoolOp>(builder, loc, x);
+    if (failed(pooled))
+      return failure();
+    FailureOr<FlattenOp> flat =
+        createInferred<FlattenOp>(builder, loc, pooled->getResult());
+    if (failed(flat))
+      return failure();
+    int64_t features = cast<RankedTensorType>(flat->getType()).getDimSize(1);
+    Value w = weight("classifier", "weight", {numClasses, features});
+    Value b = weight("classifier", "bias", {numClasses});
+    return value(createInferred<DenseOp>(builder, loc, flat->getResult(), w, b,
+                                         dropout));
+  }
+
+private:
+  /// `blockName.part`, or `blockName` for the block's own unit (part "").
+  std::string qualify(StringRef part) {
+    return part.empty() ? blockName : (blockName + "." + part).str();
+  }
+
+  Location at(StringRef part) {
+    return NameLoc::get(builder.getStringAttr(qualify(part)), blockLoc);
+  }
+
+  Value weight(StringRef part, StringRef param, ArrayRef<int64_t> shape) {
+    std::string name = qualify(part) + "." + param.str();
+    auto type = RankedTensorType::get(shape, builder.getF32Type());
+    return builder.create<WeightOp>(at(part), type, name);
+  }
+
+  FailureOr<Value> conv(StringRef part, StringRef sub, Value x,
+                        int64_t outChannels, int64_t kernel, int64_t stride,
+                        int64_t groups, bool bias) {
+    int64_t inChannels = cast<RankedTensorType>(x.getType()).getDimSize(1);
+    std::string prefix = (sub + ".").str();
+    Value w = weight(part, prefix + "weight",
+                     {outChannels, inChannels / groups, kernel, kernel});
+    Value b = bias ? weight(part, prefix + "bias", {outChannels}) : Value();
+    int64_t pad = (kernel - 1) / 2;
+    return value(createInferred<Conv2DOp>(
+        builder, at(part), x, w, b, ArrayRef<int64_t>{stride, stride},
+        ArrayRef<int64_t>{pad, pad, pad, pad}, PaddingMode::explicit_,
+        ArrayRef<int64_t>{1, 1}, groups));
+  }
+
+  FailureOr<Value> batchNorm(StringRef part, Value x) {
+    int64_t channels = cast<RankedTensorType>(x.getType()).getDimSize(1);
+    Value scale = weight(part, "bn.weight", {channels});
+    Value shift = weight(part, "bn.bias", {channels});
+    Value mean = weight(part, "bn.running_mean", {channels});
+    Value var = weight(part, "bn.running_var", {channels});
+    return value(createInferred<BatchNormOp>(builder, at(part), x, scale,
+                                             shift, mean, var, bnEps));
+  }
+
+  FailureOr<Value> activation(StringRef part, ActivationKind kind, Value x) {
+    return value(createInferred<ActivationOp>(builder, at(part), x, kind));
+  }
+
+  template <typename OpTy>
+  static FailureOr<Value> value(FailureOr<OpTy> op) {
+    if (failed(op))
+      return failure();
+    return op->getResult();
+  }
+
+  OpBuilder &builder;
+  Location blockLoc;
+  std::string blockName;
+  APFloat bnEps;
+};
+
+class ExpandBlocksPass
+    : public effnet::impl::ExpandBlocksBase<ExpandBlocksPass> {
+public:
+  using ExpandBlocksBase::ExpandBlocksBase;
+
+  void runOnOperation() override;
+};
+
+} // namespace
+
+static FailureOr<Value> expand(OpBuilder &builder, StemOp stem) {
+  PrimitiveBuilder b(builder, stem, stem.getName(), stem.getBnEps());
+  return b.convBnAct("", stem.getInput(), stem.getOutChannels(),
+                     stem.getKernel(), stem.getStride(), 1,
+                     ActivationKind::silu);
+}
+
+static FailureOr<Value> expand(OpBuilder &builder, HeadOp head) {
+  PrimitiveBuilder b(builder, head, head.getName(), head.getBnEps());
+  FailureOr<Value> x = b.convBnAct("", head.getInput(), head.getChannels(),
+                                   1, 1, 1, ActivationKind::silu);
+  if (failed(x))
+    return failure();
+  return b.classifier(*x, head.getNumClasses(), head.getDropout());
+}
+
+/// MBConv and Fused-MBConv differ only in how they reach the expanded
+/// features; squeeze-excite, projection and residual are shared.
+template <typename BlockOp>
+static FailureOr<Value> expand(OpBuilder &builder, BlockOp block) {
+  BlockConfig config = block.getBlockConfig();
+  PrimitiveBuilder b(builder, block, block.getName(), block.getBnEps());
+  Value input = block.getInput();
+  FailureOr<Value> x = input;
+  bool projects = true;
+  if (config.fused) {
+    if (config.hasExpansion()) {
+      x = b.convBnAct("expand", input, config.expandChannels, config.kernel,
+                      config.stride, 1, ActivationKind::silu);
+    } else {
+      // A single convolution reaches the output channels with SiLU.
+      x = b.convBnAct("project", input, config.outChannels, config.kernel,
+                      config.stride, 1, ActivationKind::silu);
+      projects = false;
+    }
+  } else {
+    if (config.hasExpansion())
+      x = b.convBnAct("expand", input, config.expandChannels, 1, 1, 1,
+                      ActivationKind::silu);
+    if (succeeded(x))
+      x = b.convBnAct("dw", *x, config.expandChannels, config.kernel,
+                      config.stride, config.expandChannels,
+                      ActivationKind::silu);
+  }
+  if (succeeded(x) && config.seChannels > 0)
+    x = b.squeezeExcite(*x, config.seChannels);
+  if (succeeded(x) && projects)
+    x = b.convBnAct("project", *x, config.outChannels, 1, 1, 1, std::nullopt);
+  if (succeeded(x) && config.hasResidual())
+    x = b.residual(*x, input, block.getStochasticDepth());
+  return x;
+}
+
+void ExpandBlocksPass::runOnOperation() {
+  OpBuilder builder(&getContext());
+  SmallVector<Operation *> blocks;
+  getOperation().walk([&](Operation *op) {
+    if (isa<StemOp, MBConvOp, FusedMBConvOp, HeadOp>(op))
+      blocks.push_back(op);
+  });
+  for (Operation *op : blocks) {
+    FailureOr<Value> result =
+        llvm::TypeSwitch<Operation *, FailureOr<Value>>(op)
+            .Case<StemOp, MBConvOp, FusedMBConvOp, HeadOp>(
+                [&](auto block) { return expand(builder, block); })
+            .Default([](Operation *) { return failure(); });
+    if (failed(result))
+      return signalPassFailure();
+    op->getResult(0).replaceAllUsesWith(*result);
+    op->erase();
+    ++numBlocksExpanded;
+  }
+}

@@ -1,0 +1,103 @@
+//===- Passes.h - every effnet pass and the pipeline ------------*- C++ -*-===//
+//
+// The door of passes/: pass constructors and registration, the statistics
+// analysis, and the one pipeline builder shared by effnet-opt and effnetc.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFNET_PASSES_PASSES_H
+#define EFFNET_PASSES_PASSES_H
+
+#include "dialect/EffNet.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassOptions.h"
+
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir {
+namespace effnet {
+
+#define GEN_PASS_DECL
+#include "passes/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+
+//===----------------------------------------------------------------------===//
+// Statistics
+//===----------------------------------------------------------------------===//
+
+/// One counted op.
+struct StatsRow {
+  std::string layer;
+  std::string op;
+  std::string type;
+  uint64_t params = 0;
+  uint64_t macs = 0;
+};
+
+/// The counts of one function.
+struct ModelStats {
+  std::string function;
+  std::vector<StatsRow> rows;
+  uint64_t params = 0;
+  uint64_t macs = 0;
+};
+
+/// Counts every op of `func` that implements the cost interface.
+ModelStats computeStats(func::FuncOp func);
+
+/// Prints `params: N` and `macs: N`, and before them a table with a row per
+/// op when `perOp` is set.
+void printStats(llvm::raw_ostream &os, const ModelStats &stats, bool perOp);
+
+//===----------------------------------------------------------------------===//
+// Pipeline
+//===----------------------------------------------------------------------===//
+
+/// How far the pipeline lowers.
+enum class Level { Stages, Blocks, Primitives };
+
+struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
+  Option<std::string> variant{*this, "variant",
+                              llvm::cl::desc("named variant to scale to")};
+  Option<double> phi{*this, "phi", llvm::cl::desc("compound coefficient"),
+                     llvm::cl::init(std::numeric_limits<double>::quiet_NaN())};
+  Option<double> width{
+      *this, "width", llvm::cl::desc("width multiplier"),
+      llvm::cl::init(std::numeric_limits<double>::quiet_NaN())};
+  Option<double> depth{
+      *this, "depth", llvm::cl::desc("depth multiplier"),
+      llvm::cl::init(std::numeric_limits<double>::quiet_NaN())};
+  Option<int64_t> resolution{
+      *this, "resolution",
+      llvm::cl::desc("input resolution (0 keeps the variant's)"),
+      llvm::cl::init(0)};
+  Option<Level> level{
+      *this, "level", llvm::cl::desc("lowest level to reach"),
+      llvm::cl::init(Level::Primitives),
+      llvm::cl::values(
+          clEnumValN(Level::Stages, "stages", "compound scaling only"),
+          clEnumValN(Level::Blocks, "blocks", "stages expanded to blocks"),
+          clEnumValN(Level::Primitives, "primitives",
+                     "blocks expanded to primitive ops"))};
+};
+
+/// The pipeline from a stage table to the lowest level asked for: compound
+/// scaling, stage expansion, block expansion, canonicalization. Options the
+/// passes cannot honour fail the pass that meets them, with a diagnostic.
+void buildEffNetPipeline(OpPassManager &pm, const PipelineOptions &options);
+
+/// Registers every pass and the `effnet-pipeline` pipeline.
+void registerEffNetPassesAndPipeline();
+
+} // namespace effnet
+} // namespace mlir
+
+#endif // EFFNET_PASSES_PASSES_H

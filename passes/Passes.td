@@ -1,0 +1,89 @@
+//===- Passes.td - every effnet pass ---------------------------------------===//
+
+#ifndef EFFNET_PASSES_PASSES_TD
+#define EFFNET_PASSES_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def CompoundScale : Pass<"effnet-compound-scale", "mlir::ModuleOp"> {
+  let summary = "scale a stage table's width, depth and resolution";
+  let description = [{
+    The paper's compound scaling as a transformation of stage-level IR. With
+    `variant=b3` it applies that variant's width, depth and resolution
+    multipliers, dropout and batch-norm epsilon; with `phi=F` it applies width
+    1.1^F, depth 1.2^F and resolution round(224 * 1.15^F); with `width` and
+    `depth` it applies them as given. `resolution` overrides the resolution of
+    any of these (0 keeps it). Channel counts round as torchvision's
+    `_make_divisible`, repeats as `ceil`; a head whose width is a multiple of
+    the last stage's output keeps that multiple. Result types are inferred
+    anew, and the function is marked with `effnet.variant`.
+  }];
+  let dependentDialects = ["mlir::effnet::EffNetDialect"];
+  let options = [
+    Option<"variant", "variant", "std::string", /*default=*/"\"\"",
+           "named variant to scale to (b0-b7, v2_s, v2_m, v2_l)">,
+    Option<"phi", "phi", "double",
+           /*default=*/"std::numeric_limits<double>::quiet_NaN()",
+           "compound coefficient">,
+    Option<"width", "width", "double",
+           /*default=*/"std::numeric_limits<double>::quiet_NaN()",
+           "width multiplier">,
+    Option<"depth", "depth", "double",
+           /*default=*/"std::numeric_limits<double>::quiet_NaN()",
+           "depth multiplier">,
+    Option<"resolution", "resolution", "int64_t", /*default=*/"0",
+           "input resolution (0 keeps the variant's or the table's)">
+  ];
+  let statistics = [
+    Statistic<"numStagesScaled", "stages-scaled", "Number of stages rescaled">
+  ];
+}
+
+def ExpandStages : Pass<"effnet-expand-stages", "mlir::func::FuncOp"> {
+  let summary = "expand each effnet.stage into its blocks";
+  let description = [{
+    Replaces every `effnet.stage` by `repeats` `effnet.mbconv` or
+    `effnet.fused_mbconv` ops named `blocks.S.B` (stage S of the function,
+    block B of the stage). The first block takes the stage's stride and input
+    channels; block i of the n blocks of the function gets the stochastic
+    depth rate `stochastic_depth * i / n`, as torchvision assigns it.
+  }];
+  let dependentDialects = ["mlir::effnet::EffNetDialect"];
+  let statistics = [
+    Statistic<"numBlocksCreated", "blocks-created", "Number of blocks created">
+  ];
+}
+
+def ExpandBlocks : Pass<"effnet-expand-blocks", "mlir::func::FuncOp"> {
+  let summary = "expand blocks into primitive ops with named weights";
+  let description = [{
+    Replaces `effnet.stem`, `effnet.mbconv`, `effnet.fused_mbconv` and
+    `effnet.head` by convolutions, batch norms, activations, squeeze-excite
+    (pool, two biased 1x1 convolutions, SiLU, sigmoid, channel scale),
+    residual adds, pooling and the dense classifier. Every weight is an
+    `effnet.weight` named `BLOCK.PART.PARAM`, for example
+    `blocks.1.0.expand.conv.weight` or `blocks.1.0.se.reduce.bias`; batch
+    norms take `weight`, `bias`, `running_mean` and `running_var`.
+  }];
+  let dependentDialects = ["mlir::effnet::EffNetDialect"];
+  let statistics = [
+    Statistic<"numBlocksExpanded", "blocks-expanded", "Number of blocks expanded">
+  ];
+}
+
+def Stats : Pass<"effnet-stats", "mlir::ModuleOp"> {
+  let summary = "print parameters and multiply-adds, per op and in total";
+  let description = [{
+    An analysis that leaves the IR as it is. For every function holding effnet
+    ops it prints to stderr the parameters (convolution and dense weights and
+    biases, batch-norm scale and shift) and the multiply-adds of convolutions
+    and dense layers, in total and, with `per-op`, for every op. It works at
+    any level: stages, blocks or primitives give the same totals.
+  }];
+  let options = [
+    Option<"perOp", "per-op", "bool", /*default=*/"false",
+           "print a row for every op">
+  ];
+}
+
+#endif // EFFNET_PASSES_PASSES_TD
