@@ -31,17 +31,17 @@ def EffNet_Dialect : Dialect {
 
 //===----------------------------------------------------------------------===//
 // Enums
+//
+// Block and activation kinds are spelled as a bare keyword before the operand
+// (`effnet.activation silu %x`); the padding mode is a dialect attribute in the
+// attribute dictionary (`padding_mode = #effnet.padding_mode<same>`).
 //===----------------------------------------------------------------------===//
 
 def EffNet_BlockKind : I32EnumAttr<"BlockKind", "kind of block a stage repeats", [
     I32EnumAttrCase<"mbconv", 0>,
     I32EnumAttrCase<"fused_mbconv", 1>
   ]> {
-  let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::effnet";
-}
-def EffNet_BlockKindAttr : EnumAttr<EffNet_Dialect, EffNet_BlockKind, "block_kind"> {
-  let assemblyFormat = "$value";
 }
 
 def EffNet_ActivationKind : I32EnumAttr<"ActivationKind", "activation function", [
@@ -51,12 +51,7 @@ def EffNet_ActivationKind : I32EnumAttr<"ActivationKind", "activation function",
     I32EnumAttrCase<"relu", 3>,
     I32EnumAttrCase<"identity", 4>
   ]> {
-  let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::effnet";
-}
-def EffNet_ActivationKindAttr
-    : EnumAttr<EffNet_Dialect, EffNet_ActivationKind, "activation"> {
-  let assemblyFormat = "$value";
 }
 
 def EffNet_PaddingMode : I32EnumAttr<"PaddingMode", "how a convolution pads", [
@@ -67,7 +62,9 @@ def EffNet_PaddingMode : I32EnumAttr<"PaddingMode", "how a convolution pads", [
   let cppNamespace = "::mlir::effnet";
 }
 def EffNet_PaddingModeAttr
-    : EnumAttr<EffNet_Dialect, EffNet_PaddingMode, "padding_mode">;
+    : EnumAttr<EffNet_Dialect, EffNet_PaddingMode, "padding_mode"> {
+  let assemblyFormat = "`<` $value `>`";
+}
 
 //===----------------------------------------------------------------------===//
 // Interfaces

@@ -48,7 +48,7 @@ def EffNet_StageOp : EffNet_Op<"stage", ShapedAndCounted> {
   }];
   let arguments = (ins
     EffNet_Activations:$input,
-    EffNet_BlockKindAttr:$kind,
+    EffNet_BlockKind:$kind,
     I64Attr:$repeats,
     I64Attr:$kernel,
     I64Attr:$stride,
@@ -310,7 +310,7 @@ def EffNet_ActivationOp : EffNet_Op<"activation",
     %y = effnet.activation silu %x : tensor<1x32x112x112xf32>
     ```
   }];
-  let arguments = (ins EffNet_Tensor:$input, EffNet_ActivationKindAttr:$kind);
+  let arguments = (ins EffNet_Tensor:$input, EffNet_ActivationKind:$kind);
   let results = (outs EffNet_Tensor:$output);
   let assemblyFormat = "$kind $input attr-dict `:` type($input)";
   let hasFolder = 1;

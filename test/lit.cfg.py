@@ -1,0 +1,28 @@
+# lit configuration of the effnet tests.
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "EFFNET"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in",
+                   "oracle", "unit"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.effnet_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+# torch reads this at start; one BLAS thread keeps the oracle quiet on 2 cores.
+config.environment["OPENBLAS_NUM_THREADS"] = "1"
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(
+    ("%oracle", config.python_executable + " " +
+     os.path.join(config.effnet_src_root, "test", "oracle",
+                  "torchvision_stats.py")))
+
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+tool_dirs = [config.effnet_tools_dir, config.llvm_tools_dir]
+tools = ["effnet-opt", "effnetc"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)

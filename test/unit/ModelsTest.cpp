@@ -1,0 +1,58 @@
+//===- ModelsTest.cpp - channel rounding and the variant tables -----------===//
+
+#include "models/Models.h"
+
+#include "gtest/gtest.h"
+
+using namespace mlir::effnet;
+
+// Expected values worked by hand from torchvision's _make_divisible:
+// max(8, int(v + 4) // 8 * 8), plus 8 when that is below 0.9 v.
+TEST(RoundChannels, MatchesMakeDivisible) {
+  EXPECT_EQ(roundChannels(32 * 1.1), 32);  // 35.2 -> 39 // 8 * 8 = 32
+  EXPECT_EQ(roundChannels(16 * 1.1), 16);  // 17.6 -> 21 // 8 * 8 = 16
+  EXPECT_EQ(roundChannels(24 * 1.1), 24);  // 26.4 -> 30 // 8 * 8 = 24
+  EXPECT_EQ(roundChannels(40 * 1.2), 48);  // 48.0 -> 52 // 8 * 8 = 48
+  EXPECT_EQ(roundChannels(112 * 1.4), 160); // 156.8 -> 160
+  EXPECT_EQ(roundChannels(20.0), 24);      // 24 // 8 * 8 = 24
+  EXPECT_EQ(roundChannels(3.0), 8);        // never below the divisor
+  EXPECT_EQ(roundChannels(11.9), 16);      // 15 // 8 * 8 = 8 < 10.71: + 8
+  EXPECT_EQ(roundChannels(12.0), 16);      // 16 // 8 * 8 = 16
+  EXPECT_EQ(roundChannels(100.0, 32), 96); // 116 // 32 * 32 = 96 >= 90
+  EXPECT_EQ(roundChannels(110.0, 32), 128); // 126 // 32 * 32 = 96 < 99
+}
+
+TEST(BlockConvOutputSize, PadsHalfTheKernel) {
+  EXPECT_EQ(blockConvOutputSize(224, 3, 2), 112);
+  EXPECT_EQ(blockConvOutputSize(75, 3, 2), 38);
+  EXPECT_EQ(blockConvOutputSize(75, 5, 2), 38);
+  EXPECT_EQ(blockConvOutputSize(7, 5, 1), 7);
+  EXPECT_EQ(blockConvOutputSize(1, 3, 2), 1);
+  EXPECT_EQ(blockConvOutputSize(1, 4, 1), 0); // (4 - 1) / 2 = 1 each side
+}
+
+TEST(Variants, EveryVariantHasItsTable) {
+  EXPECT_EQ(getVariants().size(), 11u);
+  for (const Variant &variant : getVariants()) {
+    std::optional<StageTable> table = lookupStageTable(variant.table);
+    ASSERT_TRUE(table.has_value()) << variant.name.str();
+    EXPECT_GT(variant.resolution, 0);
+  }
+  EXPECT_FALSE(lookupVariant("b8").has_value());
+  EXPECT_EQ(lookupVariant("b5")->bnEps, 1e-3);
+  EXPECT_EQ(lookupVariant("b4")->bnEps, 1e-5);
+}
+
+TEST(Variants, B0TableIsThePapersTable1) {
+  std::optional<StageTable> b0 = lookupStageTable("b0");
+  ASSERT_TRUE(b0.has_value());
+  EXPECT_EQ(b0->stemChannels, 32);
+  EXPECT_EQ(b0->headChannels, 1280);
+  ASSERT_EQ(b0->rows.size(), 7u);
+  int64_t layers = 0;
+  for (const StageRow &row : b0->rows)
+    layers += row.repeats;
+  EXPECT_EQ(layers, 16);
+  EXPECT_EQ(b0->rows[2].kernel, 5);
+  EXPECT_EQ(b0->rows[2].outChannels, 40);
+}
