@@ -18,6 +18,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <cstdint>
+#include <string>
 
 namespace mlir {
 namespace effnet {
@@ -77,6 +78,9 @@ Cost blockCost(const BlockConfig &block, int64_t batch, int64_t h, int64_t w);
 
 /// The batch to count costs for: the static batch, or one image.
 int64_t costBatch(Type activations);
+
+/// A double as diagnostics print it: "%g" (0.2, 1e-05, 40).
+std::string formatDouble(double value);
 
 /// Verifies that an op's result type is the one its rules infer.
 LogicalResult verifyInferredResultType(Operation *op);

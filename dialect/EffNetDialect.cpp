@@ -6,6 +6,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <algorithm>
+#include <cstdio>
 
 using namespace mlir;
 using namespace mlir::effnet;
@@ -110,6 +111,12 @@ Cost mlir::effnet::blockCost(const BlockConfig &block, int64_t batch,
     cost += batchNormCost(block.outChannels);
   }
   return cost;
+}
+
+std::string mlir::effnet::formatDouble(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%g", value);
+  return buffer;
 }
 
 int64_t mlir::effnet::costBatch(Type activations) {

@@ -33,7 +33,8 @@ static LogicalResult checkRate(APFloat value, StringRef name,
                                EmitErrorFn emitError) {
   double v = value.convertToDouble();
   if (!(v >= 0.0 && v < 1.0))
-    return emitError() << "expects " << name << " in [0, 1), got " << v;
+    return emitError() << "expects " << name << " in [0, 1), got "
+                       << formatDouble(v);
   return success();
 }
 
@@ -41,7 +42,8 @@ static LogicalResult checkEpsilon(APFloat value, StringRef name,
                                   EmitErrorFn emitError) {
   double v = value.convertToDouble();
   if (!(v > 0.0 && std::isfinite(v)))
-    return emitError() << "expects " << name << " to be positive, got " << v;
+    return emitError() << "expects " << name << " to be positive, got "
+                       << formatDouble(v);
   return success();
 }
 
@@ -146,10 +148,12 @@ FailureOr<RankedTensorType> StageOp::inferResultType(EmitErrorFn emitError) {
     return failure();
   double ratio = getExpandRatio().convertToDouble();
   if (!(ratio > 0.0 && ratio <= 64.0))
-    return emitError() << "expects expand_ratio in (0, 64], got " << ratio;
+    return emitError() << "expects expand_ratio in (0, 64], got "
+                       << formatDouble(ratio);
   double seRatio = getSeRatio().convertToDouble();
   if (!(seRatio >= 0.0 && seRatio <= 1.0))
-    return emitError() << "expects se_ratio in [0, 1], got " << seRatio;
+    return emitError() << "expects se_ratio in [0, 1], got "
+                       << formatDouble(seRatio);
   FailureOr<std::pair<int64_t, int64_t>> hw =
       checkBlockConv(*input, asInt(getKernel()), asInt(getStride()), emitError);
   if (failed(hw))

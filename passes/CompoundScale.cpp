@@ -68,7 +68,7 @@ FailureOr<Scaling> CompoundScalePass::resolveOptions() {
   } else if (isSet(phi)) {
     if (!std::isfinite(phi) || phi < -8.0 || phi > 16.0)
       return fail() << "effnet-compound-scale: expects phi in [-8, 16], got "
-                    << phi;
+                    << formatDouble(phi);
     scaling.variantName = "custom";
     scaling.width = std::pow(kBeta, phi);
     scaling.depth = std::pow(kAlpha, phi);
@@ -81,7 +81,7 @@ FailureOr<Scaling> CompoundScalePass::resolveOptions() {
           std::make_pair(double(depth), "depth")}) {
       if (isSet(value) && !(std::isfinite(value) && value > 0.0 && value <= 64.0))
         return fail() << "effnet-compound-scale: expects " << name
-                      << " in (0, 64], got " << value;
+                      << " in (0, 64], got " << formatDouble(value);
     }
     scaling.width = isSet(width) ? double(width) : 1.0;
     scaling.depth = isSet(depth) ? double(depth) : 1.0;
@@ -89,11 +89,11 @@ FailureOr<Scaling> CompoundScalePass::resolveOptions() {
   if (resolution < 0 || resolution > 16384)
     return fail() << "effnet-compound-scale: expects resolution in [1, 16384] "
                      "(or 0 to keep it), got "
-                  << resolution;
+                  << static_cast<int64_t>(resolution);
   if (resolution > 0)
     scaling.resolution = resolution;
   if (scaling.resolution > 16384)
-    return fail() << "effnet-compound-scale: phi " << phi
+    return fail() << "effnet-compound-scale: phi " << formatDouble(phi)
                   << " gives resolution " << scaling.resolution
                   << ", above 16384";
   return scaling;

@@ -155,7 +155,7 @@ func.func @head_channels(%x: tensor<1x16x8x8xf32>) {
 
 // Dropout is a rate.
 func.func @head_dropout(%x: tensor<1x16x8x8xf32>) {
-  // expected-error@+1 {{'effnet.head' op expects dropout in [0, 1), got -5.000000e-01}}
+  // expected-error@+1 {{'effnet.head' op expects dropout in [0, 1), got -0.5}}
   %0 = effnet.head %x {name = "head", channels = 64 : i64, num_classes = 10 : i64, dropout = -0.5 : f64} : tensor<1x16x8x8xf32> -> tensor<1x10xf32>
   return
 }

@@ -7,15 +7,24 @@ buffers and excluded); multiply-adds are those of Conv2d and Linear layers, coun
 with forward hooks on one image at the given resolution.
 
 Usage: torchvision_stats.py VARIANT RESOLUTION [NUM_CLASSES]
+VARIANT is b0-b7, v2_s, v2_m, v2_l, or phi:F for B0 scaled by width 1.1^F and
+depth 1.2^F (torchvision's own _efficientnet_conf with those multipliers).
 Prints: `params: N` and `macs: N`.
 """
 import sys
 
 import torch
 import torchvision.models as tvm
+from torchvision.models import efficientnet as tve
 
 
 def build(variant, num_classes):
+    if variant.startswith("phi:"):
+        phi = float(variant[4:])
+        setting, last_channel = tve._efficientnet_conf(
+            "efficientnet_b0", width_mult=1.1**phi, depth_mult=1.2**phi)
+        return tve.EfficientNet(setting, 0.2, last_channel=last_channel,
+                                num_classes=num_classes)
     name = "efficientnet_" + variant
     if not hasattr(tvm, name):
         raise SystemExit(f"unknown variant '{variant}'")

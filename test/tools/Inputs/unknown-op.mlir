@@ -1,0 +1,1 @@
+effnet.frobnicate
