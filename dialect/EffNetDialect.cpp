@@ -63,8 +63,8 @@ Cost mlir::effnet::convCost(int64_t batch, int64_t inChannels,
                             int64_t outChannels, int64_t kernelH,
                             int64_t kernelW, int64_t groups, int64_t outH,
                             int64_t outW, bool bias) {
-  uint64_t perOutput = static_cast<uint64_t>(inChannels / groups) * kernelH *
-                       kernelW;
+  uint64_t perOutput =
+      static_cast<uint64_t>(inChannels / groups) * kernelH * kernelW;
   Cost cost;
   cost.params = perOutput * outChannels + (bias ? outChannels : 0);
   cost.macs = perOutput * outChannels * outH * outW * batch;
@@ -81,8 +81,8 @@ Cost mlir::effnet::denseCost(int64_t batch, int64_t inFeatures,
   return Cost{weights + (bias ? outFeatures : 0), weights * batch};
 }
 
-Cost mlir::effnet::blockCost(const BlockConfig &block, int64_t batch,
-                             int64_t h, int64_t w) {
+Cost mlir::effnet::blockCost(const BlockConfig &block, int64_t batch, int64_t h,
+                             int64_t w) {
   int64_t k = block.kernel;
   int64_t oh = blockConvOutputSize(h, k, block.stride);
   int64_t ow = blockConvOutputSize(w, k, block.stride);
@@ -134,7 +134,7 @@ LogicalResult mlir::effnet::verifyInferredResultType(Operation *op) {
     return failure();
   Type actual = op->getResult(0).getType();
   if (actual != *inferred)
-    return op->emitOpError() << "expects result type " << *inferred << ", got "
-                             << actual;
+    return op->emitOpError()
+           << "expects result type " << *inferred << ", got " << actual;
   return success();
 }

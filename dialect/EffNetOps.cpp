@@ -48,9 +48,8 @@ static LogicalResult checkEpsilon(APFloat value, StringRef name,
 }
 
 /// A static-shaped f32 tensor of the given rank (any rank when `rank` < 0).
-static FailureOr<RankedTensorType> checkStatic(Type type, StringRef what,
-                                               int64_t rank,
-                                               EmitErrorFn emitError) {
+static FailureOr<RankedTensorType>
+checkStatic(Type type, StringRef what, int64_t rank, EmitErrorFn emitError) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor || !tensor.getElementType().isF32() ||
       (rank >= 0 && tensor.getRank() != rank) || !tensor.hasStaticShape()) {
@@ -123,14 +122,13 @@ BlockConfig StageOp::getBlockConfig(int64_t index, int64_t inChannels) {
   block.kernel = asInt(getKernel());
   block.stride = index == 0 ? asInt(getStride()) : 1;
   block.fused = getKind() == BlockKind::fused_mbconv;
-  block.expandChannels = roundChannels(
-      static_cast<double>(block.inChannels) *
-      getExpandRatio().convertToDouble());
+  block.expandChannels = roundChannels(static_cast<double>(block.inChannels) *
+                                       getExpandRatio().convertToDouble());
   double seRatio = getSeRatio().convertToDouble();
   block.seChannels =
       seRatio > 0.0
-          ? std::max<int64_t>(1, static_cast<int64_t>(std::floor(
-                                     block.inChannels * seRatio)))
+          ? std::max<int64_t>(
+                1, static_cast<int64_t>(std::floor(block.inChannels * seRatio)))
           : 0;
   return block;
 }
@@ -141,8 +139,8 @@ FailureOr<RankedTensorType> StageOp::inferResultType(EmitErrorFn emitError) {
   if (failed(input) ||
       failed(checkInRange(asInt(getRepeats()), "repeats", 1, kMaxCount,
                           emitError)) ||
-      failed(checkInRange(asInt(getOutChannels()), "out_channels", 1,
-                          kMaxCount, emitError)) ||
+      failed(checkInRange(asInt(getOutChannels()), "out_channels", 1, kMaxCount,
+                          emitError)) ||
       failed(checkRate(getStochasticDepth(), "stochastic_depth", emitError)) ||
       failed(checkEpsilon(getBnEps(), "bn_eps", emitError)))
     return failure();
@@ -191,8 +189,8 @@ FailureOr<RankedTensorType> StemOp::inferResultType(EmitErrorFn emitError) {
   FailureOr<RankedTensorType> input =
       checkActivations(getInput().getType(), "input", emitError);
   if (failed(input) ||
-      failed(checkInRange(asInt(getOutChannels()), "out_channels", 1,
-                          kMaxCount, emitError)) ||
+      failed(checkInRange(asInt(getOutChannels()), "out_channels", 1, kMaxCount,
+                          emitError)) ||
       failed(checkEpsilon(getBnEps(), "bn_eps", emitError)))
     return failure();
   FailureOr<std::pair<int64_t, int64_t>> hw =
@@ -244,8 +242,8 @@ static FailureOr<RankedTensorType> inferBlockType(BlockOp op,
                           kMaxCount, emitError)) ||
       failed(checkInRange(asInt(op.getSeChannels()), "se_channels", 0,
                           kMaxCount, emitError)) ||
-      failed(checkRate(op.getStochasticDepth(), "stochastic_depth",
-                       emitError)) ||
+      failed(
+          checkRate(op.getStochasticDepth(), "stochastic_depth", emitError)) ||
       failed(checkEpsilon(op.getBnEps(), "bn_eps", emitError)))
     return failure();
   FailureOr<std::pair<int64_t, int64_t>> hw = checkBlockConv(
@@ -255,8 +253,7 @@ static FailureOr<RankedTensorType> inferBlockType(BlockOp op,
   return nchw(*input, asInt(op.getOutChannels()), hw->first, hw->second);
 }
 
-template <typename BlockOp>
-static Cost blockOpCost(BlockOp op, bool fused) {
+template <typename BlockOp> static Cost blockOpCost(BlockOp op, bool fused) {
   auto input = cast<RankedTensorType>(op.getInput().getType());
   return blockCost(blockConfigOf(op, fused), costBatch(input),
                    input.getDimSize(2), input.getDimSize(3));
@@ -298,8 +295,8 @@ FailureOr<RankedTensorType> HeadOp::inferResultType(EmitErrorFn emitError) {
       failed(checkRate(getDropout(), "dropout", emitError)) ||
       failed(checkEpsilon(getBnEps(), "bn_eps", emitError)))
     return failure();
-  return RankedTensorType::get(
-      {input->getDimSize(0), asInt(getNumClasses())}, input->getElementType());
+  return RankedTensorType::get({input->getDimSize(0), asInt(getNumClasses())},
+                               input->getElementType());
 }
 
 static Cost headCost(HeadOp op) {
@@ -363,24 +360,22 @@ FailureOr<RankedTensorType> Conv2DOp::inferResultType(EmitErrorFn emitError) {
     if (failed(biasType))
       return failure();
     if (biasType->getDimSize(0) != filters)
-      return emitError() << "expects bias of " << filters
-                         << " elements, got " << biasType->getDimSize(0);
+      return emitError() << "expects bias of " << filters << " elements, got "
+                         << biasType->getDimSize(0);
   }
   ArrayRef<int64_t> strides = getStrides(), dilations = getDilations(),
                     padding = getPadding();
-  if (strides.size() != 2 || llvm::any_of(strides, [](int64_t s) {
-        return s < 1 || s > kMaxWindow;
-      }))
-    return emitError() << "expects strides to be 2 values in [1, "
-                       << kMaxWindow << "]";
+  if (strides.size() != 2 ||
+      llvm::any_of(strides, [](int64_t s) { return s < 1 || s > kMaxWindow; }))
+    return emitError() << "expects strides to be 2 values in [1, " << kMaxWindow
+                       << "]";
   if (dilations.size() != 2 || llvm::any_of(dilations, [](int64_t d) {
         return d < 1 || d > kMaxWindow;
       }))
     return emitError() << "expects dilations to be 2 values in [1, "
                        << kMaxWindow << "]";
-  if (padding.size() != 4 || llvm::any_of(padding, [](int64_t p) {
-        return p < 0 || p > kMaxWindow;
-      }))
+  if (padding.size() != 4 ||
+      llvm::any_of(padding, [](int64_t p) { return p < 0 || p > kMaxWindow; }))
     return emitError() << "expects padding to be 4 values [top, left, "
                           "bottom, right] in [0, "
                        << kMaxWindow << "]";
@@ -395,14 +390,14 @@ FailureOr<RankedTensorType> Conv2DOp::inferResultType(EmitErrorFn emitError) {
     return nchw(*input, filters, llvm::divideCeil(h, strides[0]),
                 llvm::divideCeil(w, strides[1]));
   }
-  int64_t oh = convOutputSize(h, kh, strides[0], padding[0], padding[2],
-                              dilations[0]);
-  int64_t ow = convOutputSize(w, kw, strides[1], padding[1], padding[3],
-                              dilations[1]);
+  int64_t oh =
+      convOutputSize(h, kh, strides[0], padding[0], padding[2], dilations[0]);
+  int64_t ow =
+      convOutputSize(w, kw, strides[1], padding[1], padding[3], dilations[1]);
   if (oh < 1 || ow < 1)
     return emitError() << "expects the padded " << h << "x" << w
-                       << " input to be at least as large as the dilated "
-                       << kh << "x" << kw << " kernel";
+                       << " input to be at least as large as the dilated " << kh
+                       << "x" << kw << " kernel";
   return nchw(*input, filters, oh, ow);
 }
 
@@ -410,11 +405,10 @@ static Cost conv2dCost(Conv2DOp op) {
   auto input = cast<RankedTensorType>(op.getInput().getType());
   auto weight = cast<RankedTensorType>(op.getWeight().getType());
   auto output = cast<RankedTensorType>(op.getOutput().getType());
-  return convCost(costBatch(input), input.getDimSize(1),
-                  weight.getDimSize(0), weight.getDimSize(2),
-                  weight.getDimSize(3), asInt(op.getGroups()),
-                  output.getDimSize(2), output.getDimSize(3),
-                  static_cast<bool>(op.getBias()));
+  return convCost(costBatch(input), input.getDimSize(1), weight.getDimSize(0),
+                  weight.getDimSize(2), weight.getDimSize(3),
+                  asInt(op.getGroups()), output.getDimSize(2),
+                  output.getDimSize(3), static_cast<bool>(op.getBias()));
 }
 
 uint64_t Conv2DOp::getParameterCount() { return conv2dCost(*this).params; }
@@ -510,7 +504,8 @@ ChannelMulOp::inferResultType(EmitErrorFn emitError) {
   if (failed(input))
     return failure();
   auto scale = dyn_cast<RankedTensorType>(getScale().getType());
-  if (!scale || scale.getRank() != 4 || scale.getDimSize(0) != input->getDimSize(0) ||
+  if (!scale || scale.getRank() != 4 ||
+      scale.getDimSize(0) != input->getDimSize(0) ||
       scale.getDimSize(1) != input->getDimSize(1) || scale.getDimSize(2) != 1 ||
       scale.getDimSize(3) != 1)
     return emitError() << "expects scale of shape NxCx1x1 matching input "

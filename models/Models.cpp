@@ -24,9 +24,9 @@ const StageRow kB0Rows[] = {
 
 // EfficientNetV2-S/M/L as torchvision 0.14's _efficientnet_conf writes them.
 const StageRow kV2SRows[] = {
-    {Fused, 1, 3, 1, 24, 2, 0},   {Fused, 4, 3, 2, 48, 4, 0},
-    {Fused, 4, 3, 2, 64, 4, 0},   {MB, 4, 3, 2, 128, 6, 0.25},
-    {MB, 6, 3, 1, 160, 9, 0.25},  {MB, 6, 3, 2, 256, 15, 0.25},
+    {Fused, 1, 3, 1, 24, 2, 0},  {Fused, 4, 3, 2, 48, 4, 0},
+    {Fused, 4, 3, 2, 64, 4, 0},  {MB, 4, 3, 2, 128, 6, 0.25},
+    {MB, 6, 3, 1, 160, 9, 0.25}, {MB, 6, 3, 2, 256, 15, 0.25},
 };
 const StageRow kV2MRows[] = {
     {Fused, 1, 3, 1, 24, 3, 0},   {Fused, 4, 3, 2, 48, 5, 0},
@@ -98,13 +98,14 @@ FailureOr<OwningOpRef<ModuleOp>>
 mlir::effnet::buildStageModel(MLIRContext *context, const StageTable &table,
                               const ModelOptions &options) {
   context->loadDialect<EffNetDialect, func::FuncDialect>();
-  Location loc = FileLineColLoc::get(context, "efficientnet_" + table.name.str(),
-                                     0, 0);
+  Location loc =
+      FileLineColLoc::get(context, "efficientnet_" + table.name.str(), 0, 0);
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
   OpBuilder builder(context);
   if (options.batch < 0)
-    return emitError(loc) << "expects a batch of at least 1 (0 for dynamic), got "
-                          << options.batch;
+    return emitError(loc)
+           << "expects a batch of at least 1 (0 for dynamic), got "
+           << options.batch;
   int64_t batch = options.batch == 0 ? ShapedType::kDynamic : options.batch;
   auto inputType = RankedTensorType::get(
       {batch, 3, table.resolution, table.resolution}, builder.getF32Type());

@@ -76,10 +76,10 @@ FailureOr<Scaling> CompoundScalePass::resolveOptions() {
         static_cast<int64_t>(std::lround(224.0 * std::pow(kGamma, phi)));
   } else if (explicitMultipliers) {
     scaling.variantName = "custom";
-    for (auto [value, name] :
-         {std::make_pair(double(width), "width"),
-          std::make_pair(double(depth), "depth")}) {
-      if (isSet(value) && !(std::isfinite(value) && value > 0.0 && value <= 64.0))
+    for (auto [value, name] : {std::make_pair(double(width), "width"),
+                               std::make_pair(double(depth), "depth")}) {
+      if (isSet(value) &&
+          !(std::isfinite(value) && value > 0.0 && value <= 64.0))
         return fail() << "effnet-compound-scale: expects " << name
                       << " in (0, 64], got " << formatDouble(value);
     }

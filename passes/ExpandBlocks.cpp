@@ -1,4 +1,5 @@
-//===- ExpandBlocks.cpp - blocks into primitive ops ------------------------===//
+//===- ExpandBlocks.cpp - blocks into primitive ops
+//------------------------===//
 
 #include "passes/Passes.h"
 
@@ -127,16 +128,15 @@ private:
     Value shift = weight(part, "bn.bias", {channels});
     Value mean = weight(part, "bn.running_mean", {channels});
     Value var = weight(part, "bn.running_var", {channels});
-    return value(createInferred<BatchNormOp>(builder, at(part), x, scale,
-                                             shift, mean, var, bnEps));
+    return value(createInferred<BatchNormOp>(builder, at(part), x, scale, shift,
+                                             mean, var, bnEps));
   }
 
   FailureOr<Value> activation(StringRef part, ActivationKind kind, Value x) {
     return value(createInferred<ActivationOp>(builder, at(part), x, kind));
   }
 
-  template <typename OpTy>
-  static FailureOr<Value> value(FailureOr<OpTy> op) {
+  template <typename OpTy> static FailureOr<Value> value(FailureOr<OpTy> op) {
     if (failed(op))
       return failure();
     return op->getResult();
@@ -167,8 +167,8 @@ static FailureOr<Value> expand(OpBuilder &builder, StemOp stem) {
 
 static FailureOr<Value> expand(OpBuilder &builder, HeadOp head) {
   PrimitiveBuilder b(builder, head, head.getName(), head.getBnEps());
-  FailureOr<Value> x = b.convBnAct("", head.getInput(), head.getChannels(),
-                                   1, 1, 1, ActivationKind::silu);
+  FailureOr<Value> x = b.convBnAct("", head.getInput(), head.getChannels(), 1,
+                                   1, 1, ActivationKind::silu);
   if (failed(x))
     return failure();
   return b.classifier(*x, head.getNumClasses(), head.getDropout());

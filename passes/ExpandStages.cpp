@@ -1,4 +1,5 @@
-//===- ExpandStages.cpp - stages into blocks -------------------------------===//
+//===- ExpandStages.cpp - stages into blocks
+//-------------------------------===//
 
 #include "passes/Passes.h"
 

@@ -29,10 +29,11 @@ namespace cl = llvm::cl;
 namespace {
 cl::OptionCategory category("effnetc options");
 
-cl::opt<std::string> variantName(
-    "variant", cl::desc("variant: b0-b7, v2_s, v2_m, v2_l (default b0); with "
-                        "--phi or --width/--depth, the table to scale"),
-    cl::value_desc("name"), cl::cat(category));
+cl::opt<std::string>
+    variantName("variant",
+                cl::desc("variant: b0-b7, v2_s, v2_m, v2_l (default b0); with "
+                         "--phi or --width/--depth, the table to scale"),
+                cl::value_desc("name"), cl::cat(category));
 cl::opt<double> phi("phi", cl::desc("custom compound coefficient"),
                     cl::init(std::numeric_limits<double>::quiet_NaN()),
                     cl::cat(category));
@@ -42,9 +43,10 @@ cl::opt<double> width("width", cl::desc("custom width multiplier"),
 cl::opt<double> depth("depth", cl::desc("custom depth multiplier"),
                       cl::init(std::numeric_limits<double>::quiet_NaN()),
                       cl::cat(category));
-cl::opt<int64_t> resolution(
-    "resolution", cl::desc("input resolution (default: the variant's)"),
-    cl::init(0), cl::cat(category));
+cl::opt<int64_t>
+    resolution("resolution",
+               cl::desc("input resolution (default: the variant's)"),
+               cl::init(0), cl::cat(category));
 cl::opt<int64_t> numClasses("num-classes", cl::desc("classifier outputs"),
                             cl::init(1000), cl::cat(category));
 cl::opt<int64_t> batch("batch",
@@ -73,9 +75,8 @@ int main(int argc, char **argv) {
   // ours is registered.
   if (cl::Option *llvmStats = cl::getRegisteredOptions().lookup("stats"))
     llvmStats->removeArgument();
-  cl::opt<bool> printStatsOpt("stats",
-                              cl::desc("print 'params: N' and 'macs: N'"),
-                              cl::cat(category));
+  cl::opt<bool> printStatsOpt(
+      "stats", cl::desc("print 'params: N' and 'macs: N'"), cl::cat(category));
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "EfficientNet compiler\n");
 
@@ -94,8 +95,8 @@ int main(int argc, char **argv) {
     return fail("--phi conflicts with --width and --depth: give one or the "
                 "other");
   if (numClasses < 1 || numClasses > (1 << 20))
-    return fail(fmt::format("--num-classes must be in [1, {}], got {}",
-                            1 << 20, numClasses.getValue()));
+    return fail(fmt::format("--num-classes must be in [1, {}], got {}", 1 << 20,
+                            numClasses.getValue()));
   if (batch < 0 || batch > (1 << 20))
     return fail(fmt::format("--batch must be in [0, {}], got {}", 1 << 20,
                             batch.getValue()));

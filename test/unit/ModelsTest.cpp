@@ -9,16 +9,16 @@ using namespace mlir::effnet;
 // Expected values worked by hand from torchvision's _make_divisible:
 // max(8, int(v + 4) // 8 * 8), plus 8 when that is below 0.9 v.
 TEST(RoundChannels, MatchesMakeDivisible) {
-  EXPECT_EQ(roundChannels(32 * 1.1), 32);  // 35.2 -> 39 // 8 * 8 = 32
-  EXPECT_EQ(roundChannels(16 * 1.1), 16);  // 17.6 -> 21 // 8 * 8 = 16
-  EXPECT_EQ(roundChannels(24 * 1.1), 24);  // 26.4 -> 30 // 8 * 8 = 24
-  EXPECT_EQ(roundChannels(40 * 1.2), 48);  // 48.0 -> 52 // 8 * 8 = 48
+  EXPECT_EQ(roundChannels(32 * 1.1), 32);   // 35.2 -> 39 // 8 * 8 = 32
+  EXPECT_EQ(roundChannels(16 * 1.1), 16);   // 17.6 -> 21 // 8 * 8 = 16
+  EXPECT_EQ(roundChannels(24 * 1.1), 24);   // 26.4 -> 30 // 8 * 8 = 24
+  EXPECT_EQ(roundChannels(40 * 1.2), 48);   // 48.0 -> 52 // 8 * 8 = 48
   EXPECT_EQ(roundChannels(112 * 1.4), 160); // 156.8 -> 160
-  EXPECT_EQ(roundChannels(20.0), 24);      // 24 // 8 * 8 = 24
-  EXPECT_EQ(roundChannels(3.0), 8);        // never below the divisor
-  EXPECT_EQ(roundChannels(11.9), 16);      // 15 // 8 * 8 = 8 < 10.71: + 8
-  EXPECT_EQ(roundChannels(12.0), 16);      // 16 // 8 * 8 = 16
-  EXPECT_EQ(roundChannels(100.0, 32), 96); // 116 // 32 * 32 = 96 >= 90
+  EXPECT_EQ(roundChannels(20.0), 24);       // 24 // 8 * 8 = 24
+  EXPECT_EQ(roundChannels(3.0), 8);         // never below the divisor
+  EXPECT_EQ(roundChannels(11.9), 16);       // 15 // 8 * 8 = 8 < 10.71: + 8
+  EXPECT_EQ(roundChannels(12.0), 16);       // 16 // 8 * 8 = 16
+  EXPECT_EQ(roundChannels(100.0, 32), 96);  // 116 // 32 * 32 = 96 >= 90
   EXPECT_EQ(roundChannels(110.0, 32), 128); // 126 // 32 * 32 = 96 < 99
 }
 
