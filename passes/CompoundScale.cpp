@@ -92,10 +92,6 @@ FailureOr<Scaling> CompoundScalePass::resolveOptions() {
                   << static_cast<int64_t>(resolution);
   if (resolution > 0)
     scaling.resolution = resolution;
-  if (scaling.resolution > 16384)
-    return fail() << "effnet-compound-scale: phi " << formatDouble(phi)
-                  << " gives resolution " << scaling.resolution
-                  << ", above 16384";
   return scaling;
 }
 
