@@ -321,6 +321,10 @@ LogicalResult WeightOp::verify() {
   if (failed(checkStatic(getType(), "the weight", -1,
                          [&] { return emitOpError(); })))
     return failure();
+  if (std::optional<ElementsAttr> value = getValue())
+    if (value->getType() != getType())
+      return emitOpError() << "expects a value of type " << getType()
+                           << ", got " << value->getType();
   return success();
 }
 

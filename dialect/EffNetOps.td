@@ -216,18 +216,23 @@ def EffNet_HeadOp : EffNet_Op<"head", ShapedAndCounted> {
 //===----------------------------------------------------------------------===//
 
 def EffNet_WeightOp : EffNet_Op<"weight", [Pure]> {
-  let summary = "a named weight tensor";
+  let summary = "a named weight tensor, bound to its values or not yet";
   let description = [{
-    References the weight called `name`. Weight binding later replaces it with
-    a constant; until then the name is all that is known of its values.
+    The weight called `name`. Until `effnet-bind-weights` runs, the name is
+    all that is known; binding attaches the values as `value` (a
+    `dense_resource` for real models, any elements attribute in small tests),
+    which makes the op a constant that later passes (batch-norm folding) and
+    code generation read.
 
     Example:
 
     ```mlir
     %w = effnet.weight "stem.conv.weight" : tensor<32x3x3x3xf32>
+    %b = effnet.weight "head.classifier.bias" {value = dense<0.5> : tensor<10xf32>}
+        : tensor<10xf32>
     ```
   }];
-  let arguments = (ins StrAttr:$name);
+  let arguments = (ins StrAttr:$name, OptionalAttr<ElementsAttr>:$value);
   let results = (outs EffNet_Tensor:$output);
   let assemblyFormat = "$name attr-dict `:` type($output)";
   let hasVerifier = 1;

@@ -104,7 +104,7 @@ private:
   Value weight(StringRef part, StringRef param, ArrayRef<int64_t> shape) {
     std::string name = qualify(part) + "." + param.str();
     auto type = RankedTensorType::get(shape, builder.getF32Type());
-    return builder.create<WeightOp>(at(part), type, name);
+    return builder.create<WeightOp>(at(part), type, name, ElementsAttr());
   }
 
   FailureOr<Value> conv(StringRef part, StringRef sub, Value x,

@@ -180,6 +180,15 @@ func.func @weight_static() {
 
 // -----
 
+// A bound weight's values have the weight's type.
+func.func @weight_value_type() {
+  // expected-error@+1 {{'effnet.weight' op expects a value of type 'tensor<4xf32>', got 'tensor<3xf32>'}}
+  %0 = effnet.weight "w" {value = dense<1.0> : tensor<3xf32>} : tensor<4xf32>
+  return
+}
+
+// -----
+
 // Grouped convolutions split the input channels evenly.
 func.func @conv_groups_input(%x: tensor<1x6x8x8xf32>, %w: tensor<8x1x3x3xf32>) {
   // expected-error@+1 {{'effnet.conv2d' op expects input channels (6) to be divisible by groups (4)}}

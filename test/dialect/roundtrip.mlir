@@ -35,7 +35,7 @@ func.func @blocks(%x: tensor<1x3x224x224xf32>) -> tensor<1x10xf32> {
 // every activation kind.
 // CHECK-LABEL: func @primitives
 // CHECK: %[[W:.*]] = effnet.weight "c.weight" : tensor<8x3x3x3xf32>
-// CHECK: %[[B:.*]] = effnet.weight "c.bias" : tensor<8xf32>
+// CHECK: %[[B:.*]] = effnet.weight "c.bias" {value = dense<5.000000e-01> : tensor<8xf32>} : tensor<8xf32>
 // CHECK: effnet.conv2d %{{.*}}, %[[W]], %[[B]] {padding = array<i64: 1, 0, 1, 0>, strides = array<i64: 2, 2>} : (tensor<1x3x9x9xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<1x8x5x4xf32>
 // CHECK: effnet.conv2d %{{.*}}, %[[W]] {dilations = array<i64: 2, 2>, padding_mode = #effnet.padding_mode<same>, strides = array<i64: 2, 2>} : (tensor<1x3x9x9xf32>, tensor<8x3x3x3xf32>) -> tensor<1x8x5x5xf32>
 // CHECK: effnet.batch_norm %{{.*}} {epsilon = 1.000000e-03 : f64} : (tensor<1x8x5x5xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x8x5x5xf32>
@@ -52,7 +52,7 @@ func.func @blocks(%x: tensor<1x3x224x224xf32>) -> tensor<1x10xf32> {
 // CHECK: effnet.dense %[[FL]], %{{.*}} : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<1x4xf32>
 func.func @primitives(%x: tensor<1x3x9x9xf32>) -> (tensor<1x8x5x4xf32>, tensor<1x8x5x5xf32>, tensor<1x4xf32>, tensor<1x4xf32>) {
   %w = effnet.weight "c.weight" : tensor<8x3x3x3xf32>
-  %b = effnet.weight "c.bias" : tensor<8xf32>
+  %b = effnet.weight "c.bias" {value = dense<0.5> : tensor<8xf32>} : tensor<8xf32>
   %0 = effnet.conv2d %x, %w, %b {strides = array<i64: 2, 2>, padding = array<i64: 1, 0, 1, 0>} : (tensor<1x3x9x9xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<1x8x5x4xf32>
   %1 = effnet.conv2d %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 2, 2>, padding_mode = #effnet.padding_mode<same>} : (tensor<1x3x9x9xf32>, tensor<8x3x3x3xf32>) -> tensor<1x8x5x5xf32>
   %g = effnet.weight "bn.weight" : tensor<8xf32>
