@@ -2,7 +2,11 @@
 
 #include "dialect/EffNet.h"
 
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
 #include <cmath>
+#include <cstring>
 
 using namespace mlir;
 using namespace mlir::effnet;
@@ -326,6 +330,42 @@ LogicalResult WeightOp::verify() {
       return emitOpError() << "expects a value of type " << getType()
                            << ", got " << value->getType();
   return success();
+}
+
+FailureOr<std::vector<float>> WeightOp::readValues() {
+  std::optional<ElementsAttr> value = getValue();
+  if (!value)
+    return emitOpError() << "expects a bound value (run effnet-bind-weights)";
+  size_t count = getType().getNumElements();
+  std::vector<float> values;
+  if (auto dense = dyn_cast<DenseElementsAttr>(*value)) {
+    auto range = dense.getValues<float>();
+    values.assign(range.begin(), range.end());
+  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(*value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return emitOpError() << "has no data behind its dense_resource value";
+    ArrayRef<char> bytes = blob->getData();
+    if (bytes.size() != count * sizeof(float))
+      return emitOpError() << "expects " << count * sizeof(float)
+                           << " bytes of data, got " << bytes.size();
+    values.resize(count);
+    std::memcpy(values.data(), bytes.data(), bytes.size());
+  } else {
+    return emitOpError() << "expects dense or dense_resource values";
+  }
+  if (values.size() != count)
+    return emitOpError() << "expects " << count << " values, got "
+                         << values.size();
+  return values;
+}
+
+ElementsAttr WeightOp::createValue(RankedTensorType type,
+                                   ArrayRef<float> values, StringRef name) {
+  if (values.size() <= 64)
+    return DenseElementsAttr::get(type, values);
+  return DenseResourceElementsAttr::get(
+      type, name, HeapAsmResourceBlob::allocateAndCopyInferAlign(values));
 }
 
 //===----------------------------------------------------------------------===//

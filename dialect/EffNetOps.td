@@ -236,6 +236,17 @@ def EffNet_WeightOp : EffNet_Op<"weight", [Pure]> {
   let results = (outs EffNet_Tensor:$output);
   let assemblyFormat = "$name attr-dict `:` type($output)";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The bound values, row-major; fails with a diagnostic when the weight
+    /// is unbound or its values cannot be read.
+    FailureOr<std::vector<float>> readValues();
+
+    /// A value of `type` holding `values`, for binding: a `dense_resource`
+    /// blob, or a plain `dense` attribute for tensors of at most 64 elements
+    /// so that small tests stay readable.
+    static ElementsAttr createValue(RankedTensorType type,
+                                    ArrayRef<float> values, StringRef name);
+  }];
 }
 
 def EffNet_Conv2DOp : EffNet_Op<"conv2d", ShapedAndCounted> {

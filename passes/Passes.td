@@ -71,6 +71,24 @@ def ExpandBlocks : Pass<"effnet-expand-blocks", "mlir::func::FuncOp"> {
   ];
 }
 
+def FoldBatchNorm : Pass<"effnet-fold-batchnorm", "mlir::func::FuncOp"> {
+  let summary = "fold inference batch norms into the convolutions before them";
+  let description = [{
+    A batch norm whose input is a convolution used by nothing else, with every
+    weight bound, becomes part of that convolution: with
+    s = scale / sqrt(variance + epsilon), the weights of output channel o are
+    multiplied by s[o] and the bias becomes (bias - mean) * s + shift (bias 0
+    when the convolution had none). The arithmetic is done in double precision
+    and rounded once. The folded weights are new `effnet.weight` ops named
+    after the convolution's (`blocks.1.0.dw.folded.weight`, `...folded.bias`).
+    Batch norms that cannot fold (unbound weights, a shared convolution) stay.
+  }];
+  let dependentDialects = ["mlir::effnet::EffNetDialect"];
+  let statistics = [
+    Statistic<"numFolded", "batch-norms-folded", "Number of batch norms folded">
+  ];
+}
+
 def Stats : Pass<"effnet-stats", "mlir::ModuleOp"> {
   let summary = "print parameters and multiply-adds, per op and in total";
   let description = [{
