@@ -605,5 +605,47 @@ static Cost denseOpCost(DenseOp op) {
 uint64_t DenseOp::getParameterCount() { return denseOpCost(*this).params; }
 uint64_t DenseOp::getMacCount() { return denseOpCost(*this).macs; }
 
+//===----------------------------------------------------------------------===//
+// GroupOp
+//===----------------------------------------------------------------------===//
+
+void GroupOp::build(OpBuilder &builder, OperationState &state, Type output,
+                    ValueRange inputs, StringRef name) {
+  state.addOperands(inputs);
+  state.addAttribute(getNameAttrName(state.name), builder.getStringAttr(name));
+  state.addTypes(output);
+  Region *body = state.addRegion();
+  Block *block = new Block();
+  body->push_back(block);
+  for (Value input : inputs)
+    block->addArgument(input.getType(), input.getLoc());
+}
+
+LogicalResult GroupOp::verify() {
+  Block &block = getBody().front();
+  if (block.getNumArguments() != getInputs().size())
+    return emitOpError() << "expects " << getInputs().size()
+                         << " block arguments (one per input), got "
+                         << block.getNumArguments();
+  for (auto [input, arg] : llvm::zip(getInputs(), block.getArguments()))
+    if (input.getType() != arg.getType())
+      return emitOpError() << "expects block argument types to match the "
+                              "inputs, got "
+                           << arg.getType() << " for " << input.getType();
+  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  if (!yield)
+    return emitOpError() << "expects its region to end in effnet.yield";
+  if (yield.getValue().getType() != getType())
+    return emitOpError() << "expects the yielded type " << getType()
+                         << ", got " << yield.getValue().getType();
+  for (Operation &op : block.without_terminator()) {
+    if (isa<GroupOp>(op))
+      return op.emitOpError() << "expects groups not to nest";
+    if (!isa<EffNetDialect>(op.getDialect()))
+      return op.emitOpError() << "expects only effnet ops inside a group";
+  }
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialect/EffNetOps.cpp.inc"

@@ -5,6 +5,7 @@
 
 include "dialect/EffNetDialect.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 // Traits shared by every op whose result type is inferred and whose cost is
@@ -435,6 +436,71 @@ def EffNet_DenseOp : EffNet_Op<"dense", ShapedAndCounted> {
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// Groups: what code generation computes together
+//===----------------------------------------------------------------------===//
+
+def EffNet_GroupOp : EffNet_Op<"group", [
+    IsolatedFromAbove, SingleBlock]> {
+  let summary = "ops computed together, as one compiled function";
+  let description = [{
+    A region of primitive ops that code generation compiles as one function:
+    typically a convolution or dense layer with its bias, activation and the
+    elementwise ops that consume only it (squeeze-excite's channel scale, a
+    residual add). The region is isolated from above: activations come in as
+    `inputs` (the entry block's arguments), weights are `effnet.weight` ops
+    inside, and `effnet.yield` gives the result. `name` is the layer the group
+    is named after; `schedule` holds the tiling decisions of a later pass.
+
+    Example:
+
+    ```mlir
+    %y = effnet.group "blocks.1.0.expand" (%x) : (tensor<1x16x56x56xf32>)
+        -> tensor<1x96x56x56xf32> {
+    ^bb0(%in: tensor<1x16x56x56xf32>):
+      %w = effnet.weight "blocks.1.0.expand.folded.weight" : tensor<96x16x1x1xf32>
+      %b = effnet.weight "blocks.1.0.expand.folded.bias" : tensor<96xf32>
+      %c = effnet.conv2d %in, %w, %b : (tensor<1x16x56x56xf32>,
+          tensor<96x16x1x1xf32>, tensor<96xf32>) -> tensor<1x96x56x56xf32>
+      %a = effnet.activation silu %c : tensor<1x96x56x56xf32>
+      effnet.yield %a : tensor<1x96x56x56xf32>
+    }
+    ```
+  }];
+  let arguments = (ins
+    Variadic<EffNet_Tensor>:$inputs,
+    StrAttr:$name,
+    OptionalAttr<DictionaryAttr>:$schedule
+  );
+  let results = (outs EffNet_Tensor:$output);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $name `(` $inputs `)` attr-dict `:` functional-type($inputs, $output)
+    $body
+  }];
+  let hasVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [
+    OpBuilder<(ins "Type":$output, "ValueRange":$inputs, "StringRef":$name)>
+  ];
+}
+
+def EffNet_YieldOp : EffNet_Op<"yield", [
+    Pure, Terminator, ReturnLike, HasParent<"GroupOp">]> {
+  let summary = "the result of an effnet.group";
+  let description = [{
+    Ends a group's region with the value the group produces.
+
+    Example:
+
+    ```mlir
+    effnet.yield %a : tensor<1x96x56x56xf32>
+    ```
+  }];
+  let arguments = (ins EffNet_Tensor:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
 }
 
 #endif // EFFNET_DIALECT_EFFNETOPS_TD

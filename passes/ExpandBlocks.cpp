@@ -48,23 +48,22 @@ public:
   /// Squeeze-excite: pool, reduce to `squeeze` channels with SiLU, expand
   /// back with sigmoid, scale `x` per channel.
   FailureOr<Value> squeezeExcite(Value x, int64_t squeeze) {
-    Location loc = at("se");
     int64_t channels = cast<RankedTensorType>(x.getType()).getDimSize(1);
     FailureOr<GlobalAvgPoolOp> pooled =
-        createInferred<GlobalAvgPoolOp>(builder, loc, x);
+        createInferred<GlobalAvgPoolOp>(builder, at("se.pool"), x);
     if (failed(pooled))
       return failure();
     FailureOr<Value> s =
         conv("se", "reduce", *pooled, squeeze, 1, 1, 1, /*bias=*/true);
     if (succeeded(s))
-      s = activation("se", ActivationKind::silu, *s);
+      s = activation("se.reduce", ActivationKind::silu, *s);
     if (succeeded(s))
       s = conv("se", "expand", *s, channels, 1, 1, 1, /*bias=*/true);
     if (succeeded(s))
-      s = activation("se", ActivationKind::sigmoid, *s);
+      s = activation("se.expand", ActivationKind::sigmoid, *s);
     if (failed(s))
       return failure();
-    return value(createInferred<ChannelMulOp>(builder, loc, x, *s));
+    return value(createInferred<ChannelMulOp>(builder, at("se.scale"), x, *s));
   }
 
   /// The residual connection of a block.
@@ -77,11 +76,11 @@ public:
   FailureOr<Value> classifier(Value x, int64_t numClasses, APFloat dropout) {
     Location loc = at("classifier");
     FailureOr<GlobalAvgPoolOp> pooled =
-        createInferred<GlobalAvgPoolOp>(builder, loc, x);
+        createInferred<GlobalAvgPoolOp>(builder, at("pool"), x);
     if (failed(pooled))
       return failure();
     FailureOr<FlattenOp> flat =
-        createInferred<FlattenOp>(builder, loc, pooled->getResult());
+        createInferred<FlattenOp>(builder, at("pool"), pooled->getResult());
     if (failed(flat))
       return failure();
     int64_t features = cast<RankedTensorType>(flat->getType()).getDimSize(1);
@@ -116,8 +115,11 @@ private:
                      {outChannels, inChannels / groups, kernel, kernel});
     Value b = bias ? weight(part, prefix + "bias", {outChannels}) : Value();
     int64_t pad = (kernel - 1) / 2;
+    // Layers are named after their part, and sub-layers (se.reduce) after
+    // both.
+    Location loc = at(sub == "conv" ? part.str() : (part + "." + sub).str());
     return value(createInferred<Conv2DOp>(
-        builder, at(part), x, w, b, ArrayRef<int64_t>{stride, stride},
+        builder, loc, x, w, b, ArrayRef<int64_t>{stride, stride},
         ArrayRef<int64_t>{pad, pad, pad, pad}, PaddingMode::explicit_,
         ArrayRef<int64_t>{1, 1}, groups));
   }

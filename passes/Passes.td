@@ -89,6 +89,25 @@ def FoldBatchNorm : Pass<"effnet-fold-batchnorm", "mlir::func::FuncOp"> {
   ];
 }
 
+def Fuse : Pass<"effnet-fuse", "mlir::func::FuncOp"> {
+  let summary = "wrap what is computed together in effnet.group regions";
+  let description = [{
+    Every primitive op ends up in exactly one `effnet.group`. A group starts at
+    an op not yet grouped (a convolution, a dense layer, a pooling, or an
+    elementwise op whose producer has other users) and takes in, one after
+    the other, the op that is the only user of its last result when that op
+    is a batch norm, an activation, a channel scale, a residual add or a
+    flatten: a convolution with its (folded) batch norm, its activation and
+    the squeeze-excite scale or residual add that consume only it. Weights
+    move into the groups that read them; other operands become group inputs.
+    Groups are named after their first op's location.
+  }];
+  let dependentDialects = ["mlir::effnet::EffNetDialect"];
+  let statistics = [
+    Statistic<"numGroups", "groups-created", "Number of groups created">
+  ];
+}
+
 def Stats : Pass<"effnet-stats", "mlir::ModuleOp"> {
   let summary = "print parameters and multiply-adds, per op and in total";
   let description = [{

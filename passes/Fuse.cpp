@@ -1,0 +1,129 @@
+//===- Fuse.cpp - primitive ops into effnet.group regions ------------------===//
+
+#include "passes/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir {
+namespace effnet {
+#define GEN_PASS_DEF_FUSE
+#include "passes/Passes.h.inc"
+} // namespace effnet
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::effnet;
+
+namespace {
+
+class FusePass : public effnet::impl::FuseBase<FusePass> {
+public:
+  using FuseBase::FuseBase;
+
+  void runOnOperation() override;
+};
+
+} // namespace
+
+/// Whether `user` joins the group whose last op is `last`: elementwise ops
+/// (and the flatten of a pooled tensor) that only `last` feeds into the group.
+static bool joins(Operation *last, Operation *user) {
+  if (isa<BatchNormOp>(user))
+    return isa<Conv2DOp>(last);
+  if (isa<FlattenOp>(user))
+    return isa<GlobalAvgPoolOp>(last);
+  return isa<ActivationOp, ChannelMulOp, AddOp>(user);
+}
+
+/// The layer a group is named after: its first op's location name, else
+/// the name of the first weight it reads ("blocks.0.0.dw.conv.weight" ->
+/// "blocks.0.0.dw"), else the op kind and the group's index.
+static std::string groupName(Operation *first, unsigned index) {
+  if (auto name = dyn_cast<NameLoc>(first->getLoc()))
+    return name.getName().str();
+  for (Value operand : first->getOperands())
+    if (auto weight = operand.getDefiningOp<WeightOp>()) {
+      StringRef name = weight.getName();
+      for (StringRef suffix : {".conv.weight", ".folded.weight", ".weight"})
+        if (name.consume_back(suffix))
+          break;
+      return name.str();
+    }
+  return first->getName().stripDialect().str() + std::to_string(index);
+}
+
+/// Moves `members` (in program order) into a new group placed where the last
+/// of them was.
+static GroupOp buildGroup(ArrayRef<Operation *> members, StringRef name) {
+  Operation *last = members.back();
+  llvm::SmallPtrSet<Operation *, 8> inGroup(members.begin(), members.end());
+  llvm::SetVector<Value> inputs;
+  llvm::SetVector<Operation *> weights;
+  for (Operation *op : members)
+    for (Value operand : op->getOperands()) {
+      if (auto weight = operand.getDefiningOp<WeightOp>())
+        weights.insert(weight);
+      else if (!inGroup.contains(operand.getDefiningOp()))
+        inputs.insert(operand);
+    }
+
+  OpBuilder builder(last);
+  auto group = builder.create<GroupOp>(last->getLoc(),
+                                       last->getResult(0).getType(),
+                                       inputs.getArrayRef(), name);
+  Block &body = group.getBody().front();
+  IRMapping mapping;
+  mapping.map(inputs.getArrayRef(), body.getArguments());
+  OpBuilder inner = OpBuilder::atBlockEnd(&body);
+  for (Operation *weight : weights)
+    inner.clone(*weight, mapping);
+  for (Operation *op : members)
+    inner.clone(*op, mapping);
+  inner.create<YieldOp>(last->getLoc(),
+                        mapping.lookup(last->getResult(0)));
+
+  last->getResult(0).replaceAllUsesWith(group.getResult());
+  for (Operation *op : llvm::reverse(members))
+    op->erase();
+  for (Operation *weight : weights)
+    if (weight->use_empty())
+      weight->erase();
+  return group;
+}
+
+void FusePass::runOnOperation() {
+  SmallVector<Operation *> ops;
+  for (Operation &op : getOperation().getBody().getOps())
+    if (isa<EffNetDialect>(op.getDialect()) && !isa<WeightOp, GroupOp>(op))
+      ops.push_back(&op);
+
+  llvm::DenseSet<Operation *> grouped;
+  SmallVector<SmallVector<Operation *>> groups;
+  for (Operation *op : ops) {
+    if (grouped.contains(op))
+      continue;
+    if (isa<StemOp, StageOp, MBConvOp, FusedMBConvOp, HeadOp>(op)) {
+      op->emitOpError() << "expects primitive ops: run effnet-expand-stages "
+                           "and effnet-expand-blocks before effnet-fuse";
+      return signalPassFailure();
+    }
+    SmallVector<Operation *> members{op};
+    grouped.insert(op);
+    Operation *last = op;
+    while (last->hasOneUse()) {
+      Operation *user = *last->getUsers().begin();
+      if (user->getBlock() != last->getBlock() || !joins(last, user) ||
+          grouped.contains(user))
+        break;
+      members.push_back(user);
+      grouped.insert(user);
+      last = user;
+    }
+    groups.push_back(std::move(members));
+  }
+  for (auto [index, members] : llvm::enumerate(groups)) {
+    buildGroup(members, groupName(members.front(), index));
+    ++numGroups;
+  }
+}
