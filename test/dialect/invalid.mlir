@@ -429,3 +429,77 @@ func.func @unknown_kind(%x: tensor<1x16x8x8xf32>) {
   %0 = effnet.stage resnet %x {repeats = 1 : i64, kernel = 3 : i64, stride = 1 : i64, expand_ratio = 6.0 : f64, out_channels = 16 : i64} : tensor<1x16x8x8xf32> -> tensor<1x16x8x8xf32>
   return
 }
+
+// -----
+
+// A group's region takes one argument per input.
+func.func @group_arguments(%x: tensor<1x8x4x4xf32>) {
+  // expected-error@+1 {{'effnet.group' op expects 1 block arguments (one per input), got 0}}
+  %0 = effnet.group "g"(%x) : (tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+    %w = effnet.weight "w" : tensor<1x8x4x4xf32>
+    effnet.yield %w : tensor<1x8x4x4xf32>
+  }
+  return
+}
+
+// -----
+
+// ... of the inputs' types.
+func.func @group_argument_types(%x: tensor<1x8x4x4xf32>) {
+  // expected-error@+1 {{'effnet.group' op expects block argument types to match the inputs, got 'tensor<1x8x2x2xf32>' for 'tensor<1x8x4x4xf32>'}}
+  %0 = effnet.group "g"(%x) : (tensor<1x8x4x4xf32>) -> tensor<1x8x2x2xf32> {
+  ^bb0(%a: tensor<1x8x2x2xf32>):
+    effnet.yield %a : tensor<1x8x2x2xf32>
+  }
+  return
+}
+
+// -----
+
+// The group's result is what its region yields.
+func.func @group_yield_type(%x: tensor<1x8x4x4xf32>) {
+  // expected-error@+1 {{'effnet.group' op expects the yielded type 'tensor<1x8x2x2xf32>', got 'tensor<1x8x4x4xf32>'}}
+  %0 = effnet.group "g"(%x) : (tensor<1x8x4x4xf32>) -> tensor<1x8x2x2xf32> {
+  ^bb0(%a: tensor<1x8x4x4xf32>):
+    effnet.yield %a : tensor<1x8x4x4xf32>
+  }
+  return
+}
+
+// -----
+
+// Groups do not nest.
+func.func @group_nested(%x: tensor<1x8x4x4xf32>) {
+  %0 = effnet.group "outer"(%x) : (tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  ^bb0(%a: tensor<1x8x4x4xf32>):
+    // expected-error@+1 {{'effnet.group' op expects groups not to nest}}
+    %1 = effnet.group "inner"(%a) : (tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+    ^bb0(%b: tensor<1x8x4x4xf32>):
+      effnet.yield %b : tensor<1x8x4x4xf32>
+    }
+    effnet.yield %1 : tensor<1x8x4x4xf32>
+  }
+  return
+}
+
+// -----
+
+// Only effnet ops live in a group: code generation knows nothing else.
+func.func @group_foreign(%x: tensor<1x8x4x4xf32>) {
+  %0 = effnet.group "g"(%x) : (tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  ^bb0(%a: tensor<1x8x4x4xf32>):
+    // expected-error@+1 {{'func.call' op expects only effnet ops inside a group}}
+    %1 = func.call @f(%a) : (tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+    effnet.yield %1 : tensor<1x8x4x4xf32>
+  }
+  return
+}
+func.func private @f(tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+
+// -----
+
+// A yield ends a group, nothing else.
+func.func @yield_outside(%x: tensor<1x8x4x4xf32>) {
+  // expected-error@+1 {{'effnet.yield' op expects parent op 'effnet.group'}}
+  effnet.yield %x : tensor<1x8x4x4xf32>
+}
