@@ -1,0 +1,44 @@
+//===- Codegen.h - grouped IR to a static library and C header --*- C++ -*-===//
+//
+// The door of codegen/: one call turns a function of effnet.group ops with
+// bound weights into NAME.a and NAME.h. Halide stays behind this door.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFNET_CODEGEN_CODEGEN_H
+#define EFFNET_CODEGEN_CODEGEN_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace mlir {
+namespace effnet {
+namespace codegen {
+
+struct LibraryOptions {
+  /// DIR/NAME: writes DIR/NAME.a and DIR/NAME.h; NAME prefixes every symbol.
+  std::string output;
+  /// "host" or a Halide target string.
+  std::string target = "host";
+  /// Kernels compiled at once; 0 uses every core.
+  unsigned threads = 0;
+  /// Metadata the header reports.
+  std::string variant;
+  int64_t resolution = 0;
+  int64_t numClasses = 0;
+  /// Per-phase and per-kernel timing on stderr.
+  bool verbose = true;
+};
+
+/// Compiles `func` into a static library and its header. Problems in the IR
+/// are emitted as MLIR diagnostics and reported as a failed Error; file and
+/// compiler problems as one-line Errors.
+llvm::Error emitLibrary(mlir::func::FuncOp func, const LibraryOptions &options);
+
+} // namespace codegen
+} // namespace effnet
+} // namespace mlir
+
+#endif // EFFNET_CODEGEN_CODEGEN_H

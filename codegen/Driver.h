@@ -1,0 +1,54 @@
+//===- Driver.h - the generated driver and weight blob ----------*- C++ -*-===//
+//
+// The object effnetc writes with LLVM 19 for the library's target: the packed
+// weights as one read-only global, and the functions of the library's C
+// header, which run the kernels in order over one activation arena.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFNET_CODEGEN_DRIVER_H
+#define EFFNET_CODEGEN_DRIVER_H
+
+#include "codegen/Plan.h"
+
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir {
+namespace effnet {
+namespace codegen {
+
+/// What the header promises about the model.
+struct ModelInfo {
+  /// The C prefix of every symbol: NAME_run, NAME_workspace_size, ...
+  std::string name;
+  std::string variant;
+  std::string target;
+  int64_t resolution = 0;
+  int64_t numClasses = 0;
+};
+
+/// Error codes of the generated functions (Halide's own are negative).
+enum ErrorCode {
+  kNullPointer = 1,
+  kBadBatch = 2,
+  kWorkspace = 3,
+  kBadBuffer = 4,
+};
+
+/// Bytes of workspace one call needs (any batch: images run one at a time).
+int64_t workspaceBytes(const ModelPlan &plan);
+
+/// Writes the driver and weights object for `triple`.
+llvm::Error emitDriverObject(const ModelPlan &plan, const ModelInfo &info,
+                             const std::vector<std::string> &kernelNames,
+                             const std::string &triple,
+                             const std::string &objectPath);
+
+} // namespace codegen
+} // namespace effnet
+} // namespace mlir
+
+#endif // EFFNET_CODEGEN_DRIVER_H

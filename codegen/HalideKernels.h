@@ -1,0 +1,49 @@
+//===- HalideKernels.h - kernels compiled by Halide -------------*- C++ -*-===//
+//
+// The door to Halide: everything here takes and returns plain C++; Halide's
+// types and exceptions stay inside HalideKernels.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFNET_CODEGEN_HALIDEKERNELS_H
+#define EFFNET_CODEGEN_HALIDEKERNELS_H
+
+#include "codegen/Kernel.h"
+
+#include <string>
+
+namespace mlir {
+namespace effnet {
+namespace codegen {
+
+/// A Halide target, resolved.
+struct TargetDescription {
+  /// Halide's canonical string, "x86-64-linux-avx2-fma-..."
+  std::string halide;
+  /// The LLVM triple for the objects effnetc writes itself.
+  std::string triple;
+  /// Floats per natural vector.
+  int vectorLanes = 4;
+};
+
+/// Resolves "host" or a Halide target string; returns an error message, or
+/// "" on success.
+std::string describeTarget(const std::string &name, TargetDescription &out);
+
+/// Compiles `spec` to an object file defining `int function(halide_buffer_t
+/// *input0, ..., halide_buffer_t *weight0, ..., halide_buffer_t *output)`,
+/// without a Halide runtime. Returns an error message, or "" on success.
+/// Safe to call from several threads at once.
+std::string compileKernel(const KernelSpec &spec, const std::string &function,
+                          const TargetDescription &target,
+                          const std::string &objectPath);
+
+/// Compiles the Halide runtime for `target` to an object file.
+std::string compileRuntime(const TargetDescription &target,
+                           const std::string &objectPath);
+
+} // namespace codegen
+} // namespace effnet
+} // namespace mlir
+
+#endif // EFFNET_CODEGEN_HALIDEKERNELS_H

@@ -1,0 +1,316 @@
+//===- Library.cpp - kernels, driver, runtime, archive and header ---------===//
+
+#include "codegen/Codegen.h"
+#include "codegen/Driver.h"
+#include "codegen/HalideKernels.h"
+#include "codegen/Plan.h"
+
+#include "llvm/Object/ArchiveWriter.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <fmt/core.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+using namespace mlir::effnet::codegen;
+using llvm::Error;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+Error fail(const std::string &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s",
+                                 message.c_str());
+}
+
+bool isIdentifier(llvm::StringRef name) {
+  if (name.empty() || !(std::isalpha(name[0]) || name[0] == '_'))
+    return false;
+  return llvm::all_of(name, [](char ch) { return std::isalnum(ch) || ch == '_'; });
+}
+
+std::string describeKernel(const KernelSpec &spec) {
+  const TensorShape &in = spec.inputs.front();
+  switch (spec.anchor) {
+  case AnchorKind::Conv: {
+    const ConvParams &c = spec.conv;
+    std::string kind = c.groups == c.inChannels && c.groups == c.outChannels &&
+                               c.groups > 1
+                           ? "depthwise"
+                           : "conv";
+    return fmt::format("{} {}x{} s{} {}->{} at {}x{}", kind, c.kernelW,
+                       c.kernelH, c.strideX, c.inChannels, c.outChannels,
+                       in.width, in.height);
+  }
+  case AnchorKind::Pool:
+    return fmt::format("pool {} at {}x{}", in.channels, in.width, in.height);
+  case AnchorKind::None:
+    return fmt::format("elementwise {}x{}x{}", in.channels, in.width,
+                       in.height);
+  }
+  return "kernel";
+}
+
+/// Compiles every kernel and the runtime on `threads` threads.
+Error compileObjects(const ModelPlan &plan, const TargetDescription &target,
+                     const std::vector<std::string> &names,
+                     const std::vector<std::string> &objects,
+                     const std::string &runtimeObject, unsigned threads,
+                     bool verbose) {
+  // Job 0 is the runtime, the longest; kernels follow.
+  size_t jobs = plan.kernels.size() + 1;
+  std::atomic<size_t> next{0};
+  std::mutex lock;
+  std::string firstError;
+  auto worker = [&] {
+    for (size_t job = next++; job < jobs; job = next++) {
+      {
+        std::lock_guard<std::mutex> guard(lock);
+        if (!firstError.empty())
+          return;
+      }
+      Clock::time_point start = Clock::now();
+      std::string error;
+      std::string what;
+      if (job == 0) {
+        error = compileRuntime(target, runtimeObject);
+        what = "Halide runtime";
+      } else {
+        size_t k = job - 1;
+        error = compileKernel(plan.kernels[k], names[k], target, objects[k]);
+        what = fmt::format("kernel {}/{} ({})", k + 1, plan.kernels.size(),
+                           describeKernel(plan.kernels[k]));
+      }
+      std::lock_guard<std::mutex> guard(lock);
+      if (!error.empty()) {
+        if (firstError.empty())
+          firstError = what + ": " + error;
+        return;
+      }
+      if (verbose)
+        fmt::print(stderr, "effnetc:   {} in {:.2f} s\n", what,
+                   secondsSince(start));
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned i = 0; i < std::max(1u, threads); ++i)
+    pool.emplace_back(worker);
+  for (std::thread &t : pool)
+    t.join();
+  if (!firstError.empty())
+    return fail(firstError);
+  return Error::success();
+}
+
+std::string header(const ModelInfo &info, const ModelPlan &plan) {
+  std::string guard = "EFFNET_" + llvm::StringRef(info.name).upper() + "_H";
+  const std::string &n = info.name;
+  std::string text = fmt::format(
+      R"(/* {n}.h: EfficientNet {variant} compiled by effnetc for {target}.
+ *
+ * Input: float32 images in NCHW order, batch x 3 x {res} x {res}, normalized
+ * as torchvision expects (mean 0.485 0.456 0.406, std 0.229 0.224 0.225).
+ * Output: batch x {classes} float32 logits.
+ * Link with {n}.a and -lpthread -ldl -lm. Every function is safe to call
+ * from several threads at once: each call has its own workspace. Threads:
+ * HL_NUM_THREADS in the environment, or {n}_set_num_threads().
+ */
+#ifndef {guard}
+#define {guard}
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {{
+#endif
+
+struct halide_buffer_t;
+
+/* Return codes; Halide's own errors are negative. */
+enum {{
+  {N}_OK = 0,
+  {N}_ERROR_NULL_POINTER = {null},
+  {N}_ERROR_BAD_BATCH = {batch},
+  {N}_ERROR_WORKSPACE = {ws},
+  {N}_ERROR_BAD_BUFFER = {buf}
+}};
+
+#define {N}_RESOLUTION {res}
+#define {N}_NUM_CLASSES {classes}
+#define {N}_WORKSPACE_BYTES {wsbytes}
+
+/* Classifies `batch` images: input holds batch x 3 x {res} x {res} floats,
+ * output receives batch x {classes}. Allocates its workspace. */
+int {n}_run(const float *input, int batch, float *output);
+
+/* Bytes of workspace {n}_run_with_workspace needs for `batch` images
+ * (0 when batch < 1). */
+size_t {n}_workspace_size(int batch);
+
+/* As {n}_run, in a caller's workspace of at least {n}_workspace_size(batch)
+ * bytes; allocates nothing. */
+int {n}_run_with_workspace(const float *input, int batch, float *output,
+                           void *workspace, size_t workspace_size);
+
+/* Halide-style entry: input a dense float32 buffer of extents
+ * [{res}, {res}, 3, N] (x, y, c, n), output [{classes}, N]. */
+int {n}(struct halide_buffer_t *input, struct halide_buffer_t *output);
+
+const char *{n}_variant(void);
+const char *{n}_target(void);
+int {n}_resolution(void);
+int {n}_num_classes(void);
+
+/* Sets the threads of the Halide runtime's pool; returns the old count. */
+int {n}_set_num_threads(int threads);
+
+#ifdef __cplusplus
+}}
+#endif
+
+#endif /* {guard} */
+)",
+      fmt::arg("n", n), fmt::arg("N", llvm::StringRef(n).upper()),
+      fmt::arg("guard", guard), fmt::arg("variant", info.variant),
+      fmt::arg("target", info.target), fmt::arg("res", info.resolution),
+      fmt::arg("classes", info.numClasses),
+      fmt::arg("null", static_cast<int>(kNullPointer)),
+      fmt::arg("batch", static_cast<int>(kBadBatch)),
+      fmt::arg("ws", static_cast<int>(kWorkspace)),
+      fmt::arg("buf", static_cast<int>(kBadBuffer)),
+      fmt::arg("wsbytes", workspaceBytes(plan)));
+  return text;
+}
+
+Error writeFile(const std::string &path, const std::string &text) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return fail(fmt::format("cannot write '{}': {}", path, ec.message()));
+  os << text;
+  os.close();
+  if (os.has_error())
+    return fail(fmt::format("cannot write '{}'", path));
+  return Error::success();
+}
+
+/// Removes the scratch directory whatever happens.
+struct ScratchDir {
+  llvm::SmallString<128> path;
+  ~ScratchDir() {
+    if (!path.empty())
+      llvm::sys::fs::remove_directories(path);
+  }
+};
+
+} // namespace
+
+Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
+                                   const LibraryOptions &options) {
+  Clock::time_point start = Clock::now();
+  std::string name = llvm::sys::path::filename(options.output).str();
+  if (!isIdentifier(name))
+    return fail(fmt::format("the library name '{}' (from -o {}) must be a C "
+                            "identifier: letters, digits and '_'",
+                            name, options.output));
+  llvm::SmallString<128> dir(options.output);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    return fail(fmt::format("cannot create '{}': {}", dir.str().str(),
+                            ec.message()));
+
+  TargetDescription target;
+  std::string error = describeTarget(options.target, target);
+  if (!error.empty())
+    return fail(fmt::format("bad --target: {}", error));
+
+  mlir::FailureOr<ModelPlan> plan = planModel(func);
+  if (mlir::failed(plan))
+    return fail("cannot generate code for this IR (see the error above)");
+  if (options.verbose)
+    fmt::print(stderr,
+               "effnetc: {} steps, {} distinct kernels, arena {:.1f} MiB, "
+               "weights {:.1f} MiB, target {}\n",
+               plan->steps.size(), plan->kernels.size(),
+               plan->arenaFloats * 4 / 1048576.0,
+               plan->weights.size() * 4 / 1048576.0, target.halide);
+
+  ScratchDir scratch;
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueDirectory("effnetc", scratch.path))
+    return fail(fmt::format("cannot create a scratch directory: {}",
+                            ec.message()));
+  auto scratchFile = [&](const std::string &file) {
+    llvm::SmallString<128> path(scratch.path);
+    llvm::sys::path::append(path, file);
+    return path.str().str();
+  };
+
+  std::vector<std::string> kernelNames, kernelObjects;
+  for (size_t k = 0; k < plan->kernels.size(); ++k) {
+    kernelNames.push_back(fmt::format("{}_k{}", name, k));
+    kernelObjects.push_back(scratchFile(fmt::format("{}_k{}.o", name, k)));
+  }
+  std::string runtimeObject = scratchFile(name + "_runtime.o");
+  std::string driverObject = scratchFile(name + "_driver.o");
+
+  unsigned threads = options.threads ? options.threads
+                                     : std::max(1u, std::thread::hardware_concurrency());
+  Clock::time_point compileStart = Clock::now();
+  if (Error err = compileObjects(*plan, target, kernelNames, kernelObjects,
+                                 runtimeObject, threads, options.verbose))
+    return err;
+  if (options.verbose)
+    fmt::print(stderr, "effnetc: kernels and runtime compiled in {:.2f} s on "
+                       "{} threads\n",
+               secondsSince(compileStart), threads);
+
+  Clock::time_point linkStart = Clock::now();
+  ModelInfo info;
+  info.name = name;
+  info.variant = options.variant;
+  info.target = target.halide;
+  info.resolution = options.resolution;
+  info.numClasses = options.numClasses;
+  if (Error err = emitDriverObject(*plan, info, kernelNames, target.triple,
+                                   driverObject))
+    return err;
+
+  std::vector<llvm::NewArchiveMember> members;
+  std::vector<std::string> objects = kernelObjects;
+  objects.push_back(driverObject);
+  objects.push_back(runtimeObject);
+  for (const std::string &object : objects) {
+    llvm::Expected<llvm::NewArchiveMember> member =
+        llvm::NewArchiveMember::getFile(object, /*Deterministic=*/true);
+    if (!member)
+      return member.takeError();
+    members.push_back(std::move(*member));
+  }
+  std::string archive = options.output + ".a";
+  if (Error err = llvm::writeArchive(archive, members,
+                                     llvm::SymtabWritingMode::NormalSymtab,
+                                     llvm::object::Archive::K_GNU,
+                                     /*Deterministic=*/true, /*Thin=*/false))
+    return err;
+  if (Error err = writeFile(options.output + ".h", header(info, *plan)))
+    return err;
+  if (options.verbose)
+    fmt::print(stderr, "effnetc: driver, weights and archive in {:.2f} s; "
+                       "wrote {} and {}.h ({:.2f} s in all)\n",
+               secondsSince(linkStart), archive, options.output,
+               secondsSince(start));
+  return Error::success();
+}

@@ -1,0 +1,427 @@
+//===- Plan.cpp - from effnet.group regions to kernels and steps ----------===//
+
+#include "codegen/Plan.h"
+
+#include "dialect/EffNet.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+using namespace mlir;
+using namespace mlir::effnet;
+using namespace mlir::effnet::codegen;
+
+namespace {
+
+constexpr int64_t kAlignFloats = 16;
+
+int64_t alignUp(int64_t value) {
+  return (value + kAlignFloats - 1) / kAlignFloats * kAlignFloats;
+}
+
+/// One image's shape of an NCHW or N x K tensor.
+TensorShape shapeOf(Type type) {
+  auto tensor = cast<RankedTensorType>(type);
+  TensorShape shape;
+  shape.channels = tensor.getDimSize(1);
+  if (tensor.getRank() == 4) {
+    shape.height = tensor.getDimSize(2);
+    shape.width = tensor.getDimSize(3);
+  }
+  return shape;
+}
+
+/// TensorFlow's 'same' padding before the first element.
+int64_t samePadBefore(int64_t size, int64_t kernel, int64_t stride,
+                      int64_t dilation) {
+  int64_t out = (size + stride - 1) / stride;
+  int64_t total =
+      std::max<int64_t>((out - 1) * stride + (kernel - 1) * dilation + 1 - size,
+                        0);
+  return total / 2;
+}
+
+/// Builds the KernelSpec of one group and the packed weights of its step.
+class GroupLowering {
+public:
+  explicit GroupLowering(GroupOp group) : group(group) {}
+
+  LogicalResult run();
+
+  KernelSpec spec;
+  /// Weight values, packed, in the order of spec.weights.
+  std::vector<std::vector<float>> weights;
+  /// Block arguments in the order of spec.inputs.
+  std::vector<unsigned> argumentOrder;
+
+private:
+  FailureOr<int> inputIndex(Value value, Operation *user);
+  LogicalResult addWeight(Value value, std::vector<int64_t> dims,
+                          std::vector<float> (*pack)(std::vector<float>,
+                                                     const ConvParams &),
+                          Operation *user);
+  LogicalResult anchorConv(Conv2DOp conv);
+  LogicalResult anchorDense(DenseOp dense);
+  LogicalResult epilogue(Operation *op, Value &chain);
+
+  GroupOp group;
+};
+
+std::vector<float> identityPack(std::vector<float> values, const ConvParams &) {
+  return values;
+}
+
+std::vector<float> convPack(std::vector<float> values, const ConvParams &conv) {
+  return packConvWeights(values, conv);
+}
+
+FailureOr<int> GroupLowering::inputIndex(Value value, Operation *user) {
+  auto arg = dyn_cast<BlockArgument>(value);
+  if (!arg || arg.getOwner()->getParentOp() != group)
+    return user->emitOpError()
+           << "expects this operand to be an input of its group";
+  for (size_t i = 0; i < argumentOrder.size(); ++i)
+    if (argumentOrder[i] == arg.getArgNumber())
+      return static_cast<int>(i);
+  argumentOrder.push_back(arg.getArgNumber());
+  spec.inputs.push_back(shapeOf(arg.getType()));
+  return static_cast<int>(argumentOrder.size() - 1);
+}
+
+LogicalResult GroupLowering::addWeight(
+    Value value, std::vector<int64_t> dims,
+    std::vector<float> (*pack)(std::vector<float>, const ConvParams &),
+    Operation *user) {
+  auto weight = value.getDefiningOp<WeightOp>();
+  if (!weight)
+    return user->emitOpError() << "expects its weights to be effnet.weight ops";
+  FailureOr<std::vector<float>> values = weight.readValues();
+  if (failed(values))
+    return failure();
+  spec.weights.push_back(WeightShape{std::move(dims)});
+  weights.push_back(pack(std::move(*values), spec.conv));
+  return success();
+}
+
+LogicalResult GroupLowering::anchorConv(Conv2DOp conv) {
+  if (failed(inputIndex(conv.getInput(), conv)))
+    return failure();
+  auto input = cast<RankedTensorType>(conv.getInput().getType());
+  auto weight = cast<RankedTensorType>(conv.getWeight().getType());
+  ArrayRef<int64_t> strides = conv.getStrides(), dilations = conv.getDilations(),
+                    padding = conv.getPadding();
+  ConvParams &p = spec.conv;
+  p.inChannels = input.getDimSize(1);
+  p.outChannels = weight.getDimSize(0);
+  p.kernelH = weight.getDimSize(2);
+  p.kernelW = weight.getDimSize(3);
+  p.strideY = strides[0];
+  p.strideX = strides[1];
+  p.dilationY = dilations[0];
+  p.dilationX = dilations[1];
+  p.groups = static_cast<int64_t>(conv.getGroups());
+  if (conv.getPaddingMode() == PaddingMode::same) {
+    p.padTop = samePadBefore(input.getDimSize(2), p.kernelH, p.strideY,
+                             p.dilationY);
+    p.padLeft = samePadBefore(input.getDimSize(3), p.kernelW, p.strideX,
+                              p.dilationX);
+  } else {
+    p.padTop = padding[0];
+    p.padLeft = padding[1];
+  }
+  spec.anchor = AnchorKind::Conv;
+  if (failed(addWeight(conv.getWeight(),
+                       {p.outChannels, p.inChannels / p.groups, p.kernelW,
+                        p.kernelH},
+                       convPack, conv)))
+    return failure();
+  if (Value bias = conv.getBias()) {
+    spec.bias = true;
+    return addWeight(bias, {p.outChannels}, identityPack, conv);
+  }
+  return success();
+}
+
+LogicalResult GroupLowering::anchorDense(DenseOp dense) {
+  if (failed(inputIndex(dense.getInput(), dense)))
+    return failure();
+  auto weight = cast<RankedTensorType>(dense.getWeight().getType());
+  // A dense layer is a 1x1 convolution of a 1x1 image.
+  ConvParams &p = spec.conv;
+  p.inChannels = weight.getDimSize(1);
+  p.outChannels = weight.getDimSize(0);
+  spec.anchor = AnchorKind::Conv;
+  if (failed(addWeight(dense.getWeight(), {p.outChannels, p.inChannels, 1, 1},
+                       convPack, dense)))
+    return failure();
+  if (Value bias = dense.getBias()) {
+    spec.bias = true;
+    return addWeight(bias, {p.outChannels}, identityPack, dense);
+  }
+  return success();
+}
+
+LogicalResult GroupLowering::epilogue(Operation *op, Value &chain) {
+  auto unsupported = [&]() {
+    return op->emitOpError()
+           << "is not supported by code generation in this place of a group";
+  };
+  auto advance = [&](EpilogueStep step) {
+    spec.epilogue.push_back(step);
+    chain = op->getResult(0);
+    return success();
+  };
+  if (auto act = dyn_cast<ActivationOp>(op)) {
+    if (act.getInput() != chain)
+      return unsupported();
+    EpilogueStep step{EpilogueStep::Kind::Activation};
+    switch (act.getKind()) {
+    case ActivationKind::identity:
+      chain = act.getResult();
+      return success();
+    case ActivationKind::silu:
+    case ActivationKind::swish:
+      step.activation = Activation::Silu;
+      break;
+    case ActivationKind::sigmoid:
+      step.activation = Activation::Sigmoid;
+      break;
+    case ActivationKind::relu:
+      step.activation = Activation::Relu;
+      break;
+    }
+    return advance(step);
+  }
+  if (auto bn = dyn_cast<BatchNormOp>(op)) {
+    if (bn.getInput() != chain)
+      return unsupported();
+    std::vector<std::vector<float>> values;
+    for (Value operand :
+         {bn.getScale(), bn.getShift(), bn.getMean(), bn.getVariance()}) {
+      auto weight = operand.getDefiningOp<WeightOp>();
+      if (!weight)
+        return bn.emitOpError() << "expects its weights to be effnet.weight ops";
+      FailureOr<std::vector<float>> v = weight.readValues();
+      if (failed(v))
+        return failure();
+      values.push_back(std::move(*v));
+    }
+    double eps = bn.getEpsilon().convertToDouble();
+    size_t channels = values[0].size();
+    std::vector<float> scale(channels), shift(channels);
+    for (size_t i = 0; i < channels; ++i) {
+      double s = values[0][i] / std::sqrt(double(values[3][i]) + eps);
+      scale[i] = static_cast<float>(s);
+      shift[i] = static_cast<float>(values[1][i] - values[2][i] * s);
+    }
+    int64_t c = static_cast<int64_t>(channels);
+    spec.weights.push_back(WeightShape{{c}});
+    weights.push_back(std::move(scale));
+    spec.weights.push_back(WeightShape{{c}});
+    weights.push_back(std::move(shift));
+    return advance({EpilogueStep::Kind::Affine});
+  }
+  if (auto mul = dyn_cast<ChannelMulOp>(op)) {
+    bool chainScales = mul.getScale() == chain;
+    if (!chainScales && mul.getInput() != chain)
+      return unsupported();
+    FailureOr<int> other = inputIndex(
+        chainScales ? mul.getInput() : mul.getScale(), op);
+    if (failed(other))
+      return failure();
+    EpilogueStep step{chainScales ? EpilogueStep::Kind::ScaleInput
+                                  : EpilogueStep::Kind::ScaleByInput};
+    step.input = *other;
+    return advance(step);
+  }
+  if (auto add = dyn_cast<AddOp>(op)) {
+    Value otherValue = add.getLhs() == chain ? add.getRhs() : add.getLhs();
+    if ((add.getLhs() != chain && add.getRhs() != chain) || otherValue == chain)
+      return unsupported();
+    FailureOr<int> other = inputIndex(otherValue, op);
+    if (failed(other))
+      return failure();
+    EpilogueStep step{EpilogueStep::Kind::Add};
+    step.input = *other;
+    return advance(step);
+  }
+  if (auto flatten = dyn_cast<FlattenOp>(op)) {
+    if (flatten.getInput() != chain)
+      return unsupported();
+    // (C, 1, 1) and (C) are the same bytes.
+    chain = flatten.getResult();
+    return success();
+  }
+  return unsupported();
+}
+
+LogicalResult GroupLowering::run() {
+  Block &body = group.getBody().front();
+  SmallVector<Operation *> ops;
+  for (Operation &op : body.without_terminator())
+    if (!isa<WeightOp>(op))
+      ops.push_back(&op);
+  if (ops.empty())
+    return group.emitOpError() << "expects at least one op to compute";
+
+  Operation *first = ops.front();
+  Value chain;
+  size_t next = 1;
+  if (auto conv = dyn_cast<Conv2DOp>(first)) {
+    if (failed(anchorConv(conv)))
+      return failure();
+    chain = conv.getResult();
+  } else if (auto dense = dyn_cast<DenseOp>(first)) {
+    if (failed(anchorDense(dense)))
+      return failure();
+    chain = dense.getResult();
+  } else if (auto pool = dyn_cast<GlobalAvgPoolOp>(first)) {
+    if (failed(inputIndex(pool.getInput(), pool)))
+      return failure();
+    spec.anchor = AnchorKind::Pool;
+    chain = pool.getResult();
+  } else {
+    // No anchor: the first op's main operand is the chain's start.
+    spec.anchor = AnchorKind::None;
+    Value start = first->getOperand(0);
+    if (auto mul = dyn_cast<ChannelMulOp>(first))
+      start = mul.getInput();
+    if (failed(inputIndex(start, first)))
+      return failure();
+    chain = start;
+    next = 0;
+  }
+  for (size_t i = next; i < ops.size(); ++i)
+    if (failed(epilogue(ops[i], chain)))
+      return failure();
+  auto yield = cast<YieldOp>(body.getTerminator());
+  if (yield.getValue() != chain)
+    return yield.emitOpError()
+           << "expects to yield the last value its group computes";
+  spec.output = shapeOf(group.getType());
+  return success();
+}
+
+/// Places every tensor in the arena: largest first, each at the lowest
+/// offset where it overlaps no tensor alive at the same time.
+int64_t planArena(std::vector<ArenaTensor> &tensors) {
+  std::vector<size_t> order(tensors.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return tensors[a].shape.elements() > tensors[b].shape.elements();
+  });
+  std::vector<size_t> placed;
+  int64_t total = 0;
+  for (size_t index : order) {
+    ArenaTensor &tensor = tensors[index];
+    int64_t size = alignUp(tensor.shape.elements());
+    std::vector<std::pair<int64_t, int64_t>> busy;
+    for (size_t other : placed) {
+      const ArenaTensor &o = tensors[other];
+      if (o.first <= tensor.last && tensor.first <= o.last)
+        busy.push_back({o.offset, o.offset + alignUp(o.shape.elements())});
+    }
+    std::sort(busy.begin(), busy.end());
+    int64_t offset = 0;
+    for (auto [begin, end] : busy) {
+      if (offset + size <= begin)
+        break;
+      offset = std::max(offset, end);
+    }
+    tensor.offset = offset;
+    total = std::max(total, offset + size);
+    placed.push_back(index);
+  }
+  return total;
+}
+
+} // namespace
+
+FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
+  if (func.getNumArguments() != 1 || func.getNumResults() != 1)
+    return func.emitOpError()
+           << "expects one input (N x 3 x R x R) and one result (N x K)";
+  auto inputType = dyn_cast<RankedTensorType>(func.getArgument(0).getType());
+  auto outputType = dyn_cast<RankedTensorType>(func.getResultTypes()[0]);
+  if (!inputType || inputType.getRank() != 4 || !outputType ||
+      outputType.getRank() != 2)
+    return func.emitOpError()
+           << "expects an N x C x H x W input and an N x K result";
+
+  ModelPlan plan;
+  llvm::DenseMap<Value, int> tensorOf;
+  ArenaTensor input;
+  input.shape = shapeOf(inputType);
+  input.shape.planar = true;
+  plan.tensors.push_back(input);
+  tensorOf[func.getArgument(0)] = 0;
+  std::map<std::string, int> kernelOf;
+
+  for (Operation &op : func.getBody().front()) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      auto it = tensorOf.find(ret.getOperand(0));
+      if (it == tensorOf.end())
+        return ret.emitOpError() << "expects to return a group's result";
+      plan.outputTensor = it->second;
+      continue;
+    }
+    auto group = dyn_cast<GroupOp>(op);
+    if (!group)
+      return op.emitOpError()
+             << "expects only effnet.group ops at the top level: run "
+                "effnet-fuse before code generation";
+    GroupLowering lowering(group);
+    if (failed(lowering.run()))
+      return failure();
+
+    Step step;
+    step.name = group.getName().str();
+    int stepIndex = static_cast<int>(plan.steps.size());
+    for (unsigned argNumber : lowering.argumentOrder) {
+      Value operand = group.getInputs()[argNumber];
+      auto it = tensorOf.find(operand);
+      if (it == tensorOf.end())
+        return group.emitOpError()
+               << "expects its inputs to be the function's input or results "
+                  "of earlier groups";
+      int tensor = it->second;
+      plan.tensors[tensor].last = std::max(plan.tensors[tensor].last, stepIndex);
+      step.inputs.push_back(tensor);
+    }
+    // The model input keeps its planar layout in the kernel that reads it.
+    for (size_t i = 0; i < step.inputs.size(); ++i)
+      lowering.spec.inputs[i].planar = plan.tensors[step.inputs[i]].shape.planar;
+
+    ArenaTensor output;
+    output.shape = lowering.spec.output;
+    output.first = output.last = stepIndex;
+    step.output = static_cast<int>(plan.tensors.size());
+    plan.tensors.push_back(output);
+    tensorOf[group.getResult()] = step.output;
+
+    for (std::vector<float> &weight : lowering.weights) {
+      int64_t offset = alignUp(static_cast<int64_t>(plan.weights.size()));
+      plan.weights.resize(offset, 0.0f);
+      step.weights.push_back(offset);
+      plan.weights.insert(plan.weights.end(), weight.begin(), weight.end());
+    }
+
+    std::string key = lowering.spec.key();
+    auto [it, inserted] =
+        kernelOf.try_emplace(key, static_cast<int>(plan.kernels.size()));
+    if (inserted)
+      plan.kernels.push_back(lowering.spec);
+    step.kernel = it->second;
+    plan.steps.push_back(std::move(step));
+  }
+  if (plan.steps.empty())
+    return func.emitOpError() << "expects at least one effnet.group";
+  plan.tensors[plan.outputTensor].last = static_cast<int>(plan.steps.size());
+  plan.weights.resize(alignUp(static_cast<int64_t>(plan.weights.size())), 0.0f);
+  plan.arenaFloats = planArena(plan.tensors);
+  return plan;
+}
