@@ -611,8 +611,9 @@ std::vector<float> mlir::effnet::randomWeight(StringRef name,
     lo = -0.2;
     hi = 0.2;
   } else {
+    // A scalar has no dimension to drop: its fan-in is the empty product.
     uint64_t fanIn = 1;
-    for (int64_t dim : shape.drop_front())
+    for (int64_t dim : shape.drop_front(shape.empty() ? 0 : 1))
       fanIn *= static_cast<uint64_t>(std::max<int64_t>(dim, 0));
     double bound =
         std::sqrt(3.0 / static_cast<double>(std::max<uint64_t>(fanIn, 1)));

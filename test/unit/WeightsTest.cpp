@@ -560,6 +560,11 @@ TEST(RandomWeight, RangesFollowTheName) {
   EXPECT_NEAR(mean, 0.0, 0.02);
   EXPECT_NEAR(squares / conv.size() - mean * mean, 1.0 / 27.0, 0.004);
   // fan_in 1280 for a dense weight.
+  // A scalar or a vector weight has fan_in 1.
+  expectWithin(randomWeight("w", {}, 1), -std::sqrt(3.0), std::sqrt(3.0));
+  EXPECT_EQ(randomWeight("w", {}, 1).size(), 1u);
+  expectWithin(randomWeight("w", {3000}, 1), -std::sqrt(3.0), std::sqrt(3.0));
+  EXPECT_TRUE(randomWeight("w", {4, 0, 3}, 1).empty());
   expectWithin(randomWeight("head.classifier.weight", {10, 1280}, 1),
                -std::sqrt(3.0 / 1280), std::sqrt(3.0 / 1280));
 }
