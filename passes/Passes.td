@@ -105,6 +105,33 @@ def Fuse : Pass<"effnet-fuse", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::effnet::EffNetDialect"];
   let statistics = [
     Statistic<"numGroups", "groups-created", "Number of groups created">
+
+def BindWeights : Pass<"effnet-bind-weights", "mlir::ModuleOp"> {
+  let summary = "attach values to effnet.weight ops, from a file or at random";
+  let description = [{
+    Gives every `effnet.weight` without a `value` one: a `dense_resource`
+    blob named after the weight. With `file`, the values come from a
+    safetensors file, validated whole before anything is read; `naming`
+    says how its tensors are named: `torchvision` (the default) for a
+    torchvision 0.14 EfficientNet state_dict, `canonical` for tensors named
+    exactly as the weights. With `random=SEED`, the values are drawn by
+    `randomWeight` (deterministic on every platform), in ranges that keep the
+    activations of the deepest variant finite. Give one of `file` and
+    `random`. A weight missing from the file, of another shape or of a dtype
+    other than F32 is an error on that weight; a malformed file is an error
+    on the module. Weights that already have a value are left as they are.
+  }];
+  let dependentDialects = ["mlir::effnet::EffNetDialect"];
+  let options = [
+    Option<"file", "file", "std::string", /*default=*/"\"\"",
+           "safetensors file to read the values from">,
+    Option<"naming", "naming", "std::string", /*default=*/"\"torchvision\"",
+           "tensor names in the file: torchvision or canonical">,
+    Option<"random", "random", "int64_t", /*default=*/"-1",
+           "seed of random values (-1: not random)">
+  ];
+  let statistics = [
+    Statistic<"numWeightsBound", "weights-bound", "Number of weights bound">
   ];
 }
 

@@ -1,0 +1,154 @@
+//===- BindWeights.cpp - values for effnet.weight ops ---------------------===//
+
+#include "models/Weights.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir {
+namespace effnet {
+#define GEN_PASS_DEF_BINDWEIGHTS
+#include "passes/Passes.h.inc"
+} // namespace effnet
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::effnet;
+
+namespace {
+
+/// Where the values come from, once the options are checked.
+struct WeightSource {
+  /// Set when values come from a file.
+  std::optional<SafetensorsFile> file;
+  /// Tensors in the file carry torchvision's names, not the canonical ones.
+  bool torchvisionNames = false;
+  /// The seed when values are random.
+  uint64_t seed = 0;
+};
+
+class BindWeightsPass : public effnet::impl::BindWeightsBase<BindWeightsPass> {
+public:
+  using BindWeightsBase::BindWeightsBase;
+
+  void runOnOperation() override;
+
+private:
+  FailureOr<WeightSource> resolveOptions();
+  FailureOr<std::vector<float>> readValues(WeightOp weight,
+                                           const WeightSource &source,
+                                           const TorchvisionNameMap *names);
+};
+
+} // namespace
+
+FailureOr<WeightSource> BindWeightsPass::resolveOptions() {
+  auto fail = [&]() {
+    return emitError(getOperation().getLoc()) << "effnet-bind-weights: ";
+  };
+  bool fromFile = !file.empty();
+  bool fromSeed = random != -1;
+  if (fromFile && fromSeed)
+    return fail() << "give one of 'file' or 'random', not both";
+  if (!fromFile && !fromSeed)
+    return fail() << "give 'file' (a safetensors file) or 'random' (a seed)";
+  if (naming != "torchvision" && naming != "canonical")
+    return fail() << "unknown naming '" << naming
+                  << "' (expected 'torchvision' or 'canonical')";
+  WeightSource source;
+  if (fromSeed) {
+    if (random < 0)
+      return fail() << "expects 'random' to be a seed >= 0, got "
+                    << static_cast<int64_t>(random);
+    source.seed = static_cast<uint64_t>(random);
+    return source;
+  }
+  llvm::Expected<SafetensorsFile> opened = SafetensorsFile::open(file);
+  if (!opened)
+    return fail() << llvm::toString(opened.takeError());
+  source.file.emplace(std::move(*opened));
+  source.torchvisionNames = naming == "torchvision";
+  return source;
+}
+
+FailureOr<std::vector<float>>
+BindWeightsPass::readValues(WeightOp weight, const WeightSource &source,
+                            const TorchvisionNameMap *names) {
+  auto type = cast<RankedTensorType>(weight.getType());
+  if (!source.file)
+    return randomWeight(weight.getName(), type.getShape(), source.seed);
+  auto fail = [&](llvm::Error error) {
+    return weight.emitOpError() << "cannot bind '" << weight.getName()
+                                << "': " << llvm::toString(std::move(error));
+  };
+  std::string tensorName = weight.getName().str();
+  if (names) {
+    llvm::Expected<std::string> mapped = names->lookup(weight.getName());
+    if (!mapped)
+      return fail(mapped.takeError());
+    tensorName = std::move(*mapped);
+  }
+  llvm::Expected<std::vector<float>> values =
+      source.file->getF32(tensorName, type.getShape());
+  if (!values)
+    return fail(values.takeError());
+  return std::move(*values);
+}
+
+/// A resource key from a weight name: the name itself for canonical names,
+/// which are already identifiers; anything else becomes `_`, so that the
+/// printed IR parses again whatever the weight is called.
+static std::string blobName(StringRef weightName) {
+  std::string key;
+  for (char c : weightName)
+    key += llvm::isAlnum(c) || c == '_' || c == '.' ? c : '_';
+  if (key.empty() || !(llvm::isAlpha(key[0]) || key[0] == '_'))
+    key.insert(0, "w_");
+  return key;
+}
+
+void BindWeightsPass::runOnOperation() {
+  FailureOr<WeightSource> source = resolveOptions();
+  if (failed(source))
+    return signalPassFailure();
+
+  // torchvision numbers block parts by the parts a block has, so each model
+  // (function) gets a name map learnt from all of its own weights.
+  llvm::MapVector<Operation *, SmallVector<WeightOp>> models;
+  getOperation().walk([&](WeightOp weight) {
+    Operation *model =
+        weight->getParentOfType<FunctionOpInterface>().getOperation();
+    models[model].push_back(weight);
+  });
+
+  for (auto &[model, weights] : models) {
+    std::optional<TorchvisionNameMap> names;
+    if (source->file && source->torchvisionNames) {
+      SmallVector<StringRef> canonical;
+      for (WeightOp weight : weights)
+        canonical.push_back(weight.getName());
+      names.emplace(canonical);
+    }
+    for (WeightOp weight : weights) {
+      if (weight.getValueAttr())
+        continue;
+      FailureOr<std::vector<float>> values =
+          readValues(weight, *source, names ? &*names : nullptr);
+      if (failed(values))
+        return signalPassFailure();
+      auto type = cast<RankedTensorType>(weight.getType());
+      weight.setValueAttr(DenseResourceElementsAttr::get(
+          type, blobName(weight.getName()),
+          HeapAsmResourceBlob::allocateAndCopyInferAlign(
+              ArrayRef<float>(*values))));
+      ++numWeightsBound;
+    }
+  }
+}

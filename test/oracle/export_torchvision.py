@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""Exports a seeded torchvision 0.14 EfficientNet as safetensors, with a reference run.
+
+The oracle for `effnet-bind-weights` and, later, for compiled models: the file
+holds model.state_dict() (torchvision's names, I64 num_batches_tracked
+included) laid out as safetensors.torch.save_file lays it out, with
+__metadata__ {"format": "pt"}.
+
+Usage: export_torchvision.py VARIANT OUT.safetensors [--seed S] [--num-classes K]
+           [--resolution R] [--batch B] [--input IN.bin --output REF.bin]
+
+VARIANT is b0-b7, v2_s, v2_m or v2_l. The model is built without pretrained
+weights from torch.manual_seed(S): convolution and dense weights keep
+torchvision's initialization; batch norms get weight U(0.5, 1.5), bias
+U(-0.2, 0.2), running_mean U(-0.2, 0.2) and running_var U(0.5, 1.5), and
+convolution and dense biases (zero in torchvision's initialization) U(-0.2,
+0.2), so that no part of the arithmetic is trivially an identity. With --input
+and --output it runs the model in eval mode on a seeded N(0, 1) NCHW float32
+input of B images at R x R (default: the variant's resolution, as effnetc
+uses it) and writes the input and the B x K logits as raw little-endian
+float32.
+"""
+import argparse
+import os
+import sys
+
+import torch
+import torchvision.models as tvm
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import safetensors_file  # noqa: E402
+
+# The paper's resolutions, which effnetc uses (models/Models.cpp).
+RESOLUTIONS = {"b0": 224, "b1": 240, "b2": 260, "b3": 300, "b4": 380,
+               "b5": 456, "b6": 528, "b7": 600, "v2_s": 384, "v2_m": 480,
+               "v2_l": 480}
+
+DTYPES = {torch.float32: ("F32", "<f4"), torch.int64: ("I64", "<i8")}
+
+
+def build(variant, num_classes, seed):
+    torch.manual_seed(seed)
+    model = getattr(tvm, "efficientnet_" + variant)(weights=None,
+                                                    num_classes=num_classes)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+                m.running_mean.uniform_(-0.2, 0.2)
+                m.running_var.uniform_(0.5, 1.5)
+            elif isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
+                if m.bias is not None:
+                    m.bias.uniform_(-0.2, 0.2)
+    return model.eval()
+
+
+def save(model, path):
+    tensors = {}
+    for name, t in model.state_dict().items():
+        dtype, numpy_dtype = DTYPES[t.dtype]
+        data = t.detach().contiguous().numpy().astype(numpy_dtype).tobytes()
+        tensors[name] = (dtype, list(t.shape), data)
+    safetensors_file.write(path, tensors, {"format": "pt"})
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("variant", choices=sorted(RESOLUTIONS))
+    parser.add_argument("out")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--num-classes", type=int, default=1000)
+    parser.add_argument("--resolution", type=int)
+    parser.add_argument("--batch", type=int, default=1)
+    parser.add_argument("--input")
+    parser.add_argument("--output")
+    args = parser.parse_args()
+    if (args.input is None) != (args.output is None):
+        parser.error("--input and --output go together")
+
+    torch.set_num_threads(2)
+    model = build(args.variant, args.num_classes, args.seed)
+    save(model, args.out)
+    if args.input is None:
+        return
+    resolution = args.resolution or RESOLUTIONS[args.variant]
+    generator = torch.Generator().manual_seed(args.seed)
+    x = torch.randn(args.batch, 3, resolution, resolution,
+                    generator=generator, dtype=torch.float32)
+    with torch.no_grad():
+        logits = model(x)
+    with open(args.input, "wb") as f:
+        f.write(x.numpy().astype("<f4").tobytes())
+    with open(args.output, "wb") as f:
+        f.write(logits.numpy().astype("<f4").tobytes())
+
+
+if __name__ == "__main__":
+    main()
