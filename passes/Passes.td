@@ -105,6 +105,8 @@ def Fuse : Pass<"effnet-fuse", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::effnet::EffNetDialect"];
   let statistics = [
     Statistic<"numGroups", "groups-created", "Number of groups created">
+  ];
+}
 
 def BindWeights : Pass<"effnet-bind-weights", "mlir::ModuleOp"> {
   let summary = "attach values to effnet.weight ops, from a file or at random";
