@@ -61,8 +61,8 @@ void printStats(llvm::raw_ostream &os, const ModelStats &stats, bool perOp);
 // Pipeline
 //===----------------------------------------------------------------------===//
 
-/// How far the pipeline lowers.
-enum class Level { Stages, Blocks, Primitives };
+/// The levels of IR, in the order the pipeline reaches them.
+enum class Level { Stages, Blocks, Primitives, Groups };
 
 struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<std::string> variant{*this, "variant",
@@ -86,12 +86,33 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
           clEnumValN(Level::Stages, "stages", "compound scaling only"),
           clEnumValN(Level::Blocks, "blocks", "stages expanded to blocks"),
           clEnumValN(Level::Primitives, "primitives",
-                     "blocks expanded to primitive ops"))};
+                     "blocks expanded to primitive ops"),
+          clEnumValN(Level::Groups, "groups",
+                     "weights bound, batch norms folded, ops grouped"))};
+  Option<std::string> weights{
+      *this, "weights",
+      llvm::cl::desc("safetensors file to bind (level=groups); without it, "
+                     "random weights")};
+  Option<std::string> naming{
+      *this, "naming",
+      llvm::cl::desc("tensor names in the weights file: torchvision or "
+                     "canonical"),
+      llvm::cl::init("torchvision")};
+  Option<int64_t> randomSeed{
+      *this, "random-seed",
+      llvm::cl::desc("seed of the random weights used without a file"),
+      llvm::cl::init(0)};
 };
 
-/// The pipeline from a stage table to the lowest level asked for: compound
-/// scaling, stage expansion, block expansion, canonicalization. Options the
-/// passes cannot honour fail the pass that meets them, with a diagnostic.
+/// Adds the passes that lower the previous level's IR to `level`: compound
+/// scaling for stages, stage expansion for blocks, block expansion for
+/// primitives, and weight binding, batch-norm folding and fusion for groups.
+void addPassesForLevel(OpPassManager &pm, Level level,
+                       const PipelineOptions &options);
+
+/// The pipeline from a stage table to `options.level`: the passes of every
+/// level in turn. Options the passes cannot honour fail the pass that meets
+/// them, with a diagnostic.
 void buildEffNetPipeline(OpPassManager &pm, const PipelineOptions &options);
 
 /// Registers every pass and the `effnet-pipeline` pipeline.

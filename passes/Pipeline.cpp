@@ -9,28 +9,54 @@
 using namespace mlir;
 using namespace mlir::effnet;
 
+void mlir::effnet::addPassesForLevel(OpPassManager &pm, Level level,
+                                     const PipelineOptions &options) {
+  switch (level) {
+  case Level::Stages: {
+    CompoundScaleOptions scale;
+    scale.variant = options.variant;
+    scale.phi = options.phi;
+    scale.width = options.width;
+    scale.depth = options.depth;
+    scale.resolution = options.resolution;
+    pm.addPass(createCompoundScale(scale));
+    return;
+  }
+  case Level::Blocks:
+    pm.addNestedPass<func::FuncOp>(createExpandStages());
+    return;
+  case Level::Primitives:
+    pm.addNestedPass<func::FuncOp>(createExpandBlocks());
+    pm.addPass(createCanonicalizerPass());
+    return;
+  case Level::Groups: {
+    BindWeightsOptions bind;
+    bind.file = options.weights;
+    bind.naming = options.naming;
+    bind.random = options.weights.empty() ? int64_t(options.randomSeed) : -1;
+    pm.addPass(createBindWeights(bind));
+    pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
+    pm.addPass(createCanonicalizerPass());
+    pm.addNestedPass<func::FuncOp>(createFuse());
+    return;
+  }
+  }
+}
+
 void mlir::effnet::buildEffNetPipeline(OpPassManager &pm,
                                        const PipelineOptions &options) {
-  CompoundScaleOptions scale;
-  scale.variant = options.variant;
-  scale.phi = options.phi;
-  scale.width = options.width;
-  scale.depth = options.depth;
-  scale.resolution = options.resolution;
-  pm.addPass(createCompoundScale(scale));
-  if (options.level == Level::Stages)
-    return;
-  pm.addNestedPass<func::FuncOp>(createExpandStages());
-  if (options.level == Level::Blocks)
-    return;
-  pm.addNestedPass<func::FuncOp>(createExpandBlocks());
-  pm.addPass(createCanonicalizerPass());
+  for (Level level : {Level::Stages, Level::Blocks, Level::Primitives,
+                      Level::Groups}) {
+    addPassesForLevel(pm, level, options);
+    if (level == options.level)
+      return;
+  }
 }
 
 void mlir::effnet::registerEffNetPassesAndPipeline() {
   registerEffNetPasses();
   PassPipelineRegistration<PipelineOptions>(
       "effnet-pipeline",
-      "Scale a stage table and lower it to blocks or primitives",
+      "Scale a stage table and lower it to blocks, primitives or groups",
       buildEffNetPipeline);
 }

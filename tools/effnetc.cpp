@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/Codegen.h"
 #include "models/Models.h"
 #include "passes/Passes.h"
 
@@ -17,6 +18,7 @@
 
 #include <fmt/core.h>
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -60,8 +62,33 @@ cl::opt<Level> emit(
     cl::values(clEnumValN(Level::Stages, "stages", "the scaled stage table"),
                clEnumValN(Level::Blocks, "blocks", "stem, blocks and head"),
                clEnumValN(Level::Primitives, "primitives",
-                          "convolutions, batch norms, ...")),
+                          "convolutions, batch norms, ..."),
+               clEnumValN(Level::Groups, "groups",
+                          "weights bound, batch norms folded, ops grouped")),
     cl::cat(category));
+cl::opt<std::string> outputPath(
+    "o", cl::desc("compile to DIR/NAME.a and DIR/NAME.h"),
+    cl::value_desc("DIR/NAME"), cl::cat(category));
+cl::opt<std::string> weightsFile(
+    "weights", cl::desc("safetensors file of the weights (torchvision names)"),
+    cl::value_desc("file"), cl::cat(category));
+cl::opt<std::string> naming(
+    "naming",
+    cl::desc("tensor names in --weights: torchvision (default) or canonical"),
+    cl::init("torchvision"), cl::cat(category));
+cl::opt<int64_t> randomWeights(
+    "random-weights",
+    cl::desc("seed of deterministic random weights (default 0, used when "
+             "no --weights is given)"),
+    cl::init(0), cl::cat(category));
+cl::opt<std::string> target(
+    "target", cl::desc("host (default) or a Halide target string"),
+    cl::init("host"), cl::cat(category));
+cl::opt<unsigned> jobs("jobs",
+                          cl::desc("kernels compiled at once (0: all cores)"),
+                          cl::init(0), cl::cat(category));
+cl::opt<bool> quiet("quiet", cl::desc("no progress or timing on stderr"),
+                    cl::cat(category));
 } // namespace
 
 static int fail(const std::string &message) {
@@ -104,9 +131,23 @@ int main(int argc, char **argv) {
     return fail(fmt::format("--resolution must be in [1, 16384], got {}",
                             resolution.getValue()));
   bool emitting = emit.getNumOccurrences() > 0;
-  if (!printStatsOpt && !emitting)
-    return fail("nothing to do: give --stats and/or --emit=LEVEL");
+  bool compiling = !outputPath.empty();
+  if (!printStatsOpt && !emitting && !compiling)
+    return fail("nothing to do: give -o DIR/NAME, --stats or --emit=LEVEL");
+  if (!weightsFile.empty() && randomWeights.getNumOccurrences())
+    return fail("--weights and --random-weights exclude each other");
+  if (randomWeights < 0)
+    return fail(fmt::format("--random-weights must be a seed >= 0, got {}",
+                            randomWeights.getValue()));
+  if (compiling && batch != 1)
+    return fail("-o compiles a library that takes any batch at run time; "
+                "leave --batch at 1");
 
+  using Clock = std::chrono::steady_clock;
+  auto seconds = [](Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  Clock::time_point start = Clock::now();
   MLIRContext context;
   // Every diagnostic becomes one line on stderr.
   ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
@@ -123,6 +164,10 @@ int main(int argc, char **argv) {
   if (failed(module))
     return 1;
 
+  if (!quiet)
+    fmt::print(stderr, "effnetc: {} table built in {:.2f} s\n",
+               variant->table.str(), seconds(start));
+
   PipelineOptions options;
   if (!custom)
     options.variant = variant->name.str();
@@ -130,17 +175,52 @@ int main(int argc, char **argv) {
   options.width = width.getValue();
   options.depth = depth.getValue();
   options.resolution = resolution.getValue();
-  options.level = emitting ? emit.getValue() : Level::Primitives;
-  PassManager pm(&context);
-  buildEffNetPipeline(pm, options);
-  if (failed(pm.run(**module)))
-    return 1;
+  options.weights = weightsFile.getValue();
+  options.naming = naming.getValue();
+  options.randomSeed = randomWeights.getValue();
 
-  if (emitting)
-    (*module)->print(llvm::outs());
-  if (printStatsOpt) {
+  // Lower one level at a time, printing what was asked for on the way; the
+  // statistics are those of the model as written (before batch norms fold).
+  Level deepest = compiling ? Level::Groups
+                  : emitting ? std::max(emit.getValue(), Level::Stages)
+                             : Level::Primitives;
+  if (emitting && emit.getValue() > deepest)
+    deepest = emit.getValue();
+  if (printStatsOpt && deepest < Level::Primitives)
+    deepest = Level::Primitives;
+  Clock::time_point passesStart = Clock::now();
+  for (Level level :
+       {Level::Stages, Level::Blocks, Level::Primitives, Level::Groups}) {
+    if (level > deepest)
+      break;
+    PassManager pm(&context);
+    addPassesForLevel(pm, level, options);
+    if (failed(pm.run(**module)))
+      return 1;
+    if (emitting && emit.getValue() == level)
+      (*module)->print(llvm::outs());
+    if (printStatsOpt && level == Level::Primitives) {
+      auto func = *(*module)->getOps<func::FuncOp>().begin();
+      printStats(llvm::outs(), computeStats(func), perLayer);
+    }
+  }
+  if (!quiet)
+    fmt::print(stderr, "effnetc: passes ran in {:.2f} s\n",
+               seconds(passesStart));
+
+  if (compiling) {
     auto func = *(*module)->getOps<func::FuncOp>().begin();
-    printStats(llvm::outs(), computeStats(func), perLayer);
+    codegen::LibraryOptions library;
+    library.output = outputPath.getValue();
+    library.target = target.getValue();
+    library.threads = jobs.getValue();
+    library.variant = custom ? "custom" : variant->name.str();
+    library.resolution =
+        cast<RankedTensorType>(func.getArgument(0).getType()).getDimSize(2);
+    library.numClasses = numClasses.getValue();
+    library.verbose = !quiet;
+    if (llvm::Error err = codegen::emitLibrary(func, library))
+      return fail(llvm::toString(std::move(err)));
   }
   return 0;
 }
