@@ -22,6 +22,10 @@ config.substitutions.append(
      os.path.join(config.effnet_src_root, "test", "oracle",
                   "torchvision_stats.py")))
 
+config.substitutions.append(("%cc", config.c_compiler))
+# Generated libraries run with both cores, as users' apps would.
+config.environment["HL_NUM_THREADS"] = "2"
+
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.effnet_tools_dir, config.llvm_tools_dir]
 tools = ["effnet-opt", "effnetc"]
