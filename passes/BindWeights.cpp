@@ -3,6 +3,8 @@
 #include "models/Weights.h"
 #include "passes/Passes.h"
 
+#include "llvm/ADT/StringSet.h"
+
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -45,6 +47,9 @@ private:
   FailureOr<std::vector<float>> readValues(WeightOp weight,
                                            const WeightSource &source,
                                            const TorchvisionNameMap *names);
+
+  /// Names of the file's tensors that some weight read.
+  llvm::StringSet<> tensorsRead;
 };
 
 } // namespace
@@ -99,6 +104,7 @@ BindWeightsPass::readValues(WeightOp weight, const WeightSource &source,
       source.file->getF32(tensorName, type.getShape());
   if (!values)
     return fail(values.takeError());
+  tensorsRead.insert(tensorName);
   return std::move(*values);
 }
 
@@ -149,6 +155,24 @@ void BindWeightsPass::runOnOperation() {
           HeapAsmResourceBlob::allocateAndCopyInferAlign(
               ArrayRef<float>(*values))));
       ++numWeightsBound;
+    }
+  }
+
+  // A file with tensors nothing reads is most likely another variant's or
+  // another class count's: binding part of it would compile the wrong model.
+  if (source->file && !allowUnused) {
+    std::vector<StringRef> unused;
+    for (StringRef name : source->file->names())
+      if (!tensorsRead.contains(name) &&
+          source->file->find(name)->dtype == SafetensorsDType::F32)
+        unused.push_back(name);
+    if (!unused.empty()) {
+      emitError(getOperation().getLoc())
+          << "effnet-bind-weights: " << source->file->getPath() << " holds "
+          << unused.size() << " F32 tensor" << (unused.size() == 1 ? "" : "s")
+          << " this model does not read, such as '" << unused.front()
+          << "' (weights of another variant? allow-unused=true accepts them)";
+      return signalPassFailure();
     }
   }
 }

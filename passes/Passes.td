@@ -121,7 +121,8 @@ def BindWeights : Pass<"effnet-bind-weights", "mlir::ModuleOp"> {
     activations of the deepest variant finite. Give one of `file` and
     `random`. A weight missing from the file, of another shape or of a dtype
     other than F32 is an error on that weight; a malformed file is an error
-    on the module. Weights that already have a value are left as they are.
+    on the module, and so is a file holding F32 tensors that no weight reads
+    (another variant's weights, say), unless `allow-unused` is set. Weights that already have a value are left as they are.
   }];
   let dependentDialects = ["mlir::effnet::EffNetDialect"];
   let options = [
@@ -130,7 +131,9 @@ def BindWeights : Pass<"effnet-bind-weights", "mlir::ModuleOp"> {
     Option<"naming", "naming", "std::string", /*default=*/"\"torchvision\"",
            "tensor names in the file: torchvision or canonical">,
     Option<"random", "random", "int64_t", /*default=*/"-1",
-           "seed of random values (-1: not random)">
+           "seed of random values (-1: not random)">,
+    Option<"allowUnused", "allow-unused", "bool", /*default=*/"false",
+           "accept a file holding tensors no weight reads">
   ];
   let statistics = [
     Statistic<"numWeightsBound", "weights-bound", "Number of weights bound">
