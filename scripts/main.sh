@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The main job: build, then print a variant's IR at the block level and its
-# parameter and multiply-add counts. Usage: scripts/main.sh [VARIANT]
+# The main job: build the compiler, which compiles EfficientNet-B0 into a
+# static library at build time (examples/CMakeLists.txt), link the example app
+# against it, and classify a sample image, printing the top-5 and the latency.
+# Usage: scripts/main.sh [IMAGE.{ppm,png}]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-exec build/bin/effnetc --variant "${1:-b0}" --emit=blocks --stats
+build/bin/effnetc --variant b0 --stats
+exec build/bin/classify "${1:-examples/classify/sample.ppm}"

@@ -8,6 +8,8 @@ packages=(
   cmake ninja-build g++
   llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools
   libhalide14-0-dev libfmt-dev libgtest-dev
+  # The example app reads PNG files with libpng.
+  libpng-dev
   # The numerical oracle of the tests: torchvision 0.14 in Debian's python.
   python3 python3-torch python3-torchvision
 )
