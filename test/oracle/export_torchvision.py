@@ -75,13 +75,26 @@ def main():
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--input")
     parser.add_argument("--output")
+    parser.add_argument("--onnx", help="also write the model as ONNX (batch 1)")
+    parser.add_argument("--pretrained", action="store_true",
+                        help="torchvision's ImageNet weights instead of "
+                             "random ones (downloads them; needs a network)")
     args = parser.parse_args()
     if (args.input is None) != (args.output is None):
         parser.error("--input and --output go together")
 
     torch.set_num_threads(2)
-    model = build(args.variant, args.num_classes, args.seed)
+    if args.pretrained:
+        model = getattr(tvm, "efficientnet_" + args.variant)(
+            weights="DEFAULT").eval()
+    else:
+        model = build(args.variant, args.num_classes, args.seed)
     save(model, args.out)
+    if args.onnx:
+        resolution = args.resolution or RESOLUTIONS[args.variant]
+        torch.onnx.export(model, torch.zeros(1, 3, resolution, resolution),
+                          args.onnx, opset_version=13, input_names=["input"],
+                          output_names=["logits"])
     if args.input is None:
         return
     resolution = args.resolution or RESOLUTIONS[args.variant]

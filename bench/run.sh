@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The benchmark: for each variant (default b0), the compile time of effnetc
+# and the batch-1 latency of the generated library beside ONNX Runtime's and
+# PyTorch's, measured in this run on this machine, 1 and 2 threads, medians of
+# many runs after warm-up, as ratios (below 1: effnet is faster).
+# ONNX Runtime comes from the npm registry (onnxruntime-node).
+# Usage: bench/run.sh [--runs N] [VARIANT...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=100
+if [[ "${1:-}" == "--runs" ]]; then runs=$2; shift 2; fi
+variants=("$@")
+((${#variants[@]})) || variants=(b0)
+./scripts/setup.sh
+if [[ ! -d bench/node_modules/onnxruntime-node ]]; then
+  echo "bench: installing onnxruntime-node from the npm registry" >&2
+  (cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --silent)
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export OPENBLAS_NUM_THREADS=1
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+echo "effnet benchmark, $(date -u +%Y-%m-%d), $(nproc) cores: ${cpu:-unknown CPU}"
+printf '%-6s %5s %9s %7s | %10s %10s %10s | %9s %9s\n' variant res compile threads \
+  effnet_ms ort_ms torch_ms vs_ort vs_torch
+for variant in "${variants[@]}"; do
+  dir="$work/$variant"
+  mkdir -p "$dir"
+  res=$(build/bin/effnetc --variant "$variant" --emit=stages 2>/dev/null |
+        grep -o 'tensor<1x3x[0-9]*' | head -1 | sed 's/.*x//')
+  /usr/bin/python3 test/oracle/export_torchvision.py "$variant" "$dir/w.safetensors" \
+    --seed 1 --onnx "$dir/model.onnx" 2>/dev/null
+  start=$(date +%s%N)
+  build/bin/effnetc --variant "$variant" --weights "$dir/w.safetensors" -o "$dir/m" --quiet
+  compile_ms=$((($(date +%s%N) - start) / 1000000))
+  cc -O2 -DMODEL=m -include "$dir/m.h" bench/effnet_time.c "$dir/m.a" \
+    -o "$dir/effnet_time" -lpthread -ldl -lm
+  "$dir/effnet_time" "$runs" 1 2 > "$dir/effnet.txt"
+  node bench/ort_time.js "$dir/model.onnx" "$res" "$runs" 1 2 > "$dir/ort.txt"
+  /usr/bin/python3 bench/torch_time.py "$variant" "$res" "$((runs / 4 + 5))" 1 2 > "$dir/torch.txt"
+  for threads in 1 2; do
+    ours=$(awk -v t="$threads" '$1 == t { print $2 }' "$dir/effnet.txt")
+    ort=$(awk -v t="$threads" '$1 == t { print $2 }' "$dir/ort.txt")
+    torch=$(awk -v t="$threads" '$1 == t { print $2 }' "$dir/torch.txt")
+    awk -v v="$variant" -v r="$res" -v c="$compile_ms" -v t="$threads" \
+        -v a="$ours" -v o="$ort" -v p="$torch" 'BEGIN {
+      printf "%-6s %5d %7.1f s %7d | %10.2f %10.2f %10.2f | %8.2fx %8.2fx\n",
+             v, r, c / 1000, t, a, o, p, a / o, a / p }'
+  done
+  rm -rf "$dir"
+done

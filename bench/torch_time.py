@@ -1,0 +1,31 @@
+#!/usr/bin/python3
+"""Times torchvision's model in PyTorch (eager, no_grad): batch 1, median of
+RUNS calls after warm-up, per thread count. Prints "threads median_ms".
+Usage: torch_time.py VARIANT RESOLUTION RUNS THREADS..."""
+import statistics
+import sys
+import time
+
+import torch
+import torchvision.models as tvm
+
+
+def main():
+    variant, resolution, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    model = getattr(tvm, "efficientnet_" + variant)(weights=None).eval()
+    x = torch.full((1, 3, resolution, resolution), 0.5)
+    for threads in map(int, sys.argv[4:]):
+        torch.set_num_threads(threads)
+        times = []
+        with torch.no_grad():
+            for _ in range(5):
+                model(x)
+            for _ in range(runs):
+                start = time.perf_counter()
+                model(x)
+                times.append((time.perf_counter() - start) * 1e3)
+        print(f"{threads} {statistics.median(times):.3f}")
+
+
+if __name__ == "__main__":
+    main()
