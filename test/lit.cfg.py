@@ -23,6 +23,7 @@ config.substitutions.append(
                   "torchvision_stats.py")))
 
 config.substitutions.append(("%cc", config.c_compiler))
+config.substitutions.append(("%effnet_build", config.effnet_obj_root))
 # Generated libraries run with both cores, as users' apps would.
 config.environment["HL_NUM_THREADS"] = "2"
 
