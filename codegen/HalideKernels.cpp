@@ -243,9 +243,25 @@ void lower(const KernelSpec &spec, Lowered &out) {
   constrain(out.output.output_buffer(), spec.output);
 }
 
+/// The pixel tile in [4, 8] that wastes least of a row of `width` (ShiftInwards
+/// recomputes the overlap of the last tile), larger tiles first.
+int pixelTileFor(int width, int largest) {
+  if (width <= largest)
+    return width;
+  int best = largest, bestWaste = width;
+  for (int tile = largest; tile >= 4; --tile) {
+    int waste = (width + tile - 1) / tile * tile - width;
+    if (waste < bestWaste) {
+      best = tile;
+      bestWaste = waste;
+    }
+  }
+  return best;
+}
+
 /// Schedules a convolution: the output tiled over channels (innermost,
 /// vectorized) and pixels of a row, the accumulation of one tile kept in
-/// registers while the reduction runs, rows in parallel.
+/// registers while the reduction runs.
 void scheduleConv(const KernelSpec &spec, Lowered &l, int lanes) {
   const ConvParams &conv = spec.conv;
   int outs = asInt(spec.output.channels);
@@ -253,12 +269,19 @@ void scheduleConv(const KernelSpec &spec, Lowered &l, int lanes) {
   int height = asInt(spec.output.height);
   bool depthwise = conv.inChannels / conv.groups == 1 &&
                    conv.outChannels / conv.groups == 1;
-  // Two vectors of output channels by six pixels fill 12 accumulators, well
-  // inside AVX-512's 32 registers and AVX2's 16 with one vector; depthwise
-  // convolutions have no channel reduction and take one vector by eight.
+  // Two vectors of output channels by up to eight pixels is 16 accumulators,
+  // half of AVX-512's 32 registers, leaving room for the weights and input
+  // broadcasts; one vector by eight for depthwise convolutions, which have no
+  // channel reduction to amortize.
   int vec = powerOfTwoAtMost(outs, lanes);
   int channelTile = (!depthwise && outs >= 2 * lanes) ? 2 * lanes : vec;
-  int pixelTile = std::min(width, depthwise ? 8 : (channelTile > lanes ? 6 : 8));
+  int pixelTile = pixelTileFor(width, 8);
+  // Weights that do not fit in L2 are streamed once per row when rows are
+  // outermost; with channel tiles outermost each tile's weights are read
+  // from cache for every row instead.
+  int64_t weightBytes = conv.outChannels * (conv.inChannels / conv.groups) *
+                        conv.kernelW * conv.kernelH * 4;
+  bool channelsOutermost = !depthwise && weightBytes > 192 * 1024;
 
   Func &out = l.output;
   Func &acc = l.accumulate;
@@ -266,14 +289,22 @@ void scheduleConv(const KernelSpec &spec, Lowered &l, int lanes) {
   Var co("co"), ci("ci"), xo("xo"), xi("xi");
   out.split(c, co, ci, channelTile, TailStrategy::ShiftInwards)
       .split(x, xo, xi, pixelTile, TailStrategy::ShiftInwards)
-      .reorder(ci, xi, co, xo, y)
       .vectorize(ci, vec)
       .unroll(xi);
-  if (height > 1)
-    out.parallel(y);
-  else if (outs >= 4 * channelTile)
-    out.parallel(co);
-  acc.compute_at(out, co).vectorize(c, vec).unroll(x);
+  if (channelsOutermost) {
+    out.reorder(ci, xi, xo, y, co).parallel(co);
+  } else {
+    out.reorder(ci, xi, co, xo, y);
+    if (height > 1)
+      out.parallel(y);
+    else if (outs >= 4 * channelTile)
+      out.parallel(co);
+  }
+  // One tile of accumulators, in registers, at the innermost tile loop.
+  acc.compute_at(out, channelsOutermost ? xo : co)
+      .vectorize(c, vec)
+      .unroll(c)
+      .unroll(x);
   acc.update()
       .reorder(c, x, r.x, r.y, r.z)
       .vectorize(c, vec)
