@@ -297,6 +297,8 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
         llvm::NewArchiveMember::getFile(object, /*Deterministic=*/true);
     if (!member)
       return member.takeError();
+    // Members are named by file alone, not by the scratch directory.
+    member->MemberName = llvm::sys::path::filename(object);
     members.push_back(std::move(*member));
   }
   std::string archive = options.output + ".a";
