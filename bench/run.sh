@@ -5,13 +5,32 @@
 # many runs after warm-up, as ratios (below 1: effnet is faster).
 # ONNX Runtime comes from the npm registry (onnxruntime-node).
 # Usage: bench/run.sh [--runs N] [VARIANT...]
+#        bench/run.sh --compile-times [VARIANT...]   (default: every variant)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=100
+compile_only=0
 if [[ "${1:-}" == "--runs" ]]; then runs=$2; shift 2; fi
+if [[ "${1:-}" == "--compile-times" ]]; then compile_only=1; shift; fi
 variants=("$@")
+if ((compile_only)) && ((${#variants[@]} == 0)); then
+  variants=(b0 b1 b2 b3 b4 b5 b6 b7 v2_s v2_m v2_l)
+fi
 ((${#variants[@]})) || variants=(b0)
 ./scripts/setup.sh
+
+if ((compile_only)); then
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  echo "effnetc compile times, $(date -u +%Y-%m-%d), $(nproc) cores (random weights, host target)"
+  for variant in "${variants[@]}"; do
+    start=$(date +%s%N)
+    build/bin/effnetc --variant "$variant" -o "$work/m" --quiet
+    printf '%-6s %6.1f s\n' "$variant" "$(($(date +%s%N) - start))e-9"
+    rm -f "$work/m.a" "$work/m.h"
+  done
+  exit 0
+fi
 if [[ ! -d bench/node_modules/onnxruntime-node ]]; then
   echo "bench: installing onnxruntime-node from the npm registry" >&2
   (cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --silent)
