@@ -243,7 +243,7 @@ void lower(const KernelSpec &spec, Lowered &out) {
   constrain(out.output.output_buffer(), spec.output);
 }
 
-/// The pixel tile in [4, 8] that wastes least of a row of `width` (ShiftInwards
+/// The pixel tile in [4, largest] that wastes least of a row of `width` (ShiftInwards
 /// recomputes the overlap of the last tile), larger tiles first.
 int pixelTileFor(int width, int largest) {
   if (width <= largest)
@@ -274,7 +274,17 @@ void scheduleConv(const KernelSpec &spec, Lowered &l, int lanes) {
   // broadcasts; one vector by eight for depthwise convolutions, which have no
   // channel reduction to amortize.
   int vec = powerOfTwoAtMost(outs, lanes);
-  int channelTile = (!depthwise && outs >= 2 * lanes) ? 2 * lanes : vec;
+  int channelTile = vec;
+  // Two vectors reuse each input broadcast twice, but ShiftInwards recomputes
+  // the overlap of the last tile: 40 channels cost 4 vector FMAs per pixel
+  // and input channel in tiles of 32, 3 in tiles of 16. Ties go to 32.
+  if (!depthwise && outs >= 2 * lanes) {
+    int wide = 2 * lanes;
+    int wideCost = (outs + wide - 1) / wide * 2;
+    int narrowCost = (outs + lanes - 1) / lanes;
+    if (wideCost <= narrowCost)
+      channelTile = wide;
+  }
   int pixelTile = pixelTileFor(width, 8);
   // Weights that do not fit in L2 are streamed once per row when rows are
   // outermost; with channel tiles outermost each tile's weights are read
