@@ -188,15 +188,21 @@ int main(int argc, char **argv) {
     deepest = emit.getValue();
   if (printStatsOpt && deepest < Level::Primitives)
     deepest = Level::Primitives;
-  Clock::time_point passesStart = Clock::now();
+  static const char *const what[] = {
+      "compound scaling", "stage expansion", "block expansion",
+      "weight binding, batch-norm folding and fusion"};
   for (Level level :
        {Level::Stages, Level::Blocks, Level::Primitives, Level::Groups}) {
     if (level > deepest)
       break;
+    Clock::time_point levelStart = Clock::now();
     PassManager pm(&context);
     addPassesForLevel(pm, level, options);
     if (failed(pm.run(**module)))
       return 1;
+    if (!quiet)
+      fmt::print(stderr, "effnetc: {} in {:.2f} s\n",
+                 what[static_cast<int>(level)], seconds(levelStart));
     if (emitting && emit.getValue() == level)
       (*module)->print(llvm::outs());
     if (printStatsOpt && level == Level::Primitives) {
@@ -204,9 +210,6 @@ int main(int argc, char **argv) {
       printStats(llvm::outs(), computeStats(func), perLayer);
     }
   }
-  if (!quiet)
-    fmt::print(stderr, "effnetc: passes ran in {:.2f} s\n",
-               seconds(passesStart));
 
   if (compiling) {
     auto func = *(*module)->getOps<func::FuncOp>().begin();
