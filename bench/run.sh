@@ -2,7 +2,8 @@
 # The benchmark: for each variant (default b0), the compile time of effnetc
 # and the batch-1 latency of the generated library beside ONNX Runtime's and
 # PyTorch's, measured in this run on this machine, 1 and 2 threads, medians of
-# many runs after warm-up, as ratios (below 1: effnet is faster).
+# many runs after warm-up (for effnet and ONNX Runtime, the median of three
+# alternating rounds), as ratios (below 1: effnet is faster).
 # ONNX Runtime comes from the npm registry (onnxruntime-node).
 # Usage: bench/run.sh [--runs N] [VARIANT...]
 #        bench/run.sh --compile-times [VARIANT...]   (default: every variant)
@@ -55,13 +56,18 @@ for variant in "${variants[@]}"; do
   compile_ms=$((($(date +%s%N) - start) / 1000000))
   cc -O2 -DMODEL=m -include "$dir/m.h" bench/effnet_time.c "$dir/m.a" \
     -o "$dir/effnet_time" -lpthread -ldl -lm
-  "$dir/effnet_time" "$runs" 1 2 > "$dir/effnet.txt"
-  node bench/ort_time.js "$dir/model.onnx" "$res" "$runs" 1 2 > "$dir/ort.txt"
+  # The machine is shared: three rounds, effnet and ONNX Runtime alternating,
+  # and the median of the rounds' medians.
+  for round in 1 2 3; do
+    "$dir/effnet_time" "$runs" 1 2 >> "$dir/effnet.txt"
+    node bench/ort_time.js "$dir/model.onnx" "$res" "$runs" 1 2 >> "$dir/ort.txt"
+  done
   /usr/bin/python3 bench/torch_time.py "$variant" "$res" "$((runs / 4 + 5))" 1 2 > "$dir/torch.txt"
+  median() { awk -v t="$2" '$1 == t { print $2 }' "$1" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
   for threads in 1 2; do
-    ours=$(awk -v t="$threads" '$1 == t { print $2 }' "$dir/effnet.txt")
-    ort=$(awk -v t="$threads" '$1 == t { print $2 }' "$dir/ort.txt")
-    torch=$(awk -v t="$threads" '$1 == t { print $2 }' "$dir/torch.txt")
+    ours=$(median "$dir/effnet.txt" "$threads")
+    ort=$(median "$dir/ort.txt" "$threads")
+    torch=$(median "$dir/torch.txt" "$threads")
     awk -v v="$variant" -v r="$res" -v c="$compile_ms" -v t="$threads" \
         -v a="$ours" -v o="$ort" -v p="$torch" 'BEGIN {
       printf "%-6s %5d %7.1f s %7d | %10.2f %10.2f %10.2f | %8.2fx %8.2fx\n",
