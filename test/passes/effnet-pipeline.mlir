@@ -3,6 +3,7 @@
 // RUN: effnet-opt %t.b0.mlir --effnet-pipeline="variant=b1 level=blocks" | FileCheck %s --check-prefix=BLOCKS
 // RUN: effnet-opt %t.b0.mlir --effnet-pipeline="variant=b2 level=stages" | FileCheck %s --check-prefix=STAGES
 // RUN: effnet-opt %s --effnet-pipeline | FileCheck %s
+// RUN: effnet-opt %s --effnet-pipeline="level=groups random-seed=3" | FileCheck %s --check-prefix=GROUPS
 
 // effnet-opt runs the pipeline effnetc runs: B0's table from effnetc, scaled
 // to b3 by effnet-opt, has torchvision's b3 parameter count.
@@ -26,6 +27,16 @@
 // CHECK: effnet.weight "blocks.0.0.project.conv.weight" : tensor<16x16x3x3xf32>
 // CHECK: effnet.weight "blocks.0.1.project.conv.weight" : tensor<16x16x3x3xf32>
 // CHECK: effnet.dense
+// level=groups binds weights (random here), folds batch norms and fuses:
+// only groups remain at the top level, with folded weights inside.
+// GROUPS-LABEL: func @small
+// GROUPS: effnet.group "stem"
+// GROUPS: effnet.weight "stem.folded.weight" {value = dense_resource<stem.folded.weight>
+// GROUPS-NOT: effnet.batch_norm
+// GROUPS: effnet.group "blocks.0.0.project"
+// GROUPS: effnet.add
+// GROUPS: effnet.group "head.classifier"
+// GROUPS: return
 func.func @small(%x: tensor<1x3x32x32xf32>) -> tensor<1x5xf32> {
   %0 = effnet.stem %x {name = "stem", out_channels = 16 : i64, kernel = 3 : i64, stride = 2 : i64} : tensor<1x3x32x32xf32> -> tensor<1x16x16x16xf32>
   %1 = effnet.stage fused_mbconv %0 {repeats = 2 : i64, kernel = 3 : i64, stride = 1 : i64, expand_ratio = 1.0 : f64, out_channels = 16 : i64} : tensor<1x16x16x16xf32> -> tensor<1x16x16x16xf32>
