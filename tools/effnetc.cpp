@@ -11,6 +11,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -89,6 +90,12 @@ cl::opt<unsigned> jobs("jobs",
                           cl::init(0), cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("no progress or timing on stderr"),
                     cl::cat(category));
+cl::opt<std::string> inputFile(
+    "input",
+    cl::desc("take the model from this .mlir file (stages, blocks, "
+             "primitives or groups, as effnet-opt writes them) instead of a "
+             "variant's table"),
+    cl::value_desc("file.mlir"), cl::cat(category));
 } // namespace
 
 static int fail(const std::string &message) {
@@ -113,6 +120,11 @@ int main(int argc, char **argv) {
   if (!variant)
     return fail(fmt::format("unknown variant '{}' (expected one of {})", name,
                             listVariantNames()));
+  bool fromFile = !inputFile.empty();
+  if (fromFile && (variantName.getNumOccurrences() || custom ||
+                   numClasses.getNumOccurrences() || batch.getNumOccurrences()))
+    return fail("--input takes the model from the file: drop --variant, "
+                "--phi, --width, --depth, --num-classes and --batch");
   if (custom && variant->name != variant->table)
     return fail(fmt::format(
         "--phi, --width and --depth scale a stage table: give --variant {} "
@@ -156,20 +168,36 @@ int main(int argc, char **argv) {
     return success();
   });
 
-  ModelOptions modelOptions;
-  modelOptions.numClasses = numClasses;
-  modelOptions.batch = batch;
-  FailureOr<OwningOpRef<ModuleOp>> module = buildStageModel(
-      &context, *lookupStageTable(variant->table), modelOptions);
-  if (failed(module))
-    return 1;
-
-  if (!quiet)
-    fmt::print(stderr, "effnetc: {} table built in {:.2f} s\n",
-               variant->table.str(), seconds(start));
+  FailureOr<OwningOpRef<ModuleOp>> module = failure();
+  if (fromFile) {
+    context.loadDialect<EffNetDialect, func::FuncDialect>();
+    OwningOpRef<ModuleOp> parsed =
+        parseSourceFile<ModuleOp>(inputFile.getValue(), &context);
+    if (!parsed)
+      return 1;
+    module = std::move(parsed);
+    if (!quiet)
+      fmt::print(stderr, "effnetc: {} read in {:.2f} s\n", inputFile.getValue(),
+                 seconds(start));
+  } else {
+    ModelOptions modelOptions;
+    modelOptions.numClasses = numClasses;
+    modelOptions.batch = batch;
+    module = buildStageModel(&context, *lookupStageTable(variant->table),
+                             modelOptions);
+    if (failed(module))
+      return 1;
+    if (!quiet)
+      fmt::print(stderr, "effnetc: {} table built in {:.2f} s\n",
+                 variant->table.str(), seconds(start));
+  }
+  auto functions = (*module)->getOps<func::FuncOp>();
+  if (std::distance(functions.begin(), functions.end()) != 1)
+    return fail("expects exactly one func.func holding the model");
+  func::FuncOp model = *functions.begin();
 
   PipelineOptions options;
-  if (!custom)
+  if (!custom && !fromFile)
     options.variant = variant->name.str();
   options.phi = phi.getValue();
   options.width = width.getValue();
@@ -205,24 +233,28 @@ int main(int argc, char **argv) {
                  what[static_cast<int>(level)], seconds(levelStart));
     if (emitting && emit.getValue() == level)
       (*module)->print(llvm::outs());
-    if (printStatsOpt && level == Level::Primitives) {
-      auto func = *(*module)->getOps<func::FuncOp>().begin();
-      printStats(llvm::outs(), computeStats(func), perLayer);
-    }
+    if (printStatsOpt && level == Level::Primitives)
+      printStats(llvm::outs(), computeStats(model), perLayer);
   }
 
   if (compiling) {
-    auto func = *(*module)->getOps<func::FuncOp>().begin();
     codegen::LibraryOptions library;
     library.output = outputPath.getValue();
     library.target = target.getValue();
     library.threads = jobs.getValue();
-    library.variant = custom ? "custom" : variant->name.str();
-    library.resolution =
-        cast<RankedTensorType>(func.getArgument(0).getType()).getDimSize(2);
-    library.numClasses = numClasses.getValue();
+    auto variantAttr = model->getAttrOfType<StringAttr>("effnet.variant");
+    library.variant = variantAttr ? variantAttr.str() : "custom";
+    // The header reports what the compiled function takes and returns.
+    if (model.getNumArguments() != 1 || model.getNumResults() != 1)
+      return fail("expects the model to take N x 3 x R x R and return N x K");
+    auto input = dyn_cast<RankedTensorType>(model.getArgumentTypes().front());
+    auto output = dyn_cast<RankedTensorType>(model.getResultTypes().front());
+    if (!input || input.getRank() != 4 || !output || output.getRank() != 2)
+      return fail("expects the model to take N x 3 x R x R and return N x K");
+    library.resolution = input.getDimSize(2);
+    library.numClasses = output.getDimSize(1);
     library.verbose = !quiet;
-    if (llvm::Error err = codegen::emitLibrary(func, library))
+    if (llvm::Error err = codegen::emitLibrary(model, library))
       return fail(llvm::toString(std::move(err)));
   }
   return 0;
