@@ -84,17 +84,18 @@ private:
 
   Function *define(StringRef name, Type *result, ArrayRef<Type *> params,
                    bool external = true) {
-    auto *fn = Function::Create(
-        FunctionType::get(result, params, false),
-        external ? GlobalValue::ExternalLinkage : GlobalValue::InternalLinkage,
-        name, module);
+    auto *fn = Function::Create(FunctionType::get(result, params, false),
+                                external ? GlobalValue::ExternalLinkage
+                                         : GlobalValue::InternalLinkage,
+                                name, module);
     fn->addFnAttr(Attribute::NoUnwind);
     return fn;
   }
 
   Function *declare(StringRef name, Type *result, ArrayRef<Type *> params) {
     return cast<Function>(
-        module.getOrInsertFunction(name, FunctionType::get(result, params, false))
+        module
+            .getOrInsertFunction(name, FunctionType::get(result, params, false))
             .getCallee());
   }
 
@@ -123,11 +124,11 @@ private:
     builder.CreateMemSet(buffer, builder.getInt8(0),
                          module.getDataLayout().getTypeAllocSize(halide.buffer),
                          MaybeAlign(8));
-    builder.CreateStore(fill->getArg(2),
-                        builder.CreateStructGEP(halide.buffer, buffer,
-                                                HalideTypes::kHost));
-    Value *type = builder.CreateStructGEP(halide.buffer, buffer,
-                                          HalideTypes::kType);
+    builder.CreateStore(
+        fill->getArg(2),
+        builder.CreateStructGEP(halide.buffer, buffer, HalideTypes::kHost));
+    Value *type =
+        builder.CreateStructGEP(halide.buffer, buffer, HalideTypes::kType);
     builder.CreateStore(builder.getInt8(2), // halide_type_float
                         builder.CreateStructGEP(halide.type, type, 0));
     builder.CreateStore(builder.getInt8(32),
@@ -157,8 +158,7 @@ private:
   static std::vector<int64_t> activationDims(const TensorShape &s) {
     if (s.planar)
       return {s.width, 1, s.height, s.width, s.channels, s.width * s.height};
-    return {s.channels, 1, s.width, s.channels, s.height,
-            s.channels * s.width};
+    return {s.channels, 1, s.width, s.channels, s.height, s.channels * s.width};
   }
 
   static std::vector<int64_t> weightDims(const WeightShape &w) {
@@ -198,8 +198,8 @@ private:
   }
 
   Function *emitRunWithWorkspace() {
-    Function *fn = define(symbol("run_with_workspace"), i32,
-                          {ptr, i32, ptr, ptr, i64});
+    Function *fn =
+        define(symbol("run_with_workspace"), i32, {ptr, i32, ptr, ptr, i64});
     Value *input = fn->getArg(0), *batch = fn->getArg(1),
           *output = fn->getArg(2), *workspace = fn->getArg(3),
           *size = fn->getArg(4);
@@ -220,15 +220,17 @@ private:
                               builder.CreateIsNull(output)),
              kNullPointer);
     returnIf(builder.CreateICmpSLT(batch, builder.getInt32(1)), kBadBatch);
-    returnIf(builder.CreateOr(builder.CreateIsNull(workspace),
-                              builder.CreateICmpULT(
-                                  size, builder.getInt64(workspaceBytes(plan)))),
-             kWorkspace);
+    returnIf(
+        builder.CreateOr(builder.CreateIsNull(workspace),
+                         builder.CreateICmpULT(
+                             size, builder.getInt64(workspaceBytes(plan)))),
+        kWorkspace);
 
     // The arena starts at the first 64-byte boundary of the workspace.
     Value *address = builder.CreatePtrToInt(workspace, i64);
-    Value *skew = builder.CreateAnd(builder.CreateSub(builder.getInt64(0), address),
-                                    builder.getInt64(kAlignBytes - 1));
+    Value *skew =
+        builder.CreateAnd(builder.CreateSub(builder.getInt64(0), address),
+                          builder.getInt64(kAlignBytes - 1));
     Value *arena = builder.CreateInBoundsGEP(i8, workspace, skew, "arena");
 
     const ArenaTensor &in = plan.tensors[plan.inputTensor];
@@ -292,7 +294,8 @@ private:
   Function *emitRun(Function *withWorkspace) {
     Function *fn = define(symbol("run"), i32, {ptr, i32, ptr});
     builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
-    Value *input = fn->getArg(0), *batch = fn->getArg(1), *output = fn->getArg(2);
+    Value *input = fn->getArg(0), *batch = fn->getArg(1),
+          *output = fn->getArg(2);
     returnIf(builder.CreateOr(builder.CreateIsNull(input),
                               builder.CreateIsNull(output)),
              kNullPointer);
@@ -320,7 +323,8 @@ private:
   /// Loads field `index` of `dims[d]`.
   Value *dimField(Value *dims, unsigned d, unsigned index) {
     Value *dim = builder.CreateConstInBoundsGEP1_32(halide.dim, dims, d);
-    return builder.CreateLoad(i32, builder.CreateStructGEP(halide.dim, dim, index));
+    return builder.CreateLoad(i32,
+                              builder.CreateStructGEP(halide.dim, dim, index));
   }
 
   /// A dense float32 buffer of rank `rank` whose inner extents are given;
@@ -328,28 +332,29 @@ private:
   std::tuple<Value *, Value *, Value *>
   checkBuffer(Value *buffer, ArrayRef<int64_t> innerExtents) {
     unsigned rank = innerExtents.size() + 1;
-    Value *type = builder.CreateStructGEP(halide.buffer, buffer,
-                                          HalideTypes::kType);
+    Value *type =
+        builder.CreateStructGEP(halide.buffer, buffer, HalideTypes::kType);
     Value *ok = builder.CreateAnd(
-        builder.CreateICmpEQ(
-            builder.CreateLoad(i8, builder.CreateStructGEP(halide.type, type, 0)),
-            builder.getInt8(2)),
-        builder.CreateICmpEQ(
-            builder.CreateLoad(i8, builder.CreateStructGEP(halide.type, type, 1)),
-            builder.getInt8(32)));
+        builder.CreateICmpEQ(builder.CreateLoad(i8, builder.CreateStructGEP(
+                                                        halide.type, type, 0)),
+                             builder.getInt8(2)),
+        builder.CreateICmpEQ(builder.CreateLoad(i8, builder.CreateStructGEP(
+                                                        halide.type, type, 1)),
+                             builder.getInt8(32)));
+    ok = builder.CreateAnd(
+        ok,
+        builder.CreateICmpEQ(builder.CreateLoad(i16, builder.CreateStructGEP(
+                                                         halide.type, type, 2)),
+                             builder.getInt16(1)));
     ok = builder.CreateAnd(
         ok, builder.CreateICmpEQ(
-                builder.CreateLoad(i16,
-                                   builder.CreateStructGEP(halide.type, type, 2)),
-                builder.getInt16(1)));
-    ok = builder.CreateAnd(
-        ok, builder.CreateICmpEQ(
-                builder.CreateLoad(i32, builder.CreateStructGEP(
-                                            halide.buffer, buffer,
-                                            HalideTypes::kDimensions)),
+                builder.CreateLoad(
+                    i32, builder.CreateStructGEP(halide.buffer, buffer,
+                                                 HalideTypes::kDimensions)),
                 builder.getInt32(rank)));
-    Value *host = builder.CreateLoad(
-        ptr, builder.CreateStructGEP(halide.buffer, buffer, HalideTypes::kHost));
+    Value *host =
+        builder.CreateLoad(ptr, builder.CreateStructGEP(halide.buffer, buffer,
+                                                        HalideTypes::kHost));
     ok = builder.CreateAnd(ok, builder.CreateIsNotNull(host));
     // Only look at the dims once the rank is known to be right.
     Function *fn = builder.GetInsertBlock()->getParent();
@@ -364,14 +369,14 @@ private:
           dimsOk, builder.CreateICmpEQ(dimField(dims, d, 1),
                                        builder.getInt32(innerExtents[d])));
       dimsOk = builder.CreateAnd(
-          dimsOk, builder.CreateICmpEQ(dimField(dims, d, 2),
-                                       builder.getInt32(stride)));
+          dimsOk,
+          builder.CreateICmpEQ(dimField(dims, d, 2), builder.getInt32(stride)));
       stride *= innerExtents[d];
     }
     Value *outer = dimField(dims, rank - 1, 1);
-    dimsOk = builder.CreateAnd(
-        dimsOk, builder.CreateICmpEQ(dimField(dims, rank - 1, 2),
-                                     builder.getInt32(stride)));
+    dimsOk = builder.CreateAnd(dimsOk,
+                               builder.CreateICmpEQ(dimField(dims, rank - 1, 2),
+                                                    builder.getInt32(stride)));
     return {dimsOk, host, outer};
   }
 
@@ -407,7 +412,8 @@ private:
     auto stringGetter = [&](StringRef name, StringRef value) {
       Function *fn = define(symbol(name), ptr, {});
       builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
-      builder.CreateRet(builder.CreateGlobalStringPtr(value, symbol(name) + "_str"));
+      builder.CreateRet(
+          builder.CreateGlobalStringPtr(value, symbol(name) + "_str"));
     };
     auto intGetter = [&](StringRef name, int64_t value) {
       Function *fn = define(symbol(name), i32, {});

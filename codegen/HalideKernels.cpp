@@ -35,19 +35,20 @@ public:
 void installReporter() {
   static ThrowingReporter reporter;
   static std::once_flag once;
-  std::call_once(once, [] { set_custom_compile_time_error_reporter(&reporter); });
+  std::call_once(once,
+                 [] { set_custom_compile_time_error_reporter(&reporter); });
 }
 
 /// Runs `body`, turning anything Halide throws into a one-line message.
-template <typename Body>
-std::string guarded(Body body) {
+template <typename Body> std::string guarded(Body body) {
   installReporter();
   try {
     body();
     return "";
   } catch (const HalideFailure &e) {
     std::string message = e.what();
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+    while (!message.empty() &&
+           (message.back() == '\n' || message.back() == ' '))
       message.pop_back();
     for (char &ch : message)
       if (ch == '\n')
@@ -135,7 +136,8 @@ void lower(const KernelSpec &spec, Lowered &out) {
                      "weight" + std::to_string(i));
     int stride = 1;
     for (size_t d = 0; d < shape.dims.size(); ++d) {
-      param.dim(static_cast<int>(d)).set_bounds(0, asInt(shape.dims[d]))
+      param.dim(static_cast<int>(d))
+          .set_bounds(0, asInt(shape.dims[d]))
           .set_stride(stride);
       stride *= asInt(shape.dims[d]);
     }
@@ -161,12 +163,11 @@ void lower(const KernelSpec &spec, Lowered &out) {
                       in0.height;
     Func source = input;
     if (padded)
-      source = BoundaryConditions::constant_exterior(
-          input, 0.0f,
-          {{0, asInt(in0.channels)}, {0, asInt(in0.width)},
-           {0, asInt(in0.height)}});
-    RDom r(0, perGroupIn, 0, asInt(conv.kernelW), 0, asInt(conv.kernelH),
-           "r");
+      source = BoundaryConditions::constant_exterior(input, 0.0f,
+                                                     {{0, asInt(in0.channels)},
+                                                      {0, asInt(in0.width)},
+                                                      {0, asInt(in0.height)}});
+    RDom r(0, perGroupIn, 0, asInt(conv.kernelW), 0, asInt(conv.kernelH), "r");
     ImageParam weight = out.weights[weightIndex++];
     Expr channel = (c / perGroupOut) * perGroupIn + r.x;
     Expr ix = x * asInt(conv.strideX) + r.y * asInt(conv.dilationX) -
@@ -243,8 +244,8 @@ void lower(const KernelSpec &spec, Lowered &out) {
   constrain(out.output.output_buffer(), spec.output);
 }
 
-/// The pixel tile in [4, largest] that wastes least of a row of `width` (ShiftInwards
-/// recomputes the overlap of the last tile), larger tiles first.
+/// The pixel tile in [4, largest] that wastes least of a row of `width`
+/// (ShiftInwards recomputes the overlap of the last tile), larger tiles first.
 int pixelTileFor(int width, int largest) {
   if (width <= largest)
     return width;
@@ -267,8 +268,8 @@ void scheduleConv(const KernelSpec &spec, Lowered &l, int lanes) {
   int outs = asInt(spec.output.channels);
   int width = asInt(spec.output.width);
   int height = asInt(spec.output.height);
-  bool depthwise = conv.inChannels / conv.groups == 1 &&
-                   conv.outChannels / conv.groups == 1;
+  bool depthwise =
+      conv.inChannels / conv.groups == 1 && conv.outChannels / conv.groups == 1;
   // Two vectors of output channels by up to eight pixels is 16 accumulators,
   // half of AVX-512's 32 registers, leaving room for the weights and input
   // broadcasts; one vector by eight for depthwise convolutions, which have no
@@ -329,11 +330,12 @@ void scheduleConv(const KernelSpec &spec, Lowered &l, int lanes) {
 void scheduleBroadcast(const KernelSpec &spec, Lowered &l, int lanes) {
   int vec = powerOfTwoAtMost(spec.output.channels, lanes);
   if (l.accumulate.defined()) {
-    int anchorVec = powerOfTwoAtMost(
-        spec.anchor == AnchorKind::Conv ? spec.conv.outChannels
-                                        : spec.inputs.front().channels,
-        lanes);
-    l.accumulate.compute_root().vectorize(c, anchorVec, TailStrategy::GuardWithIf);
+    int anchorVec = powerOfTwoAtMost(spec.anchor == AnchorKind::Conv
+                                         ? spec.conv.outChannels
+                                         : spec.inputs.front().channels,
+                                     lanes);
+    l.accumulate.compute_root().vectorize(c, anchorVec,
+                                          TailStrategy::GuardWithIf);
     l.accumulate.update().vectorize(c, anchorVec, TailStrategy::GuardWithIf);
   }
   Var co("co"), ci("ci");
@@ -410,7 +412,7 @@ std::string llvmTriple(const Target &target) {
 } // namespace
 
 std::string mlir::effnet::codegen::describeTarget(const std::string &name,
-                                            TargetDescription &out) {
+                                                  TargetDescription &out) {
   return guarded([&] {
     Target target;
     if (name == "host") {
@@ -430,10 +432,9 @@ std::string mlir::effnet::codegen::describeTarget(const std::string &name,
   });
 }
 
-std::string mlir::effnet::codegen::compileKernel(const KernelSpec &spec,
-                                           const std::string &function,
-                                           const TargetDescription &target,
-                                           const std::string &objectPath) {
+std::string mlir::effnet::codegen::compileKernel(
+    const KernelSpec &spec, const std::string &function,
+    const TargetDescription &target, const std::string &objectPath) {
   return guarded([&] {
     Lowered lowered;
     lower(spec, lowered);
@@ -458,9 +459,9 @@ std::string mlir::effnet::codegen::compileKernel(const KernelSpec &spec,
   });
 }
 
-std::string mlir::effnet::codegen::compileRuntime(const TargetDescription &target,
-                                            const std::string &objectPath) {
-  return guarded([&] {
-    compile_standalone_runtime(objectPath, Target(target.halide));
-  });
+std::string
+mlir::effnet::codegen::compileRuntime(const TargetDescription &target,
+                                      const std::string &objectPath) {
+  return guarded(
+      [&] { compile_standalone_runtime(objectPath, Target(target.halide)); });
 }

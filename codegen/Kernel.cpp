@@ -17,8 +17,8 @@ std::string KernelSpec::key() const {
   if (anchor == AnchorKind::Conv)
     os << "/conv" << conv.inChannels << "," << conv.outChannels << ","
        << conv.kernelW << "," << conv.kernelH << "," << conv.strideX << ","
-       << conv.strideY << "," << conv.dilationX << "," << conv.dilationY
-       << "," << conv.padLeft << "," << conv.padTop << "," << conv.groups
+       << conv.strideY << "," << conv.dilationX << "," << conv.dilationY << ","
+       << conv.padLeft << "," << conv.padTop << "," << conv.groups
        << (bias ? "b" : "");
   for (const EpilogueStep &step : epilogue)
     os << "/e" << static_cast<int>(step.kind) << ","
@@ -37,8 +37,9 @@ std::string KernelSpec::key() const {
   return os.str();
 }
 
-std::vector<float> mlir::effnet::codegen::packConvWeights(
-    const std::vector<float> &oihw, const ConvParams &conv) {
+std::vector<float>
+mlir::effnet::codegen::packConvWeights(const std::vector<float> &oihw,
+                                       const ConvParams &conv) {
   int64_t outs = conv.outChannels;
   int64_t ins = conv.inChannels / conv.groups;
   int64_t kh = conv.kernelH, kw = conv.kernelW;

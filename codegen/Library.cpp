@@ -36,7 +36,8 @@ Error fail(const std::string &message) {
 bool isIdentifier(llvm::StringRef name) {
   if (name.empty() || !(std::isalpha(name[0]) || name[0] == '_'))
     return false;
-  return llvm::all_of(name, [](char ch) { return std::isalnum(ch) || ch == '_'; });
+  return llvm::all_of(name,
+                      [](char ch) { return std::isalnum(ch) || ch == '_'; });
 }
 
 std::string describeKernel(const KernelSpec &spec) {
@@ -44,10 +45,10 @@ std::string describeKernel(const KernelSpec &spec) {
   switch (spec.anchor) {
   case AnchorKind::Conv: {
     const ConvParams &c = spec.conv;
-    std::string kind = c.groups == c.inChannels && c.groups == c.outChannels &&
-                               c.groups > 1
-                           ? "depthwise"
-                           : "conv";
+    std::string kind =
+        c.groups == c.inChannels && c.groups == c.outChannels && c.groups > 1
+            ? "depthwise"
+            : "conv";
     return fmt::format("{} {}x{} s{} {}->{} at {}x{}", kind, c.kernelW,
                        c.kernelH, c.strideX, c.inChannels, c.outChannels,
                        in.width, in.height);
@@ -216,7 +217,7 @@ struct ScratchDir {
 } // namespace
 
 Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
-                                   const LibraryOptions &options) {
+                                         const LibraryOptions &options) {
   Clock::time_point start = Clock::now();
   std::string name = llvm::sys::path::filename(options.output).str();
   if (!isIdentifier(name))
@@ -228,8 +229,8 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
   if (dir.empty())
     dir = ".";
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
-    return fail(fmt::format("cannot create '{}': {}", dir.str().str(),
-                            ec.message()));
+    return fail(
+        fmt::format("cannot create '{}': {}", dir.str().str(), ec.message()));
 
   TargetDescription target;
   std::string error = describeTarget(options.target, target);
@@ -250,8 +251,8 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
   ScratchDir scratch;
   if (std::error_code ec =
           llvm::sys::fs::createUniqueDirectory("effnetc", scratch.path))
-    return fail(fmt::format("cannot create a scratch directory: {}",
-                            ec.message()));
+    return fail(
+        fmt::format("cannot create a scratch directory: {}", ec.message()));
   auto scratchFile = [&](const std::string &file) {
     llvm::SmallString<128> path(scratch.path);
     llvm::sys::path::append(path, file);
@@ -266,15 +267,17 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
   std::string runtimeObject = scratchFile(name + "_runtime.o");
   std::string driverObject = scratchFile(name + "_driver.o");
 
-  unsigned threads = options.threads ? options.threads
-                                     : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = options.threads
+                         ? options.threads
+                         : std::max(1u, std::thread::hardware_concurrency());
   Clock::time_point compileStart = Clock::now();
   if (Error err = compileObjects(*plan, target, kernelNames, kernelObjects,
                                  runtimeObject, threads, options.verbose))
     return err;
   if (options.verbose)
-    fmt::print(stderr, "effnetc: kernels and runtime compiled in {:.2f} s on "
-                       "{} threads\n",
+    fmt::print(stderr,
+               "effnetc: kernels and runtime compiled in {:.2f} s on "
+               "{} threads\n",
                secondsSince(compileStart), threads);
 
   Clock::time_point linkStart = Clock::now();
@@ -310,8 +313,9 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
   if (Error err = writeFile(options.output + ".h", header(info, *plan)))
     return err;
   if (options.verbose)
-    fmt::print(stderr, "effnetc: driver, weights and archive in {:.2f} s; "
-                       "wrote {} and {}.h ({:.2f} s in all)\n",
+    fmt::print(stderr,
+               "effnetc: driver, weights and archive in {:.2f} s; "
+               "wrote {} and {}.h ({:.2f} s in all)\n",
                secondsSince(linkStart), archive, options.output,
                secondsSince(start));
   return Error::success();

@@ -38,9 +38,8 @@ TensorShape shapeOf(Type type) {
 int64_t samePadBefore(int64_t size, int64_t kernel, int64_t stride,
                       int64_t dilation) {
   int64_t out = (size + stride - 1) / stride;
-  int64_t total =
-      std::max<int64_t>((out - 1) * stride + (kernel - 1) * dilation + 1 - size,
-                        0);
+  int64_t total = std::max<int64_t>(
+      (out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0);
   return total / 2;
 }
 
@@ -111,7 +110,8 @@ LogicalResult GroupLowering::anchorConv(Conv2DOp conv) {
     return failure();
   auto input = cast<RankedTensorType>(conv.getInput().getType());
   auto weight = cast<RankedTensorType>(conv.getWeight().getType());
-  ArrayRef<int64_t> strides = conv.getStrides(), dilations = conv.getDilations(),
+  ArrayRef<int64_t> strides = conv.getStrides(),
+                    dilations = conv.getDilations(),
                     padding = conv.getPadding();
   ConvParams &p = spec.conv;
   p.inChannels = input.getDimSize(1);
@@ -124,19 +124,19 @@ LogicalResult GroupLowering::anchorConv(Conv2DOp conv) {
   p.dilationX = dilations[1];
   p.groups = static_cast<int64_t>(conv.getGroups());
   if (conv.getPaddingMode() == PaddingMode::same) {
-    p.padTop = samePadBefore(input.getDimSize(2), p.kernelH, p.strideY,
-                             p.dilationY);
-    p.padLeft = samePadBefore(input.getDimSize(3), p.kernelW, p.strideX,
-                              p.dilationX);
+    p.padTop =
+        samePadBefore(input.getDimSize(2), p.kernelH, p.strideY, p.dilationY);
+    p.padLeft =
+        samePadBefore(input.getDimSize(3), p.kernelW, p.strideX, p.dilationX);
   } else {
     p.padTop = padding[0];
     p.padLeft = padding[1];
   }
   spec.anchor = AnchorKind::Conv;
-  if (failed(addWeight(conv.getWeight(),
-                       {p.outChannels, p.inChannels / p.groups, p.kernelW,
-                        p.kernelH},
-                       convPack, conv)))
+  if (failed(addWeight(
+          conv.getWeight(),
+          {p.outChannels, p.inChannels / p.groups, p.kernelW, p.kernelH},
+          convPack, conv)))
     return failure();
   if (Value bias = conv.getBias()) {
     spec.bias = true;
@@ -203,7 +203,8 @@ LogicalResult GroupLowering::epilogue(Operation *op, Value &chain) {
          {bn.getScale(), bn.getShift(), bn.getMean(), bn.getVariance()}) {
       auto weight = operand.getDefiningOp<WeightOp>();
       if (!weight)
-        return bn.emitOpError() << "expects its weights to be effnet.weight ops";
+        return bn.emitOpError()
+               << "expects its weights to be effnet.weight ops";
       FailureOr<std::vector<float>> v = weight.readValues();
       if (failed(v))
         return failure();
@@ -228,8 +229,8 @@ LogicalResult GroupLowering::epilogue(Operation *op, Value &chain) {
     bool chainScales = mul.getScale() == chain;
     if (!chainScales && mul.getInput() != chain)
       return unsupported();
-    FailureOr<int> other = inputIndex(
-        chainScales ? mul.getInput() : mul.getScale(), op);
+    FailureOr<int> other =
+        inputIndex(chainScales ? mul.getInput() : mul.getScale(), op);
     if (failed(other))
       return failure();
     EpilogueStep step{chainScales ? EpilogueStep::Kind::ScaleInput
@@ -389,12 +390,14 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
                << "expects its inputs to be the function's input or results "
                   "of earlier groups";
       int tensor = it->second;
-      plan.tensors[tensor].last = std::max(plan.tensors[tensor].last, stepIndex);
+      plan.tensors[tensor].last =
+          std::max(plan.tensors[tensor].last, stepIndex);
       step.inputs.push_back(tensor);
     }
     // The model input keeps its planar layout in the kernel that reads it.
     for (size_t i = 0; i < step.inputs.size(); ++i)
-      lowering.spec.inputs[i].planar = plan.tensors[step.inputs[i]].shape.planar;
+      lowering.spec.inputs[i].planar =
+          plan.tensors[step.inputs[i]].shape.planar;
 
     ArenaTensor output;
     output.shape = lowering.spec.output;

@@ -636,8 +636,8 @@ LogicalResult GroupOp::verify() {
   if (!yield)
     return emitOpError() << "expects its region to end in effnet.yield";
   if (yield.getValue().getType() != getType())
-    return emitOpError() << "expects the yielded type " << getType()
-                         << ", got " << yield.getValue().getType();
+    return emitOpError() << "expects the yielded type " << getType() << ", got "
+                         << yield.getValue().getType();
   for (Operation &op : block.without_terminator()) {
     if (isa<GroupOp>(op))
       return op.emitOpError() << "expects groups not to nest";

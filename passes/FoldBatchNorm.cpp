@@ -49,11 +49,11 @@ static FailureOr<bool> foldInto(BatchNormOp bn) {
   if (!conv || !conv->hasOneUse())
     return false;
   WeightOp weight = boundWeight(conv.getWeight());
-  WeightOp scale = boundWeight(bn.getScale()), shift = boundWeight(bn.getShift()),
-           mean = boundWeight(bn.getMean()), var = boundWeight(bn.getVariance());
+  WeightOp scale = boundWeight(bn.getScale()),
+           shift = boundWeight(bn.getShift()), mean = boundWeight(bn.getMean()),
+           var = boundWeight(bn.getVariance());
   WeightOp bias = conv.getBias() ? boundWeight(conv.getBias()) : WeightOp();
-  if (!weight || !scale || !shift || !mean || !var ||
-      (conv.getBias() && !bias))
+  if (!weight || !scale || !shift || !mean || !var || (conv.getBias() && !bias))
     return false;
 
   FailureOr<std::vector<float>> w = weight.readValues();

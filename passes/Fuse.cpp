@@ -1,4 +1,5 @@
-//===- Fuse.cpp - primitive ops into effnet.group regions ------------------===//
+//===- Fuse.cpp - primitive ops into effnet.group regions
+//------------------===//
 
 #include "passes/Passes.h"
 
@@ -69,9 +70,8 @@ static GroupOp buildGroup(ArrayRef<Operation *> members, StringRef name) {
     }
 
   OpBuilder builder(last);
-  auto group = builder.create<GroupOp>(last->getLoc(),
-                                       last->getResult(0).getType(),
-                                       inputs.getArrayRef(), name);
+  auto group = builder.create<GroupOp>(
+      last->getLoc(), last->getResult(0).getType(), inputs.getArrayRef(), name);
   Block &body = group.getBody().front();
   IRMapping mapping;
   mapping.map(inputs.getArrayRef(), body.getArguments());
@@ -80,8 +80,7 @@ static GroupOp buildGroup(ArrayRef<Operation *> members, StringRef name) {
     inner.clone(*weight, mapping);
   for (Operation *op : members)
     inner.clone(*op, mapping);
-  inner.create<YieldOp>(last->getLoc(),
-                        mapping.lookup(last->getResult(0)));
+  inner.create<YieldOp>(last->getLoc(), mapping.lookup(last->getResult(0)));
 
   last->getResult(0).replaceAllUsesWith(group.getResult());
   for (Operation *op : llvm::reverse(members))

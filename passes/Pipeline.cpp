@@ -45,8 +45,8 @@ void mlir::effnet::addPassesForLevel(OpPassManager &pm, Level level,
 
 void mlir::effnet::buildEffNetPipeline(OpPassManager &pm,
                                        const PipelineOptions &options) {
-  for (Level level : {Level::Stages, Level::Blocks, Level::Primitives,
-                      Level::Groups}) {
+  for (Level level :
+       {Level::Stages, Level::Blocks, Level::Primitives, Level::Groups}) {
     addPassesForLevel(pm, level, options);
     if (level == options.level)
       return;

@@ -67,12 +67,13 @@ cl::opt<Level> emit(
                clEnumValN(Level::Groups, "groups",
                           "weights bound, batch norms folded, ops grouped")),
     cl::cat(category));
-cl::opt<std::string> outputPath(
-    "o", cl::desc("compile to DIR/NAME.a and DIR/NAME.h"),
-    cl::value_desc("DIR/NAME"), cl::cat(category));
-cl::opt<std::string> weightsFile(
-    "weights", cl::desc("safetensors file of the weights (torchvision names)"),
-    cl::value_desc("file"), cl::cat(category));
+cl::opt<std::string>
+    outputPath("o", cl::desc("compile to DIR/NAME.a and DIR/NAME.h"),
+               cl::value_desc("DIR/NAME"), cl::cat(category));
+cl::opt<std::string>
+    weightsFile("weights",
+                cl::desc("safetensors file of the weights (torchvision names)"),
+                cl::value_desc("file"), cl::cat(category));
 cl::opt<std::string> naming(
     "naming",
     cl::desc("tensor names in --weights: torchvision (default) or canonical"),
@@ -82,12 +83,12 @@ cl::opt<int64_t> randomWeights(
     cl::desc("seed of deterministic random weights (default 0, used when "
              "no --weights is given)"),
     cl::init(0), cl::cat(category));
-cl::opt<std::string> target(
-    "target", cl::desc("host (default) or a Halide target string"),
-    cl::init("host"), cl::cat(category));
+cl::opt<std::string>
+    target("target", cl::desc("host (default) or a Halide target string"),
+           cl::init("host"), cl::cat(category));
 cl::opt<unsigned> jobs("jobs",
-                          cl::desc("kernels compiled at once (0: all cores)"),
-                          cl::init(0), cl::cat(category));
+                       cl::desc("kernels compiled at once (0: all cores)"),
+                       cl::init(0), cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("no progress or timing on stderr"),
                     cl::cat(category));
 cl::opt<std::string> inputFile(
@@ -209,7 +210,7 @@ int main(int argc, char **argv) {
 
   // Lower one level at a time, printing what was asked for on the way; the
   // statistics are those of the model as written (before batch norms fold).
-  Level deepest = compiling ? Level::Groups
+  Level deepest = compiling  ? Level::Groups
                   : emitting ? std::max(emit.getValue(), Level::Stages)
                              : Level::Primitives;
   if (emitting && emit.getValue() > deepest)
