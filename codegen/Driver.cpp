@@ -65,6 +65,8 @@ public:
     i32 = Type::getInt32Ty(ctx);
     i64 = Type::getInt64Ty(ctx);
     ptr = PointerType::getUnqual(ctx);
+    // size_t: 32 bits on 32-bit targets.
+    sizeT = module.getDataLayout().getIntPtrType(ctx);
   }
 
   void build() {
@@ -199,7 +201,7 @@ private:
 
   Function *emitRunWithWorkspace() {
     Function *fn =
-        define(symbol("run_with_workspace"), i32, {ptr, i32, ptr, ptr, i64});
+        define(symbol("run_with_workspace"), i32, {ptr, i32, ptr, ptr, sizeT});
     Value *input = fn->getArg(0), *batch = fn->getArg(1),
           *output = fn->getArg(2), *workspace = fn->getArg(3),
           *size = fn->getArg(4);
@@ -223,7 +225,7 @@ private:
     returnIf(
         builder.CreateOr(builder.CreateIsNull(workspace),
                          builder.CreateICmpULT(
-                             size, builder.getInt64(workspaceBytes(plan)))),
+                             size, sizeConstant(workspaceBytes(plan)))),
         kWorkspace);
 
     // The arena starts at the first 64-byte boundary of the workspace.
@@ -300,9 +302,9 @@ private:
                               builder.CreateIsNull(output)),
              kNullPointer);
     returnIf(builder.CreateICmpSLT(batch, builder.getInt32(1)), kBadBatch);
-    Function *mallocFn = declare("malloc", ptr, {i64});
+    Function *mallocFn = declare("malloc", ptr, {sizeT});
     Function *freeFn = declare("free", Type::getVoidTy(ctx), {ptr});
-    Value *bytes = builder.getInt64(workspaceBytes(plan));
+    Value *bytes = sizeConstant(workspaceBytes(plan));
     Value *workspace = builder.CreateCall(mallocFn, {bytes});
     returnIf(builder.CreateIsNull(workspace), kWorkspace);
     Value *status = builder.CreateCall(
@@ -313,11 +315,11 @@ private:
   }
 
   void emitWorkspaceSize() {
-    Function *fn = define(symbol("workspace_size"), i64, {i32});
+    Function *fn = define(symbol("workspace_size"), sizeT, {i32});
     builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
     Value *valid = builder.CreateICmpSGE(fn->getArg(0), builder.getInt32(1));
     builder.CreateRet(builder.CreateSelect(
-        valid, builder.getInt64(workspaceBytes(plan)), builder.getInt64(0)));
+        valid, sizeConstant(workspaceBytes(plan)), sizeConstant(0)));
   }
 
   /// Loads field `index` of `dims[d]`.
@@ -439,7 +441,10 @@ private:
   HalideTypes halide;
   IRBuilder<> builder;
   Type *i8, *i16, *i32, *i64;
+  IntegerType *sizeT;
   PointerType *ptr;
+
+  Value *sizeConstant(int64_t value) { return ConstantInt::get(sizeT, value); }
   GlobalVariable *weights = nullptr;
   Function *fill = nullptr;
 };

@@ -305,9 +305,14 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
     members.push_back(std::move(*member));
   }
   std::string archive = options.output + ".a";
+  // Apple's linker reads BSD-style archives with its own symbol table.
+  llvm::object::Archive::Kind kind =
+      llvm::StringRef(target.triple).contains("apple")
+          ? llvm::object::Archive::K_DARWIN
+          : llvm::object::Archive::K_GNU;
   if (Error err = llvm::writeArchive(archive, members,
                                      llvm::SymtabWritingMode::NormalSymtab,
-                                     llvm::object::Archive::K_GNU,
+                                     kind,
                                      /*Deterministic=*/true, /*Thin=*/false))
     return err;
   if (Error err = writeFile(options.output + ".h", header(info, *plan)))
