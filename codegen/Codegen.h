@@ -33,8 +33,8 @@ struct LibraryOptions {
 };
 
 /// Compiles `func` into a static library and its header. Problems in the IR
-/// are emitted as MLIR diagnostics and reported as a failed Error; file and
-/// compiler problems as one-line Errors.
+/// are emitted as MLIR diagnostics and reported as an Error with an empty
+/// message; file and compiler problems as Errors with a one-line message.
 llvm::Error emitLibrary(mlir::func::FuncOp func, const LibraryOptions &options);
 
 } // namespace codegen

@@ -239,7 +239,7 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
 
   mlir::FailureOr<ModelPlan> plan = planModel(func);
   if (mlir::failed(plan))
-    return fail("cannot generate code for this IR (see the error above)");
+    return fail(""); // The diagnostic said it all.
   if (options.verbose)
     fmt::print(stderr,
                "effnetc: {} steps, {} distinct kernels, arena {:.1f} MiB, "

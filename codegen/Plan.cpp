@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 using namespace mlir;
@@ -423,6 +424,13 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
   }
   if (plan.steps.empty())
     return func.emitOpError() << "expects at least one effnet.group";
+  // Halide indexes buffers with 32-bit integers.
+  for (const ArenaTensor &tensor : plan.tensors)
+    if (tensor.shape.elements() > std::numeric_limits<int32_t>::max())
+      return func.emitOpError()
+             << "has a tensor of " << tensor.shape.elements()
+             << " elements per image, more than the 2^31 - 1 that compiled "
+                "kernels can index: lower the resolution";
   plan.tensors[plan.outputTensor].last = static_cast<int>(plan.steps.size());
   plan.weights.resize(alignUp(static_cast<int64_t>(plan.weights.size())), 0.0f);
   plan.arenaFloats = planArena(plan.tensors);

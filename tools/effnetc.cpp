@@ -255,8 +255,10 @@ int main(int argc, char **argv) {
     library.resolution = input.getDimSize(2);
     library.numClasses = output.getDimSize(1);
     library.verbose = !quiet;
-    if (llvm::Error err = codegen::emitLibrary(model, library))
-      return fail(llvm::toString(std::move(err)));
+    if (llvm::Error err = codegen::emitLibrary(model, library)) {
+      std::string message = llvm::toString(std::move(err));
+      return message.empty() ? 1 : fail(message);
+    }
   }
   return 0;
 }
