@@ -32,6 +32,13 @@ if ((compile_only)); then
   done
   exit 0
 fi
+if ! command -v npm > /dev/null || ! command -v node > /dev/null; then
+  echo "bench: installing Debian's nodejs and npm" >&2
+  sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq nodejs npm > /dev/null
+fi
 if [[ ! -d bench/node_modules/onnxruntime-node ]]; then
   echo "bench: installing onnxruntime-node from the npm registry" >&2
   (cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --silent)
