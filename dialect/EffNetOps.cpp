@@ -23,6 +23,8 @@ namespace {
 constexpr int64_t kMaxCount = int64_t(1) << 20;
 /// Largest kernel extent or stride.
 constexpr int64_t kMaxWindow = 255;
+/// Most blocks in one stage: V2-L's deepest stage (25) at depth 64 is 1600.
+constexpr int64_t kMaxRepeats = 4096;
 } // namespace
 
 static LogicalResult checkInRange(int64_t value, StringRef name, int64_t lo,
@@ -141,7 +143,7 @@ FailureOr<RankedTensorType> StageOp::inferResultType(EmitErrorFn emitError) {
   FailureOr<RankedTensorType> input =
       checkActivations(getInput().getType(), "input", emitError);
   if (failed(input) ||
-      failed(checkInRange(asInt(getRepeats()), "repeats", 1, kMaxCount,
+      failed(checkInRange(asInt(getRepeats()), "repeats", 1, kMaxRepeats,
                           emitError)) ||
       failed(checkInRange(asInt(getOutChannels()), "out_channels", 1, kMaxCount,
                           emitError)) ||

@@ -2,7 +2,7 @@
 
 // A stage needs at least one block.
 func.func @stage_repeats(%x: tensor<1x16x8x8xf32>) {
-  // expected-error@+1 {{'effnet.stage' op expects repeats in [1, 1048576], got 0}}
+  // expected-error@+1 {{'effnet.stage' op expects repeats in [1, 4096], got 0}}
   %0 = effnet.stage mbconv %x {repeats = 0 : i64, kernel = 3 : i64, stride = 1 : i64, expand_ratio = 6.0 : f64, out_channels = 16 : i64} : tensor<1x16x8x8xf32> -> tensor<1x16x8x8xf32>
   return
 }
