@@ -63,6 +63,7 @@ private:
                           std::vector<float> (*pack)(std::vector<float>,
                                                      const ConvParams &),
                           Operation *user);
+  LogicalResult addBias(Value bias, Operation *user);
   LogicalResult anchorConv(Conv2DOp conv);
   LogicalResult anchorDense(DenseOp dense);
   LogicalResult epilogue(Operation *op, Value &chain);
@@ -106,6 +107,14 @@ LogicalResult GroupLowering::addWeight(
   return success();
 }
 
+/// The anchor's optional bias, one value per output channel.
+LogicalResult GroupLowering::addBias(Value bias, Operation *user) {
+  if (!bias)
+    return success();
+  spec.bias = true;
+  return addWeight(bias, {spec.conv.outChannels}, identityPack, user);
+}
+
 LogicalResult GroupLowering::anchorConv(Conv2DOp conv) {
   if (failed(inputIndex(conv.getInput(), conv)))
     return failure();
@@ -139,11 +148,7 @@ LogicalResult GroupLowering::anchorConv(Conv2DOp conv) {
           {p.outChannels, p.inChannels / p.groups, p.kernelW, p.kernelH},
           convPack, conv)))
     return failure();
-  if (Value bias = conv.getBias()) {
-    spec.bias = true;
-    return addWeight(bias, {p.outChannels}, identityPack, conv);
-  }
-  return success();
+  return addBias(conv.getBias(), conv);
 }
 
 LogicalResult GroupLowering::anchorDense(DenseOp dense) {
@@ -158,11 +163,7 @@ LogicalResult GroupLowering::anchorDense(DenseOp dense) {
   if (failed(addWeight(dense.getWeight(), {p.outChannels, p.inChannels, 1, 1},
                        convPack, dense)))
     return failure();
-  if (Value bias = dense.getBias()) {
-    spec.bias = true;
-    return addWeight(bias, {p.outChannels}, identityPack, dense);
-  }
-  return success();
+  return addBias(dense.getBias(), dense);
 }
 
 LogicalResult GroupLowering::epilogue(Operation *op, Value &chain) {
@@ -199,26 +200,12 @@ LogicalResult GroupLowering::epilogue(Operation *op, Value &chain) {
   if (auto bn = dyn_cast<BatchNormOp>(op)) {
     if (bn.getInput() != chain)
       return unsupported();
-    std::vector<std::vector<float>> values;
-    for (Value operand :
-         {bn.getScale(), bn.getShift(), bn.getMean(), bn.getVariance()}) {
-      auto weight = operand.getDefiningOp<WeightOp>();
-      if (!weight)
-        return bn.emitOpError()
-               << "expects its weights to be effnet.weight ops";
-      FailureOr<std::vector<float>> v = weight.readValues();
-      if (failed(v))
-        return failure();
-      values.push_back(std::move(*v));
-    }
-    double eps = bn.getEpsilon().convertToDouble();
-    size_t channels = values[0].size();
-    std::vector<float> scale(channels), shift(channels);
-    for (size_t i = 0; i < channels; ++i) {
-      double s = values[0][i] / std::sqrt(double(values[3][i]) + eps);
-      scale[i] = static_cast<float>(s);
-      shift[i] = static_cast<float>(values[1][i] - values[2][i] * s);
-    }
+    auto affine = bn.computeAffine();
+    if (failed(affine))
+      return failure();
+    size_t channels = affine->first.size();
+    std::vector<float> scale(affine->first.begin(), affine->first.end());
+    std::vector<float> shift(affine->second.begin(), affine->second.end());
     int64_t c = static_cast<int64_t>(channels);
     spec.weights.push_back(WeightShape{{c}});
     weights.push_back(std::move(scale));

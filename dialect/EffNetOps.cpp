@@ -488,6 +488,29 @@ BatchNormOp::inferResultType(EmitErrorFn emitError) {
   return *input;
 }
 
+FailureOr<std::pair<std::vector<double>, std::vector<double>>>
+BatchNormOp::computeAffine() {
+  std::vector<float> values[4];
+  Value operands[] = {getScale(), getShift(), getMean(), getVariance()};
+  for (int i = 0; i < 4; ++i) {
+    auto weight = operands[i].getDefiningOp<WeightOp>();
+    if (!weight)
+      return emitOpError() << "expects its weights to be effnet.weight ops";
+    FailureOr<std::vector<float>> read = weight.readValues();
+    if (failed(read))
+      return failure();
+    values[i] = std::move(*read);
+  }
+  double eps = getEpsilon().convertToDouble();
+  size_t channels = values[0].size();
+  std::vector<double> scale(channels), shift(channels);
+  for (size_t c = 0; c < channels; ++c) {
+    scale[c] = values[0][c] / std::sqrt(double(values[3][c]) + eps);
+    shift[c] = values[1][c] - values[2][c] * scale[c];
+  }
+  return std::make_pair(std::move(scale), std::move(shift));
+}
+
 uint64_t BatchNormOp::getParameterCount() {
   return batchNormCost(
              cast<RankedTensorType>(getInput().getType()).getDimSize(1))

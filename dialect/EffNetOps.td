@@ -312,6 +312,13 @@ def EffNet_BatchNormOp : EffNet_Op<"batch_norm", ShapedAndCounted> {
     $input `,` $scale `,` $shift `,` $mean `,` $variance attr-dict `:`
     functional-type(operands, results)
   }];
+  let extraClassDeclaration = [{
+    /// The batch norm as `x * scale[c] + shift[c]`, from its bound weights, in
+    /// double precision: scale = weight / sqrt(variance + epsilon), shift =
+    /// bias - mean * scale. Fails with a diagnostic when a weight is unbound.
+    FailureOr<std::pair<std::vector<double>, std::vector<double>>>
+    computeAffine();
+  }];
 }
 
 def EffNet_ActivationOp : EffNet_Op<"activation",

@@ -57,9 +57,8 @@ static FailureOr<bool> foldInto(BatchNormOp bn) {
     return false;
 
   FailureOr<std::vector<float>> w = weight.readValues();
-  FailureOr<std::vector<float>> g = scale.readValues(), b = shift.readValues(),
-                                m = mean.readValues(), v = var.readValues();
-  if (failed(w) || failed(g) || failed(b) || failed(m) || failed(v))
+  auto affine = bn.computeAffine();
+  if (failed(w) || failed(affine))
     return failure();
   std::vector<float> oldBias;
   if (bias) {
@@ -69,17 +68,16 @@ static FailureOr<bool> foldInto(BatchNormOp bn) {
     oldBias = std::move(*values);
   }
 
-  size_t channels = g->size();
+  const auto &[s, shiftOf] = *affine;
+  size_t channels = s.size();
   size_t perChannel = w->size() / channels;
-  double eps = bn.getEpsilon().convertToDouble();
   std::vector<float> newWeight(w->size()), newBias(channels);
   for (size_t o = 0; o < channels; ++o) {
-    double s = (*g)[o] / std::sqrt(static_cast<double>((*v)[o]) + eps);
     for (size_t i = 0; i < perChannel; ++i)
       newWeight[o * perChannel + i] =
-          static_cast<float>((*w)[o * perChannel + i] * s);
+          static_cast<float>((*w)[o * perChannel + i] * s[o]);
     double before = bias ? oldBias[o] : 0.0;
-    newBias[o] = static_cast<float>((before - (*m)[o]) * s + (*b)[o]);
+    newBias[o] = static_cast<float>(before * s[o] + shiftOf[o]);
   }
 
   OpBuilder builder(conv);
