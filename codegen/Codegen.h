@@ -32,6 +32,14 @@ struct LibraryOptions {
   bool verbose = true;
 };
 
+/// Resolves "host" or a Halide target string to Halide's canonical string
+/// (host: this machine's features), or fails with a one-line message.
+llvm::Expected<std::string> resolveTarget(const std::string &name);
+
+/// Plans `func` as emitLibrary would and prints the plan (the kernels with
+/// their keys and schedules, the steps, the arena and the weight blob).
+llvm::Error printPlan(mlir::func::FuncOp func, llvm::raw_ostream &os);
+
 /// Compiles `func` into a static library and its header. Problems in the IR
 /// are emitted as MLIR diagnostics and reported as an Error with an empty
 /// message; file and compiler problems as Errors with a one-line message.

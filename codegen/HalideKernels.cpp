@@ -2,8 +2,8 @@
 //
 // The only file that includes Halide.h. Each KernelSpec becomes one Halide
 // pipeline: the algorithm first (an anchor convolution or pooling and an
-// epilogue of elementwise steps), then its schedule, chosen by the kind of
-// anchor and the target's vector width.
+// epilogue of elementwise steps), then the group's schedule, applied as the
+// #effnet.schedule attribute says: nothing here decides a schedule.
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,15 +63,7 @@ template <typename Body> std::string guarded(Body body) {
 
 int asInt(int64_t value) { return static_cast<int>(value); }
 
-/// The largest power of two that is at most `limit` and at most `cap`.
-int powerOfTwoAtMost(int64_t limit, int cap) {
-  int p = 1;
-  while (p * 2 <= limit && p * 2 <= cap)
-    p *= 2;
-  return p;
-}
-
-Var c("c"), x("x"), y("y");
+Var c("c"), x("x"), y("y"), k("k");
 
 /// Constrains an activation buffer to the layout of `shape`, so that Halide
 /// knows every stride and extent when it compiles.
@@ -108,8 +100,11 @@ struct Lowered {
   /// The anchor's accumulation, when it has one.
   Func accumulate;
   RDom reduction;
-  /// Funcs that broadcast per channel into a larger output.
-  bool chainBroadcast = false;
+  /// The convolution's input and weights as read (padded, scaled), when
+  /// they differ from the buffers.
+  Func inputRead, weightsRead;
+  /// The per-channel value a broadcast multiplies a larger input by.
+  Func excite;
 };
 
 Expr activate(Activation kind, Expr value) {
@@ -168,7 +163,30 @@ void lower(const KernelSpec &spec, Lowered &out) {
                                                       {0, asInt(in0.width)},
                                                       {0, asInt(in0.height)}});
     RDom r(0, perGroupIn, 0, asInt(conv.kernelW), 0, asInt(conv.kernelH), "r");
-    ImageParam weight = out.weights[weightIndex++];
+    ImageParam weightBuffer = out.weights[weightIndex++];
+    Func weight("weights");
+    weight(c, x, y, k) = weightBuffer(c, x, y, k);
+    bool scaledWeights = false;
+    if (spec.inputScale >= 0) {
+      // A squeeze-excite scale per input channel: folded into the weights
+      // when the schedule places them, else applied to the input as read.
+      Func scale = view(out.inputs[spec.inputScale],
+                        spec.inputs[spec.inputScale], "se");
+      if (spec.schedule.places[Schedule::Weights].compute != Schedule::Inline) {
+        Func scaled("scaled_weights");
+        scaled(c, x, y, k) = weightBuffer(c, x, y, k) * scale(x, 0, 0);
+        weight = scaled;
+        scaledWeights = true;
+      } else {
+        Func scaled("scaled_input");
+        scaled(c, x, y) = source(c, x, y) * scale(c, 0, 0);
+        source = scaled;
+      }
+    }
+    if (padded || spec.inputScale >= 0)
+      out.inputRead = source;
+    if (scaledWeights)
+      out.weightsRead = weight;
     Expr channel = (c / perGroupOut) * perGroupIn + r.x;
     Expr ix = x * asInt(conv.strideX) + r.y * asInt(conv.dilationX) -
               asInt(conv.padLeft);
@@ -220,9 +238,7 @@ void lower(const KernelSpec &spec, Lowered &out) {
       Func other = view(out.inputs[e.input], spec.inputs[e.input],
                         "scaled" + std::to_string(step));
       next(c, x, y) = other(c, x, y) * chain(c, 0, 0);
-      // The per-channel chain is computed once, then broadcast.
-      chain.compute_root();
-      out.chainBroadcast = true;
+      out.excite = chain;
       break;
     }
     case EpilogueStep::Kind::ScaleByInput: {
@@ -244,121 +260,129 @@ void lower(const KernelSpec &spec, Lowered &out) {
   constrain(out.output.output_buffer(), spec.output);
 }
 
-/// The pixel tile in [4, largest] that wastes least of a row of `width`
-/// (ShiftInwards recomputes the overlap of the last tile), larger tiles first.
-int pixelTileFor(int width, int largest) {
-  if (width <= largest)
-    return width;
-  int best = largest, bestWaste = width;
-  for (int tile = largest; tile >= 4; --tile) {
-    int waste = (width + tile - 1) / tile * tile - width;
-    if (waste < bestWaste) {
-      best = tile;
-      bestWaste = waste;
+TailStrategy tailOf(const Schedule &s) {
+  return s.shiftInwards ? TailStrategy::ShiftInwards : TailStrategy::GuardWithIf;
+}
+
+/// The output's tile loops, as the schedule splits, orders and fuses them.
+struct TileLoops {
+  Var outer[3] = {Var("co"), Var("xo"), Var("yo")};
+  Var inner[3] = {Var("ci"), Var("xi"), Var("yi")};
+  /// The loop that levels c, x and y name (the fused loop for parallel
+  /// loops fused together).
+  LoopLevel levelOf(Func f, int level) const {
+    if (level == Schedule::Root)
+      return LoopLevel::root();
+    if (level == Schedule::Inline)
+      return LoopLevel::inlined();
+    return LoopLevel(f, at[level - Schedule::AtC]);
+  }
+  VarOrRVar at[3] = {outer[0], outer[1], outer[2]};
+};
+
+/// Splits the output into tiles, orders, unrolls, vectorizes and
+/// parallelizes its loops.
+TileLoops scheduleOutput(const Schedule &s, Func &out) {
+  TileLoops loops;
+  Var dims[3] = {c, x, y};
+  for (int d = 0; d < 3; ++d)
+    out.split(dims[d], loops.outer[d], loops.inner[d], asInt(s.tile[d]),
+              tailOf(s));
+  // Innermost first: the tile's channels, pixels and rows, then the tile
+  // loops from the innermost of `order` out.
+  std::vector<VarOrRVar> nest = {loops.inner[0], loops.inner[1],
+                                 loops.inner[2]};
+  for (auto it = s.order.rbegin(); it != s.order.rend(); ++it)
+    nest.push_back(loops.outer[*it]);
+  out.reorder(nest);
+  out.vectorize(loops.inner[0], asInt(s.vector));
+  if (s.unrolls(Schedule::C))
+    out.unroll(loops.inner[0]);
+  if (s.unrolls(Schedule::X))
+    out.unroll(loops.inner[1]);
+  if (s.unrolls(Schedule::Y))
+    out.unroll(loops.inner[2]);
+  if (s.parallel.empty())
+    return loops;
+  // Parallel loops, outermost first in `order`, fused into one named after
+  // the innermost of them.
+  VarOrRVar fused = loops.outer[s.parallel.back()];
+  for (size_t i = s.parallel.size() - 1; i-- > 0;) {
+    Var next("fused" + std::to_string(i));
+    out.fuse(fused, loops.outer[s.parallel[i]], next);
+    fused = next;
+  }
+  loops.at[s.parallel.back()] = fused;
+  if (s.grain > 1)
+    out.parallel(fused, asInt(s.grain), TailStrategy::GuardWithIf);
+  else
+    out.parallel(fused);
+  return loops;
+}
+
+/// Places `f` where the schedule says (inline leaves it to Halide's default).
+void place(Func f, const Schedule::Place &p, const TileLoops &loops,
+           Func out) {
+  if (p.compute == Schedule::Inline)
+    return;
+  f.compute_at(loops.levelOf(out, p.compute));
+  f.store_at(loops.levelOf(out, p.store));
+}
+
+/// Applies the group's schedule to its pipeline.
+void applySchedule(const KernelSpec &spec, Lowered &l) {
+  const Schedule &s = spec.schedule;
+  TileLoops loops = scheduleOutput(s, l.output);
+  int vector = asInt(s.vector);
+  auto guard = TailStrategy::GuardWithIf;
+
+  if (l.accumulate.defined()) {
+    const Schedule::Place &p = s.places[Schedule::Acc];
+    place(l.accumulate, p, loops, l.output);
+    // Inside a tile the accumulator has the tile's extents: unrolled as the
+    // schedule says, so that it lives in registers. At root it spans the
+    // tensor and is only vectorized.
+    bool inTile = p.compute != Schedule::Root;
+    Func &acc = l.accumulate;
+    RDom &r = l.reduction;
+    acc.vectorize(c, vector, guard);
+    Stage update = acc.update();
+    if (spec.anchor == AnchorKind::Conv) {
+      update.reorder(c, x, y, r.x, r.y, r.z).vectorize(c, vector, guard);
+      if (inTile) {
+        for (int d : {Schedule::C, Schedule::X, Schedule::Y}) {
+          if (!s.unrolls(d))
+            continue;
+          Var v = d == Schedule::C ? c : d == Schedule::X ? x : y;
+          acc.unroll(v);
+          update.unroll(v);
+        }
+      }
+      if (s.unrolls(Schedule::KX))
+        update.unroll(r.y);
+      if (s.unrolls(Schedule::KY))
+        update.unroll(r.z);
+    } else {
+      update.reorder(c, r.x, r.y).vectorize(c, vector, guard);
     }
   }
-  return best;
-}
-
-/// Schedules a convolution: the output tiled over channels (innermost,
-/// vectorized) and pixels of a row, the accumulation of one tile kept in
-/// registers while the reduction runs.
-void scheduleConv(const KernelSpec &spec, Lowered &l, int lanes) {
-  const ConvParams &conv = spec.conv;
-  int outs = asInt(spec.output.channels);
-  int width = asInt(spec.output.width);
-  int height = asInt(spec.output.height);
-  bool depthwise =
-      conv.inChannels / conv.groups == 1 && conv.outChannels / conv.groups == 1;
-  // Two vectors of output channels by up to eight pixels is 16 accumulators,
-  // half of AVX-512's 32 registers, leaving room for the weights and input
-  // broadcasts; one vector by eight for depthwise convolutions, which have no
-  // channel reduction to amortize.
-  int vec = powerOfTwoAtMost(outs, lanes);
-  int channelTile = vec;
-  // Two vectors reuse each input broadcast twice, but ShiftInwards recomputes
-  // the overlap of the last tile: 40 channels cost 4 vector FMAs per pixel
-  // and input channel in tiles of 32, 3 in tiles of 16. Ties go to 32.
-  if (!depthwise && outs >= 2 * lanes) {
-    int wide = 2 * lanes;
-    int wideCost = (outs + wide - 1) / wide * 2;
-    int narrowCost = (outs + lanes - 1) / lanes;
-    if (wideCost <= narrowCost)
-      channelTile = wide;
+  if (l.inputRead.defined()) {
+    const Schedule::Place &p = s.places[Schedule::Input];
+    place(l.inputRead, p, loops, l.output);
+    if (p.compute != Schedule::Inline)
+      l.inputRead.vectorize(c, vector, guard);
   }
-  int pixelTile = pixelTileFor(width, 8);
-  // Weights that do not fit in L2 are streamed once per row when rows are
-  // outermost; with channel tiles outermost each tile's weights are read
-  // from cache for every row instead.
-  int64_t weightBytes = conv.outChannels * (conv.inChannels / conv.groups) *
-                        conv.kernelW * conv.kernelH * 4;
-  bool channelsOutermost = !depthwise && weightBytes > 192 * 1024;
-
-  Func &out = l.output;
-  Func &acc = l.accumulate;
-  RDom &r = l.reduction;
-  Var co("co"), ci("ci"), xo("xo"), xi("xi");
-  out.split(c, co, ci, channelTile, TailStrategy::ShiftInwards)
-      .split(x, xo, xi, pixelTile, TailStrategy::ShiftInwards)
-      .vectorize(ci, vec)
-      .unroll(xi);
-  if (channelsOutermost) {
-    out.reorder(ci, xi, xo, y, co).parallel(co);
-  } else {
-    out.reorder(ci, xi, co, xo, y);
-    if (height > 1)
-      out.parallel(y);
-    else if (outs >= 4 * channelTile)
-      out.parallel(co);
+  if (l.weightsRead.defined()) {
+    const Schedule::Place &p = s.places[Schedule::Weights];
+    place(l.weightsRead, p, loops, l.output);
+    l.weightsRead.vectorize(c, vector, guard);
   }
-  // One tile of accumulators, in registers, at the innermost tile loop.
-  acc.compute_at(out, channelsOutermost ? xo : co)
-      .vectorize(c, vec)
-      .unroll(c)
-      .unroll(x);
-  acc.update()
-      .reorder(c, x, r.x, r.y, r.z)
-      .vectorize(c, vec)
-      .unroll(c)
-      .unroll(x);
-  if (depthwise)
-    acc.update().unroll(r.y);
-}
-
-/// The per-channel anchor of a broadcast (squeeze-excite's excitation) is
-/// tiny; the work is the broadcast multiply over the large input.
-void scheduleBroadcast(const KernelSpec &spec, Lowered &l, int lanes) {
-  int vec = powerOfTwoAtMost(spec.output.channels, lanes);
-  if (l.accumulate.defined()) {
-    int anchorVec = powerOfTwoAtMost(spec.anchor == AnchorKind::Conv
-                                         ? spec.conv.outChannels
-                                         : spec.inputs.front().channels,
-                                     lanes);
-    l.accumulate.compute_root().vectorize(c, anchorVec,
-                                          TailStrategy::GuardWithIf);
-    l.accumulate.update().vectorize(c, anchorVec, TailStrategy::GuardWithIf);
+  if (l.excite.defined()) {
+    const Schedule::Place &p = s.places[Schedule::Excite];
+    place(l.excite, p, loops, l.output);
+    if (p.compute != Schedule::Inline)
+      l.excite.vectorize(c, vector, guard);
   }
-  Var co("co"), ci("ci");
-  l.output.split(c, co, ci, vec, TailStrategy::ShiftInwards).vectorize(ci);
-  if (spec.output.height > 1)
-    l.output.parallel(y);
-}
-
-void schedulePool(const KernelSpec &spec, Lowered &l, int lanes) {
-  int vec = powerOfTwoAtMost(spec.inputs.front().channels, lanes);
-  l.accumulate.compute_root().vectorize(c, vec, TailStrategy::GuardWithIf);
-  l.accumulate.update()
-      .reorder(c, l.reduction.x, l.reduction.y)
-      .vectorize(c, vec, TailStrategy::GuardWithIf);
-  l.output.vectorize(c, vec, TailStrategy::GuardWithIf);
-}
-
-void scheduleElementwise(const KernelSpec &spec, Lowered &l, int lanes) {
-  int vec = powerOfTwoAtMost(spec.output.channels, lanes);
-  Var co("co"), ci("ci");
-  l.output.split(c, co, ci, vec, TailStrategy::ShiftInwards).vectorize(ci);
-  if (spec.output.height > 1)
-    l.output.parallel(y);
 }
 
 Target kernelTarget(const TargetDescription &description) {
@@ -436,17 +460,12 @@ std::string mlir::effnet::codegen::compileKernel(
     const KernelSpec &spec, const std::string &function,
     const TargetDescription &target, const std::string &objectPath) {
   return guarded([&] {
+    if (!spec.schedule.threads.empty() || !spec.schedule.shared.empty())
+      throw HalideFailure("GPU schedules (threads, shared) are not applied by "
+                          "code generation yet: remove them from the schedule");
     Lowered lowered;
     lower(spec, lowered);
-    int lanes = target.vectorLanes;
-    if (lowered.chainBroadcast)
-      scheduleBroadcast(spec, lowered, lanes);
-    else if (spec.anchor == AnchorKind::Conv)
-      scheduleConv(spec, lowered, lanes);
-    else if (spec.anchor == AnchorKind::Pool)
-      schedulePool(spec, lowered, lanes);
-    else
-      scheduleElementwise(spec, lowered, lanes);
+    applySchedule(spec, lowered);
 
     std::vector<Argument> arguments;
     for (ImageParam &input : lowered.inputs)

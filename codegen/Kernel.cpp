@@ -1,40 +1,37 @@
-//===- Kernel.cpp - kernel keys and weight packing ------------------------===//
+//===- Kernel.cpp - schedules and weight packing --------------------------===//
 
 #include "codegen/Kernel.h"
 
-#include <sstream>
+#include <fmt/core.h>
+
+#include <algorithm>
 
 using namespace mlir::effnet::codegen;
 
-static void describe(std::ostringstream &os, const TensorShape &shape) {
-  os << shape.channels << "x" << shape.width << "x" << shape.height
-     << (shape.planar ? "p" : "");
+bool Schedule::unrolls(int loop) const {
+  return std::find(unroll.begin(), unroll.end(), loop) != unroll.end();
 }
 
-std::string KernelSpec::key() const {
-  std::ostringstream os;
-  os << "a" << static_cast<int>(anchor);
-  if (anchor == AnchorKind::Conv)
-    os << "/conv" << conv.inChannels << "," << conv.outChannels << ","
-       << conv.kernelW << "," << conv.kernelH << "," << conv.strideX << ","
-       << conv.strideY << "," << conv.dilationX << "," << conv.dilationY << ","
-       << conv.padLeft << "," << conv.padTop << "," << conv.groups
-       << (bias ? "b" : "");
-  for (const EpilogueStep &step : epilogue)
-    os << "/e" << static_cast<int>(step.kind) << ","
-       << static_cast<int>(step.activation) << "," << step.input;
-  for (const TensorShape &input : inputs) {
-    os << "/i";
-    describe(os, input);
+std::string mlir::effnet::codegen::describeKernel(const KernelSpec &spec) {
+  const TensorShape &in = spec.inputs.front();
+  switch (spec.anchor) {
+  case AnchorKind::Conv: {
+    const ConvParams &c = spec.conv;
+    std::string kind =
+        c.groups == c.inChannels && c.groups == c.outChannels && c.groups > 1
+            ? "depthwise"
+            : "conv";
+    return fmt::format("{} {}x{} s{} {}->{} at {}x{}", kind, c.kernelW,
+                       c.kernelH, c.strideX, c.inChannels, c.outChannels,
+                       in.width, in.height);
   }
-  os << "/o";
-  describe(os, output);
-  for (const WeightShape &weight : weights) {
-    os << "/w";
-    for (int64_t dim : weight.dims)
-      os << dim << ",";
+  case AnchorKind::Pool:
+    return fmt::format("pool {} at {}x{}", in.channels, in.width, in.height);
+  case AnchorKind::None:
+    return fmt::format("elementwise {}x{}x{}", in.channels, in.width,
+                       in.height);
   }
-  return os.str();
+  return "kernel";
 }
 
 std::vector<float>

@@ -87,6 +87,37 @@ struct WeightShape {
   }
 };
 
+/// A group's #effnet.schedule, in plain C++ (see dialect/EffNetSchedule.td
+/// for what each field means). Loops and levels use the dialect's numbering:
+/// loops c, x, y, kx, ky; levels inline, root, c, x, y.
+struct Schedule {
+  enum LoopId { C = 0, X = 1, Y = 2, KX = 3, KY = 4 };
+  enum LevelId { Inline = 0, Root = 1, AtC = 2, AtX = 3, AtY = 4 };
+  enum ProducerId { Acc = 0, Input = 1, Weights = 2, Excite = 3 };
+  struct Place {
+    int compute = Inline;
+    int store = Inline;
+  };
+
+  int64_t tile[3] = {1, 1, 1};
+  int64_t vector = 1;
+  std::vector<int> order;
+  std::vector<int> parallel;
+  int64_t grain = 1;
+  std::vector<int> unroll;
+  /// Tail strategy: shift inwards (else guard with a condition).
+  bool shiftInwards = true;
+  /// Per producer, where it is computed and stored.
+  Place places[4];
+  /// GPU threads per block along c, x, y (empty on CPUs).
+  std::vector<int64_t> threads;
+  std::vector<int> shared;
+  /// The attribute as printed.
+  std::string text;
+
+  bool unrolls(int loop) const;
+};
+
 /// Everything that determines one compiled function. Two groups with equal
 /// keys share code.
 struct KernelSpec {
@@ -100,10 +131,18 @@ struct KernelSpec {
   /// Weights in the order the function takes them: conv weight, conv bias,
   /// then per Affine step its scale and shift.
   std::vector<WeightShape> weights;
+  /// Index into `inputs` of a C x 1 x 1 tensor that scales the convolution's
+  /// input per channel (a squeeze-excite scale fused in front), or -1.
+  int inputScale = -1;
+  Schedule schedule;
 
-  /// A string that identifies the function: equal keys, equal code.
-  std::string key() const;
+  /// Identifies the function: the group's kernel key and its schedule.
+  /// Equal keys, equal code.
+  std::string key;
 };
+
+/// One line saying what a kernel computes: "conv 1x1 s1 16->96 at 56x56".
+std::string describeKernel(const KernelSpec &spec);
 
 /// Packed layouts. Convolution weights OIHW (O x C/groups x KH x KW) are
 /// stored with the output channel innermost: (O, C/groups, KW, KH).

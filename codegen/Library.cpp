@@ -40,28 +40,6 @@ bool isIdentifier(llvm::StringRef name) {
                       [](char ch) { return std::isalnum(ch) || ch == '_'; });
 }
 
-std::string describeKernel(const KernelSpec &spec) {
-  const TensorShape &in = spec.inputs.front();
-  switch (spec.anchor) {
-  case AnchorKind::Conv: {
-    const ConvParams &c = spec.conv;
-    std::string kind =
-        c.groups == c.inChannels && c.groups == c.outChannels && c.groups > 1
-            ? "depthwise"
-            : "conv";
-    return fmt::format("{} {}x{} s{} {}->{} at {}x{}", kind, c.kernelW,
-                       c.kernelH, c.strideX, c.inChannels, c.outChannels,
-                       in.width, in.height);
-  }
-  case AnchorKind::Pool:
-    return fmt::format("pool {} at {}x{}", in.channels, in.width, in.height);
-  case AnchorKind::None:
-    return fmt::format("elementwise {}x{}x{}", in.channels, in.width,
-                       in.height);
-  }
-  return "kernel";
-}
-
 /// Compiles every kernel and the runtime on `threads` threads.
 Error compileObjects(const ModelPlan &plan, const TargetDescription &target,
                      const std::vector<std::string> &names,
@@ -215,6 +193,24 @@ struct ScratchDir {
 };
 
 } // namespace
+
+llvm::Expected<std::string>
+mlir::effnet::codegen::resolveTarget(const std::string &name) {
+  TargetDescription target;
+  std::string error = describeTarget(name, target);
+  if (!error.empty())
+    return fail(fmt::format("bad --target: {}", error));
+  return target.halide;
+}
+
+Error mlir::effnet::codegen::printPlan(mlir::func::FuncOp func,
+                                       llvm::raw_ostream &os) {
+  mlir::FailureOr<ModelPlan> plan = planModel(func);
+  if (mlir::failed(plan))
+    return fail(""); // The diagnostic said it all.
+  printPlan(os, *plan);
+  return Error::success();
+}
 
 Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
                                          const LibraryOptions &options) {

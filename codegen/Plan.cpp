@@ -64,7 +64,8 @@ private:
                                                      const ConvParams &),
                           Operation *user);
   LogicalResult addBias(Value bias, Operation *user);
-  LogicalResult anchorConv(Conv2DOp conv);
+  LogicalResult anchorConv(Conv2DOp conv, Value read);
+  LogicalResult readSchedule();
   LogicalResult anchorDense(DenseOp dense);
   LogicalResult epilogue(Operation *op, Value &chain);
 
@@ -115,8 +116,11 @@ LogicalResult GroupLowering::addBias(Value bias, Operation *user) {
   return addWeight(bias, {spec.conv.outChannels}, identityPack, user);
 }
 
-LogicalResult GroupLowering::anchorConv(Conv2DOp conv) {
-  if (failed(inputIndex(conv.getInput(), conv)))
+/// The convolution reads `input`: its own operand, or the unscaled tensor
+/// when a channel scale in front of it is applied as the weights or input
+/// are read.
+LogicalResult GroupLowering::anchorConv(Conv2DOp conv, Value read) {
+  if (failed(inputIndex(read, conv)))
     return failure();
   auto input = cast<RankedTensorType>(conv.getInput().getType());
   auto weight = cast<RankedTensorType>(conv.getWeight().getType());
@@ -259,8 +263,25 @@ LogicalResult GroupLowering::run() {
   Operation *first = ops.front();
   Value chain;
   size_t next = 1;
-  if (auto conv = dyn_cast<Conv2DOp>(first)) {
-    if (failed(anchorConv(conv)))
+  // A squeeze-excite scale in front of a convolution that alone reads it.
+  auto scale = dyn_cast<ChannelMulOp>(first);
+  auto scaledConv =
+      ops.size() > 1 && scale ? dyn_cast<Conv2DOp>(ops[1]) : Conv2DOp();
+  if (scaledConv && scaledConv.getInput() == scale.getResult() &&
+      scale->hasOneUse() && scaledConv.getGroups() == 1) {
+    if (failed(anchorConv(scaledConv, scale.getInput())))
+      return failure();
+    FailureOr<int> scaleInput = inputIndex(scale.getScale(), scale);
+    if (failed(scaleInput))
+      return failure();
+    if (*scaleInput == 0)
+      return scale.emitOpError()
+             << "expects the scale and the scaled tensor to differ";
+    spec.inputScale = *scaleInput;
+    chain = scaledConv.getResult();
+    next = 2;
+  } else if (auto conv = dyn_cast<Conv2DOp>(first)) {
+    if (failed(anchorConv(conv, conv.getInput())))
       return failure();
     chain = conv.getResult();
   } else if (auto dense = dyn_cast<DenseOp>(first)) {
@@ -291,6 +312,41 @@ LogicalResult GroupLowering::run() {
     return yield.emitOpError()
            << "expects to yield the last value its group computes";
   spec.output = shapeOf(group.getType());
+  return readSchedule();
+}
+
+LogicalResult GroupLowering::readSchedule() {
+  ScheduleAttr attr = group.getScheduleAttr();
+  if (!attr)
+    return group.emitOpError()
+           << "expects a schedule: run effnet-tile before code generation";
+  Schedule &s = spec.schedule;
+  for (int i = 0; i < 3; ++i)
+    s.tile[i] = attr.getTile()[i];
+  s.vector = attr.getVector();
+  auto ids = [](ArrayRef<Loop> loops) {
+    std::vector<int> out;
+    for (Loop loop : loops)
+      out.push_back(static_cast<int>(loop));
+    return out;
+  };
+  s.order = ids(attr.getOrder());
+  s.parallel = ids(attr.getParallel());
+  s.grain = attr.getGrain();
+  s.unroll = ids(attr.getUnroll());
+  s.shiftInwards = attr.getTail() == Tail::shift;
+  for (Producer producer :
+       {Producer::acc, Producer::input, Producer::weights, Producer::excite}) {
+    Placement placement = attr.placementOf(producer);
+    s.places[static_cast<int>(producer)] = {
+        static_cast<int>(placement.compute), static_cast<int>(placement.store)};
+  }
+  s.threads.assign(attr.getThreads().begin(), attr.getThreads().end());
+  for (Producer producer : attr.getShared())
+    s.shared.push_back(static_cast<int>(producer));
+  llvm::raw_string_ostream os(s.text);
+  Attribute(attr).print(os);
+  spec.key = group.getKernelKey() + " " + s.text;
   return success();
 }
 
@@ -401,7 +457,8 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
       plan.weights.insert(plan.weights.end(), weight.begin(), weight.end());
     }
 
-    std::string key = lowering.spec.key();
+    // The model input's layout is part of the key (as operand "in0").
+    std::string key = lowering.spec.key;
     auto [it, inserted] =
         kernelOf.try_emplace(key, static_cast<int>(plan.kernels.size()));
     if (inserted)
@@ -422,4 +479,39 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
   plan.weights.resize(alignUp(static_cast<int64_t>(plan.weights.size())), 0.0f);
   plan.arenaFloats = planArena(plan.tensors);
   return plan;
+}
+
+void mlir::effnet::codegen::printPlan(llvm::raw_ostream &os,
+                                      const ModelPlan &plan) {
+  os << "plan: " << plan.kernels.size() << " kernels, " << plan.steps.size()
+     << " steps, arena " << plan.arenaFloats << " floats per image, weights "
+     << plan.weights.size() << " floats\n";
+  for (auto [index, kernel] : llvm::enumerate(plan.kernels)) {
+    os << "kernel " << index << ": " << describeKernel(kernel) << "\n";
+    os << "  key: " << kernel.key.substr(0, kernel.key.find(' ')) << "\n";
+    os << "  schedule: " << kernel.schedule.text << "\n";
+  }
+  auto tensorName = [&](int t) {
+    return "t" + std::to_string(t) + "@" +
+           std::to_string(plan.tensors[t].offset);
+  };
+  for (auto [index, step] : llvm::enumerate(plan.steps)) {
+    os << "step " << index << " " << step.name << ": kernel " << step.kernel
+       << ", inputs";
+    for (int t : step.inputs)
+      os << " " << tensorName(t);
+    os << ", output " << tensorName(step.output) << ", weights";
+    const KernelSpec &kernel = plan.kernels[step.kernel];
+    for (auto [w, offset] : llvm::enumerate(step.weights))
+      os << " " << offset << "+" << kernel.weights[w].elements();
+    os << "\n";
+  }
+  for (auto [index, tensor] : llvm::enumerate(plan.tensors))
+    os << "tensor t" << index << ": " << tensor.shape.channels << "x"
+       << tensor.shape.width << "x" << tensor.shape.height
+       << (tensor.shape.planar ? " planar" : "") << ", offset "
+       << tensor.offset << ", live " << tensor.first << ".." << tensor.last
+       << "\n";
+  os << "input t" << plan.inputTensor << ", output t" << plan.outputTensor
+     << "\n";
 }

@@ -60,6 +60,10 @@ struct ModelPlan {
 /// diagnostic and fails on anything it cannot compile.
 mlir::FailureOr<ModelPlan> planModel(mlir::func::FuncOp func);
 
+/// Prints the plan as `effnetc --emit=plan` shows it: the kernels with their
+/// keys and schedules, the steps, the arena and the weight blob.
+void printPlan(llvm::raw_ostream &os, const ModelPlan &plan);
+
 } // namespace codegen
 } // namespace effnet
 } // namespace mlir

@@ -93,6 +93,32 @@ LogicalResult verifyInferredResultType(Operation *op);
 #include "dialect/EffNetDialect.h.inc"
 #include "dialect/EffNetEnums.h.inc"
 
+namespace mlir {
+namespace effnet {
+
+/// Where a schedule computes and stores one producer of a group.
+struct Placement {
+  Producer producer = Producer::acc;
+  LoopLevel compute = LoopLevel::inline_;
+  LoopLevel store = LoopLevel::inline_;
+
+  bool operator==(const Placement &other) const {
+    return producer == other.producer && compute == other.compute &&
+           store == other.store;
+  }
+};
+
+/// The level that computes a producer inside the tile loop `loop`.
+LoopLevel loopLevelOf(Loop loop);
+
+inline llvm::hash_code hash_value(const Placement &placement) {
+  return llvm::hash_combine(placement.producer, placement.compute,
+                            placement.store);
+}
+
+} // namespace effnet
+} // namespace mlir
+
 #define GET_ATTRDEF_CLASSES
 #include "dialect/EffNetAttrDefs.h.inc"
 

@@ -15,14 +15,8 @@ using namespace mlir::effnet;
 #include "dialect/EffNetEnums.cpp.inc"
 #include "dialect/EffNetInterfaces.cpp.inc"
 
-#define GET_ATTRDEF_CLASSES
-#include "dialect/EffNetAttrDefs.cpp.inc"
-
 void EffNetDialect::initialize() {
-  addAttributes<
-#define GET_ATTRDEF_LIST
-#include "dialect/EffNetAttrDefs.cpp.inc"
-      >();
+  registerAttributes();
   addOperations<
 #define GET_OP_LIST
 #include "dialect/EffNetOps.cpp.inc"

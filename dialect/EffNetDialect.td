@@ -27,6 +27,10 @@ def EffNet_Dialect : Dialect {
     `effnet.weight`.
   }];
   let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    /// Adds the attributes (defined with their storage in EffNetSchedule.cpp).
+    void registerAttributes();
+  }];
 }
 
 //===----------------------------------------------------------------------===//
@@ -65,6 +69,8 @@ def EffNet_PaddingModeAttr
     : EnumAttr<EffNet_Dialect, EffNet_PaddingMode, "padding_mode"> {
   let assemblyFormat = "`<` $value `>`";
 }
+
+include "dialect/EffNetSchedule.td"
 
 //===----------------------------------------------------------------------===//
 // Interfaces

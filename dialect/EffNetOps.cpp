@@ -669,7 +669,112 @@ LogicalResult GroupOp::verify() {
     if (!isa<EffNetDialect>(op.getDialect()))
       return op.emitOpError() << "expects only effnet ops inside a group";
   }
+  if (ScheduleAttr schedule = getScheduleAttr())
+    return verifySchedule(schedule);
   return success();
+}
+
+LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
+  // The output's extents along c, x and y.
+  auto type = cast<RankedTensorType>(getType());
+  int64_t extents[3] = {type.getRank() > 1 ? type.getDimSize(1) : 1,
+                        type.getRank() == 4 ? type.getDimSize(3) : 1,
+                        type.getRank() == 4 ? type.getDimSize(2) : 1};
+  static const char *const what[3] = {"channels", "pixels per row", "rows"};
+  if (schedule.getTail() == Tail::shift)
+    for (int i = 0; i < 3; ++i)
+      if (!ShapedType::isDynamic(extents[i]) &&
+          schedule.getTile()[i] > extents[i])
+        return emitOpError()
+               << "expects the schedule's tile (" << schedule.getTile()[i]
+               << ") to fit the output's " << extents[i] << " " << what[i]
+               << " with tail = shift";
+
+  // The producers a schedule places must exist in the group.
+  Operation *anchor = nullptr;
+  bool scales = false;
+  for (Operation &op : getBody().front().without_terminator()) {
+    if (isa<WeightOp>(op))
+      continue;
+    if (!anchor && !isa<ChannelMulOp>(op))
+      anchor = &op;
+    scales |= isa<ChannelMulOp>(op);
+  }
+  bool convolves = isa_and_nonnull<Conv2DOp, DenseOp>(anchor);
+  bool accumulates = convolves || isa_and_nonnull<GlobalAvgPoolOp>(anchor);
+  for (const Placement &placement : schedule.getCompute()) {
+    bool exists = true;
+    switch (placement.producer) {
+    case Producer::acc:
+      exists = accumulates;
+      break;
+    case Producer::input:
+    case Producer::weights:
+      exists = convolves;
+      break;
+    case Producer::excite:
+      exists = scales;
+      break;
+    }
+    if (!exists)
+      return emitOpError() << "expects the schedule to place only producers "
+                              "the group has: there is no '"
+                           << stringifyProducer(placement.producer) << "'";
+  }
+  return success();
+}
+
+std::string GroupOp::getKernelKey() {
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  Block &body = getBody().front();
+  llvm::DenseMap<Value, std::string> names;
+  for (auto [index, arg] : llvm::enumerate(body.getArguments()))
+    // The model's own input keeps the caller's layout: say so.
+    names[arg] = (isa<BlockArgument>(getInputs()[index]) ? "in" : "a") +
+                 std::to_string(index);
+  auto shape = [&](Type type, bool perImage) {
+    auto tensor = cast<RankedTensorType>(type);
+    ArrayRef<int64_t> dims = tensor.getShape();
+    if (perImage && !dims.empty())
+      dims = dims.drop_front();
+    std::string text;
+    for (auto [index, dim] : llvm::enumerate(dims))
+      text += (index ? "x" : "") + std::to_string(dim);
+    return text;
+  };
+  unsigned next = 0;
+  for (Operation &op : body.without_terminator()) {
+    if (isa<WeightOp>(op))
+      continue;
+    if (next)
+      os << ";";
+    os << op.getName().stripDialect() << "[";
+    bool first = true;
+    for (NamedAttribute attr : op.getAttrs()) {
+      // Names and training-only rates do not change what is computed.
+      StringRef name = attr.getName().getValue();
+      if (name == "name" || name == "stochastic_depth" || name == "dropout")
+        continue;
+      std::string value;
+      llvm::raw_string_ostream vs(value);
+      attr.getValue().print(vs, /*elideType=*/true);
+      llvm::erase_if(value, [](char ch) { return ch == ' '; });
+      os << (first ? "" : ",") << name << "=" << value;
+      first = false;
+    }
+    os << "](";
+    for (auto [index, operand] : llvm::enumerate(op.getOperands())) {
+      os << (index ? "," : "");
+      if (operand.getDefiningOp<WeightOp>())
+        os << "w" << shape(operand.getType(), /*perImage=*/false);
+      else
+        os << names.lookup(operand) << ":" << shape(operand.getType(), true);
+    }
+    os << ")->" << shape(op.getResult(0).getType(), true);
+    names[op.getResult(0)] = "%" + std::to_string(next++);
+  }
+  return key;
 }
 
 #define GET_OP_CLASSES

@@ -459,7 +459,8 @@ def EffNet_GroupOp : EffNet_Op<"group", [
     residual add). The region is isolated from above: activations come in as
     `inputs` (the entry block's arguments), weights are `effnet.weight` ops
     inside, and `effnet.yield` gives the result. `name` is the layer the group
-    is named after; `schedule` holds the tiling decisions of a later pass.
+    is named after; `schedule` (a `#effnet.schedule`, written by `effnet-tile`)
+    says how code generation tiles, vectorizes and parallelizes it.
 
     Example:
 
@@ -479,7 +480,7 @@ def EffNet_GroupOp : EffNet_Op<"group", [
   let arguments = (ins
     Variadic<EffNet_Tensor>:$inputs,
     StrAttr:$name,
-    OptionalAttr<DictionaryAttr>:$schedule
+    OptionalAttr<EffNet_ScheduleAttr>:$schedule
   );
   let results = (outs EffNet_Tensor:$output);
   let regions = (region SizedRegion<1>:$body);
@@ -492,6 +493,17 @@ def EffNet_GroupOp : EffNet_Op<"group", [
   let builders = [
     OpBuilder<(ins "Type":$output, "ValueRange":$inputs, "StringRef":$name)>
   ];
+  let extraClassDeclaration = [{
+    /// Checks `schedule` against the group: tiles that fit its output, and
+    /// placements of producers it has.
+    ::mlir::LogicalResult verifySchedule(ScheduleAttr schedule);
+    /// What the group computes, as one line without spaces: its ops, their
+    /// attributes and operand shapes (per image), where each operand comes
+    /// from; not the weights' names or values, the batch or the schedule.
+    /// Groups with equal keys compute the same function of different
+    /// weights; schedule files are keyed by it.
+    std::string getKernelKey();
+  }];
 }
 
 def EffNet_YieldOp : EffNet_Op<"yield", [

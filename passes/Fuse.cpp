@@ -1,5 +1,4 @@
-//===- Fuse.cpp - primitive ops into effnet.group regions
-//------------------===//
+//===- Fuse.cpp - primitive ops into effnet.group regions -----------------===//
 
 #include "passes/Passes.h"
 
@@ -27,9 +26,29 @@ public:
 
 } // namespace
 
+/// Whether `mul` scales the input of a convolution that is its only user, so
+/// the convolution can apply the scale as it reads (the scale per input
+/// channel commutes with a convolution of one group, zero padding included).
+static bool scalesConvInput(ChannelMulOp mul) {
+  if (!mul->hasOneUse())
+    return false;
+  auto conv = dyn_cast<Conv2DOp>(*mul->getUsers().begin());
+  return conv && conv.getInput() == mul.getResult() && conv.getGroups() == 1 &&
+         mul.getScale() != mul.getInput();
+}
+
 /// Whether `user` joins the group whose last op is `last`: elementwise ops
-/// (and the flatten of a pooled tensor) that only `last` feeds into the group.
-static bool joins(Operation *last, Operation *user) {
+/// (and the flatten of a pooled tensor) that only `last` feeds into the group,
+/// and a convolution after the channel scale that starts its group.
+static bool joins(Operation *last, Operation *user, bool seIntoProjection) {
+  if (auto mul = dyn_cast<ChannelMulOp>(user))
+    if (seIntoProjection && mul.getScale() == last->getResult(0) &&
+        scalesConvInput(mul))
+      return false;
+  if (auto conv = dyn_cast<Conv2DOp>(user)) {
+    auto mul = dyn_cast<ChannelMulOp>(last);
+    return seIntoProjection && mul && scalesConvInput(mul);
+  }
   if (isa<BatchNormOp>(user))
     return isa<Conv2DOp>(last);
   if (isa<FlattenOp>(user))
@@ -112,7 +131,8 @@ void FusePass::runOnOperation() {
     Operation *last = op;
     while (last->hasOneUse()) {
       Operation *user = *last->getUsers().begin();
-      if (user->getBlock() != last->getBlock() || !joins(last, user) ||
+      if (user->getBlock() != last->getBlock() ||
+          !joins(last, user, seIntoProjection) ||
           grouped.contains(user))
         break;
       members.push_back(user);
@@ -122,7 +142,15 @@ void FusePass::runOnOperation() {
     groups.push_back(std::move(members));
   }
   for (auto [index, members] : llvm::enumerate(groups)) {
-    buildGroup(members, groupName(members.front(), index));
+    // A channel scale in front of a convolution: the group is the
+    // convolution's.
+    Operation *named = members.front();
+    if (isa<ChannelMulOp>(named) && members.size() > 1 &&
+        isa<Conv2DOp>(members[1])) {
+      named = members[1];
+      ++numScalesIntoConv;
+    }
+    buildGroup(members, groupName(named, index));
     ++numGroups;
   }
 }

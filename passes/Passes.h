@@ -14,6 +14,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassOptions.h"
+#include "llvm/Support/Error.h"
 
 #include <limits>
 #include <memory>
@@ -58,11 +59,55 @@ ModelStats computeStats(func::FuncOp func);
 void printStats(llvm::raw_ostream &os, const ModelStats &stats, bool perOp);
 
 //===----------------------------------------------------------------------===//
+// Schedules
+//===----------------------------------------------------------------------===//
+
+/// What a target offers a schedule: the facts effnet-tile's defaults branch
+/// on.
+struct ScheduleTarget {
+  /// "x86", "arm", ...
+  std::string arch;
+  unsigned bits = 64;
+  /// The vector extension: "avx512", "avx2", "sse41", "neon", or "".
+  std::string isa;
+  /// Floats per vector and vector registers.
+  int vectorLanes = 4;
+  int vectorRegisters = 16;
+  /// L2 cache per core that a kernel may count on.
+  int64_t l2Bytes = 256 * 1024;
+  /// The target names a GPU API (cuda, opencl, ...).
+  bool gpu = false;
+
+  /// What schedule files are keyed by: "x86-64-avx512", "arm-64-neon".
+  std::string className() const;
+};
+
+/// Describes `host` (this machine) or a Halide target string.
+llvm::Expected<ScheduleTarget> describeScheduleTarget(llvm::StringRef name);
+
+/// One line of a schedule file.
+struct ScheduleEntry {
+  std::string targetClass;
+  /// GroupOp::getKernelKey() of the groups it applies to.
+  std::string key;
+  ScheduleAttr schedule;
+  /// "FILE:LINE", for messages.
+  std::string where;
+};
+
+/// Reads a schedule file; a malformed line is an error naming it.
+llvm::Expected<std::vector<ScheduleEntry>>
+readScheduleFile(llvm::StringRef path, MLIRContext *context);
+
+/// Writes `entry` as one line of a schedule file.
+void writeScheduleEntry(llvm::raw_ostream &os, const ScheduleEntry &entry);
+
+//===----------------------------------------------------------------------===//
 // Pipeline
 //===----------------------------------------------------------------------===//
 
 /// The levels of IR, in the order the pipeline reaches them.
-enum class Level { Stages, Blocks, Primitives, Groups };
+enum class Level { Stages, Blocks, Primitives, Groups, Tiled };
 
 struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<std::string> variant{*this, "variant",
@@ -88,7 +133,9 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
           clEnumValN(Level::Primitives, "primitives",
                      "blocks expanded to primitive ops"),
           clEnumValN(Level::Groups, "groups",
-                     "weights bound, batch norms folded, ops grouped"))};
+                     "weights bound, batch norms folded, ops grouped"),
+          clEnumValN(Level::Tiled, "tiled",
+                     "every group given a schedule for the target"))};
   Option<std::string> weights{
       *this, "weights",
       llvm::cl::desc("safetensors file to bind (level=groups); without it, "
@@ -98,6 +145,13 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("tensor names in the weights file: torchvision or "
                      "canonical"),
       llvm::cl::init("torchvision")};
+  Option<std::string> target{
+      *this, "target",
+      llvm::cl::desc("host or a Halide target string (level=tiled)"),
+      llvm::cl::init("host")};
+  Option<std::string> schedules{
+      *this, "schedules",
+      llvm::cl::desc("schedule file to take schedules from (level=tiled)")};
   Option<int64_t> randomSeed{
       *this, "random-seed",
       llvm::cl::desc("seed of the random weights used without a file"),
@@ -106,7 +160,8 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
 
 /// Adds the passes that lower the previous level's IR to `level`: compound
 /// scaling for stages, stage expansion for blocks, block expansion for
-/// primitives, and weight binding, batch-norm folding and fusion for groups.
+/// primitives, weight binding, batch-norm folding and fusion for groups, and
+/// schedules for tiled.
 void addPassesForLevel(OpPassManager &pm, Level level,
                        const PipelineOptions &options);
 

@@ -101,10 +101,62 @@ def Fuse : Pass<"effnet-fuse", "mlir::func::FuncOp"> {
     the squeeze-excite scale or residual add that consume only it. Weights
     move into the groups that read them; other operands become group inputs.
     Groups are named after their first op's location.
+
+    With `se-into-projection` (the default), squeeze-excite's channel scale
+    is not fused after the excitation: when its only user is a convolution
+    with one group that reads it as input, the scale starts that
+    convolution's group instead (the group is named after the convolution),
+    so code generation scales the convolution's input or weights as they are
+    read and no kernel writes the scaled tensor.
   }];
   let dependentDialects = ["mlir::effnet::EffNetDialect"];
+  let options = [
+    Option<"seIntoProjection", "se-into-projection", "bool", /*default=*/"true",
+           "fuse squeeze-excite's channel scale into the convolution it feeds">
+  ];
   let statistics = [
-    Statistic<"numGroups", "groups-created", "Number of groups created">
+    Statistic<"numGroups", "groups-created", "Number of groups created">,
+    Statistic<"numScalesIntoConv", "scales-into-conv",
+              "Channel scales fused in front of a convolution">
+  ];
+}
+
+def Tile : Pass<"effnet-tile", "mlir::ModuleOp"> {
+  let summary = "give every effnet.group a #effnet.schedule";
+  let description = [{
+    Writes the `schedule` of every `effnet.group` that has none (or of every
+    group, with `overwrite`). A schedule comes from the schedule file when it
+    holds an entry for the group's kernel key and the target, else from the
+    defaults for the target, which branch on what it has: its vector width
+    (AVX-512: 16 floats, AVX2: 8, SSE and NEON: 4), its vector registers
+    (AVX-512 and NEON: 32, AVX2 and SSE: 16), which bound the accumulators of
+    a register tile, and its L2 cache, which decides whether a convolution's
+    weights are kept in cache across rows. `target` is `host` or a Halide
+    target string; its schedule class (`x86-64-avx512`, `x86-64-avx2`,
+    `x86-64-sse41`, `arm-64-neon`, ...) is what schedule files are keyed by,
+    and it is recorded on the module as `effnet.schedule_target`.
+
+    A schedule file is text, one kernel per line:
+    `CLASS KERNEL-KEY #effnet.schedule<...>`; `#` starts a comment. Groups
+    the file has no entry for, and entries for other classes, fall back to
+    the defaults with one warning; a malformed line is an error naming the
+    file and line. `dump` writes the schedule of every distinct kernel in
+    that format (a file to edit or tune, then read back with `schedules`).
+  }];
+  let dependentDialects = ["mlir::effnet::EffNetDialect"];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"host\"",
+           "host or a Halide target string">,
+    Option<"schedules", "schedules", "std::string", /*default=*/"\"\"",
+           "schedule file to read entries from">,
+    Option<"dump", "dump", "std::string", /*default=*/"\"\"",
+           "file to write every kernel's schedule to">,
+    Option<"overwrite", "overwrite", "bool", /*default=*/"false",
+           "replace schedules that groups already have">
+  ];
+  let statistics = [
+    Statistic<"numDefault", "default-schedules", "Groups given a default schedule">,
+    Statistic<"numFromFile", "file-schedules", "Groups given a schedule from the file">
   ];
 }
 

@@ -40,13 +40,21 @@ void mlir::effnet::addPassesForLevel(OpPassManager &pm, Level level,
     pm.addNestedPass<func::FuncOp>(createFuse());
     return;
   }
+  case Level::Tiled: {
+    TileOptions tile;
+    tile.target = options.target;
+    tile.schedules = options.schedules;
+    pm.addPass(createTile(tile));
+    return;
+  }
   }
 }
 
 void mlir::effnet::buildEffNetPipeline(OpPassManager &pm,
                                        const PipelineOptions &options) {
   for (Level level :
-       {Level::Stages, Level::Blocks, Level::Primitives, Level::Groups}) {
+       {Level::Stages, Level::Blocks, Level::Primitives, Level::Groups,
+        Level::Tiled}) {
     addPassesForLevel(pm, level, options);
     if (level == options.level)
       return;
@@ -57,6 +65,7 @@ void mlir::effnet::registerEffNetPassesAndPipeline() {
   registerEffNetPasses();
   PassPipelineRegistration<PipelineOptions>(
       "effnet-pipeline",
-      "Scale a stage table and lower it to blocks, primitives or groups",
+      "Scale a stage table and lower it to blocks, primitives, groups or "
+      "tiled groups",
       buildEffNetPipeline);
 }

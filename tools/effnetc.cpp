@@ -58,15 +58,27 @@ cl::opt<int64_t> batch("batch",
 cl::opt<bool> perLayer("per-layer",
                        cl::desc("with --stats, a row for every layer first"),
                        cl::cat(category));
-cl::opt<Level> emit(
-    "emit", cl::desc("print the IR at this level"),
-    cl::values(clEnumValN(Level::Stages, "stages", "the scaled stage table"),
-               clEnumValN(Level::Blocks, "blocks", "stem, blocks and head"),
-               clEnumValN(Level::Primitives, "primitives",
+/// What --emit prints: the IR at a level, or codegen's plan.
+enum class Emit { Stages, Blocks, Primitives, Groups, Tiled, Plan };
+cl::opt<Emit> emit(
+    "emit", cl::desc("print the IR at this level, or the code plan"),
+    cl::values(clEnumValN(Emit::Stages, "stages", "the scaled stage table"),
+               clEnumValN(Emit::Blocks, "blocks", "stem, blocks and head"),
+               clEnumValN(Emit::Primitives, "primitives",
                           "convolutions, batch norms, ..."),
-               clEnumValN(Level::Groups, "groups",
-                          "weights bound, batch norms folded, ops grouped")),
+               clEnumValN(Emit::Groups, "groups",
+                          "weights bound, batch norms folded, ops grouped"),
+               clEnumValN(Emit::Tiled, "tiled",
+                          "every group with its schedule for --target"),
+               clEnumValN(Emit::Plan, "plan",
+                          "the kernels, their keys and schedules, the steps, "
+                          "the arena and the weight blob")),
     cl::cat(category));
+cl::opt<std::string> schedules(
+    "schedules",
+    cl::desc("schedule file: its entries for --target replace the default "
+             "schedules"),
+    cl::value_desc("file"), cl::cat(category));
 cl::opt<std::string>
     outputPath("o", cl::desc("compile to DIR/NAME.a and DIR/NAME.h"),
                cl::value_desc("DIR/NAME"), cl::cat(category));
@@ -166,6 +178,8 @@ int main(int argc, char **argv) {
   ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
     if (diag.getSeverity() == DiagnosticSeverity::Error)
       fmt::print(stderr, "effnetc: error: {}\n", diag.str());
+    else if (diag.getSeverity() == DiagnosticSeverity::Warning)
+      fmt::print(stderr, "effnetc: warning: {}\n", diag.str());
     return success();
   });
 
@@ -197,6 +211,17 @@ int main(int argc, char **argv) {
     return fail("expects exactly one func.func holding the model");
   func::FuncOp model = *functions.begin();
 
+  // Lower one level at a time, printing what was asked for on the way; the
+  // statistics are those of the model as written (before batch norms fold).
+  bool emitPlan = emitting && emit.getValue() == Emit::Plan;
+  std::optional<Level> emitLevel;
+  if (emitting && !emitPlan)
+    emitLevel = static_cast<Level>(emit.getValue());
+  Level deepest = compiling || emitPlan ? Level::Tiled
+                  : emitLevel           ? *emitLevel
+                                        : Level::Primitives;
+  if (printStatsOpt && deepest < Level::Primitives)
+    deepest = Level::Primitives;
   PipelineOptions options;
   if (!custom && !fromFile)
     options.variant = variant->name.str();
@@ -207,21 +232,21 @@ int main(int argc, char **argv) {
   options.weights = weightsFile.getValue();
   options.naming = naming.getValue();
   options.randomSeed = randomWeights.getValue();
+  // Schedules are chosen for what Halide will compile for.
+  if (deepest >= Level::Tiled) {
+    llvm::Expected<std::string> resolved =
+        codegen::resolveTarget(target.getValue());
+    if (!resolved)
+      return fail(llvm::toString(resolved.takeError()));
+    options.target = *resolved;
+  }
+  options.schedules = schedules.getValue();
 
-  // Lower one level at a time, printing what was asked for on the way; the
-  // statistics are those of the model as written (before batch norms fold).
-  Level deepest = compiling  ? Level::Groups
-                  : emitting ? std::max(emit.getValue(), Level::Stages)
-                             : Level::Primitives;
-  if (emitting && emit.getValue() > deepest)
-    deepest = emit.getValue();
-  if (printStatsOpt && deepest < Level::Primitives)
-    deepest = Level::Primitives;
   static const char *const what[] = {
       "compound scaling", "stage expansion", "block expansion",
-      "weight binding, batch-norm folding and fusion"};
-  for (Level level :
-       {Level::Stages, Level::Blocks, Level::Primitives, Level::Groups}) {
+      "weight binding, batch-norm folding and fusion", "tiling"};
+  for (Level level : {Level::Stages, Level::Blocks, Level::Primitives,
+                      Level::Groups, Level::Tiled}) {
     if (level > deepest)
       break;
     Clock::time_point levelStart = Clock::now();
@@ -232,11 +257,17 @@ int main(int argc, char **argv) {
     if (!quiet)
       fmt::print(stderr, "effnetc: {} in {:.2f} s\n",
                  what[static_cast<int>(level)], seconds(levelStart));
-    if (emitting && emit.getValue() == level)
+    if (emitLevel == level)
       (*module)->print(llvm::outs());
     if (printStatsOpt && level == Level::Primitives)
       printStats(llvm::outs(), computeStats(model), perLayer);
   }
+
+  if (emitPlan)
+    if (llvm::Error err = codegen::printPlan(model, llvm::outs())) {
+      std::string message = llvm::toString(std::move(err));
+      return message.empty() ? 1 : fail(message);
+    }
 
   if (compiling) {
     codegen::LibraryOptions library;

@@ -1,0 +1,335 @@
+//===- EffNetSchedule.cpp - the dialect's attributes: #effnet.schedule ----===//
+//
+// The storage and syntax of every attribute of the dialect (the padding mode
+// is generated whole); the schedule's syntax and rules are written here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialect/EffNet.h"
+
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::effnet;
+
+#define GET_ATTRDEF_CLASSES
+#include "dialect/EffNetAttrDefs.cpp.inc"
+
+void EffNetDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialect/EffNetAttrDefs.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// Meaning
+//===----------------------------------------------------------------------===//
+
+LoopLevel mlir::effnet::loopLevelOf(Loop loop) {
+  switch (loop) {
+  case Loop::c:
+    return LoopLevel::c;
+  case Loop::x:
+    return LoopLevel::x;
+  default:
+    return LoopLevel::y;
+  }
+}
+
+SmallVector<Loop, 3> ScheduleAttr::loops() const {
+  SmallVector<Loop, 3> result;
+  ArrayRef<Loop> parallel = getParallel();
+  for (Loop loop : getOrder()) {
+    // Fused parallel loops are named after the innermost of them.
+    if (parallel.size() > 1 && llvm::is_contained(parallel, loop) &&
+        loop != parallel.back())
+      continue;
+    result.push_back(loop);
+  }
+  return result;
+}
+
+Placement ScheduleAttr::placementOf(Producer producer) const {
+  for (const Placement &placement : getCompute())
+    if (placement.producer == producer)
+      return placement;
+  Placement placement{producer, LoopLevel::inline_, LoopLevel::inline_};
+  if (producer == Producer::acc)
+    placement.compute = placement.store = loopLevelOf(getOrder().back());
+  return placement;
+}
+
+/// How far out a level is: root 0, the tile loops 1..3 in `order`, inline 4.
+static int depthOf(LoopLevel level, ArrayRef<Loop> order) {
+  if (level == LoopLevel::root)
+    return 0;
+  if (level == LoopLevel::inline_)
+    return 4;
+  for (auto [index, loop] : llvm::enumerate(order))
+    if (loopLevelOf(loop) == level)
+      return static_cast<int>(index) + 1;
+  return 4;
+}
+
+LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   ArrayRef<int64_t> tile, int64_t vector,
+                                   ArrayRef<Loop> order,
+                                   ArrayRef<Loop> parallel, int64_t grain,
+                                   ArrayRef<Loop> unroll, Tail tail,
+                                   ArrayRef<Placement> compute,
+                                   ArrayRef<int64_t> threads,
+                                   ArrayRef<Producer> shared) {
+  if (tile.size() != 3)
+    return emitError() << "expects tile = [c, x, y], got " << tile.size()
+                       << " sizes";
+  for (int64_t size : tile)
+    if (size < 1 || size > (1 << 20))
+      return emitError() << "expects tile sizes in [1, 1048576], got " << size;
+  if (vector < 1 || vector > 256 || (vector & (vector - 1)) != 0)
+    return emitError()
+           << "expects a vector width that is a power of two up to 256, got "
+           << vector;
+  if (tile[0] % vector != 0)
+    return emitError() << "expects the channel tile (" << tile[0]
+                       << ") to be a multiple of the vector width (" << vector
+                       << ")";
+  if (order.size() != 3 || !llvm::is_contained(order, Loop::c) ||
+      !llvm::is_contained(order, Loop::x) ||
+      !llvm::is_contained(order, Loop::y))
+    return emitError() << "expects order to list c, x and y once each";
+  if (parallel.size() > order.size() ||
+      !llvm::equal(parallel, order.take_front(parallel.size())))
+    return emitError()
+           << "expects the parallel loops to be the outermost loops of order";
+  if (grain < 1 || grain > (1 << 20))
+    return emitError() << "expects grain in [1, 1048576], got " << grain;
+  for (auto [index, loop] : llvm::enumerate(unroll))
+    if (llvm::is_contained(unroll.take_front(index), loop))
+      return emitError() << "expects each unrolled loop once, got '"
+                         << stringifyLoop(loop) << "' twice";
+
+  for (auto [index, placement] : llvm::enumerate(compute)) {
+    StringRef name = stringifyProducer(placement.producer);
+    for (const Placement &earlier : compute.take_front(index))
+      if (earlier.producer == placement.producer)
+        return emitError() << "expects '" << name << "' to be placed once";
+    if (placement.producer == Producer::acc &&
+        placement.compute == LoopLevel::inline_)
+      return emitError() << "expects 'acc' to be computed at a loop or at "
+                            "root: an accumulation cannot be inlined";
+    for (LoopLevel level : {placement.compute, placement.store}) {
+      if (level == LoopLevel::root || level == LoopLevel::inline_)
+        continue;
+      // A parallel loop fused with others exists only under the name of the
+      // innermost of them.
+      for (Loop fused : parallel.drop_back())
+        if (parallel.size() > 1 && loopLevelOf(fused) == level)
+          return emitError()
+                 << "expects '" << name << "' at a loop that exists: '"
+                 << stringifyLoopLevel(level) << "' is fused into the parallel loop '"
+                 << stringifyLoop(parallel.back()) << "'";
+    }
+    if ((placement.compute == LoopLevel::inline_) !=
+        (placement.store == LoopLevel::inline_))
+      return emitError() << "expects '" << name
+                         << "' to be stored inline exactly when it is "
+                            "computed inline";
+    if (depthOf(placement.store, order) > depthOf(placement.compute, order))
+      return emitError() << "expects '" << name
+                         << "' to be stored at or outside the loop where it "
+                            "is computed";
+  }
+
+  if (!threads.empty()) {
+    if (threads.size() != 3)
+      return emitError() << "expects threads = [c, x, y], got "
+                         << threads.size() << " counts";
+    int64_t total = 1;
+    for (int64_t count : threads) {
+      if (count < 1 || count > 1024)
+        return emitError() << "expects GPU thread counts in [1, 1024], got "
+                           << count;
+      total *= count;
+    }
+    if (total > 1024)
+      return emitError() << "expects at most 1024 GPU threads per block, got "
+                         << total;
+  }
+  for (Producer producer : shared) {
+    bool atLoop = llvm::any_of(compute, [&](const Placement &placement) {
+      return placement.producer == producer &&
+             placement.compute != LoopLevel::inline_ &&
+             placement.compute != LoopLevel::root;
+    });
+    if (!atLoop)
+      return emitError() << "expects '" << stringifyProducer(producer)
+                         << "' in shared memory to be computed at a tile loop";
+  }
+  (void)tail;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Syntax
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+template <typename Enum>
+ParseResult parseKeywordOf(AsmParser &parser, Enum &out,
+                           std::optional<Enum> (*symbolize)(StringRef),
+                           StringRef what) {
+  SMLoc loc = parser.getCurrentLocation();
+  StringRef keyword;
+  if (parser.parseKeyword(&keyword))
+    return failure();
+  std::optional<Enum> value = symbolize(keyword);
+  if (!value)
+    return parser.emitError(loc) << "unknown " << what << " '" << keyword << "'";
+  out = *value;
+  return success();
+}
+
+template <typename Enum>
+ParseResult parseKeywordList(AsmParser &parser, SmallVectorImpl<Enum> &out,
+                             std::optional<Enum> (*symbolize)(StringRef),
+                             StringRef what) {
+  return parser.parseCommaSeparatedList(
+      AsmParser::Delimiter::Square, [&]() -> ParseResult {
+        Enum value;
+        if (parseKeywordOf(parser, value, symbolize, what))
+          return failure();
+        out.push_back(value);
+        return success();
+      });
+}
+
+ParseResult parseIntegerList(AsmParser &parser, SmallVectorImpl<int64_t> &out) {
+  return parser.parseCommaSeparatedList(
+      AsmParser::Delimiter::Square, [&]() -> ParseResult {
+        int64_t value;
+        if (parser.parseInteger(value))
+          return failure();
+        out.push_back(value);
+        return success();
+      });
+}
+
+template <typename Range, typename Print>
+void printList(AsmPrinter &printer, const Range &range, Print print) {
+  printer << "[";
+  llvm::interleaveComma(range, printer.getStream(), print);
+  printer << "]";
+}
+
+} // namespace
+
+Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
+  SmallVector<int64_t> tile, threads;
+  int64_t vector = 0, grain = 1;
+  SmallVector<Loop> order, parallel, unroll;
+  SmallVector<Placement> compute;
+  SmallVector<Producer> shared;
+  Tail tail = Tail::shift;
+  llvm::StringSet<> seen;
+  SMLoc start = parser.getCurrentLocation();
+
+  auto parseField = [&]() -> ParseResult {
+    SMLoc loc = parser.getCurrentLocation();
+    StringRef key;
+    if (parser.parseKeyword(&key) || parser.parseEqual())
+      return failure();
+    if (!seen.insert(key).second)
+      return parser.emitError(loc) << "'" << key << "' is given twice";
+    if (key == "tile")
+      return parseIntegerList(parser, tile);
+    if (key == "vector")
+      return parser.parseInteger(vector);
+    if (key == "order")
+      return parseKeywordList(parser, order, symbolizeLoop, "loop");
+    if (key == "parallel")
+      return parseKeywordList(parser, parallel, symbolizeLoop, "loop");
+    if (key == "grain")
+      return parser.parseInteger(grain);
+    if (key == "unroll")
+      return parseKeywordList(parser, unroll, symbolizeLoop, "loop");
+    if (key == "tail")
+      return parseKeywordOf(parser, tail, symbolizeTail, "tail strategy");
+    if (key == "threads")
+      return parseIntegerList(parser, threads);
+    if (key == "shared")
+      return parseKeywordList(parser, shared, symbolizeProducer, "producer");
+    if (key == "compute")
+      return parser.parseCommaSeparatedList(
+          AsmParser::Delimiter::Braces, [&]() -> ParseResult {
+            Placement placement;
+            if (parseKeywordOf(parser, placement.producer, symbolizeProducer,
+                               "producer") ||
+                parser.parseEqual() ||
+                parseKeywordOf(parser, placement.compute, symbolizeLoopLevel,
+                               "level"))
+              return failure();
+            placement.store = placement.compute;
+            if (succeeded(parser.parseOptionalKeyword("store")) &&
+                parseKeywordOf(parser, placement.store, symbolizeLoopLevel,
+                               "level"))
+              return failure();
+            compute.push_back(placement);
+            return success();
+          });
+    return parser.emitError(loc)
+           << "unknown schedule field '" << key
+           << "' (expected tile, vector, order, parallel, grain, unroll, "
+              "tail, compute, threads or shared)";
+  };
+  if (parser.parseLess() ||
+      parser.parseCommaSeparatedList(AsmParser::Delimiter::None, parseField) ||
+      parser.parseGreater())
+    return {};
+  for (StringRef required : {"tile", "vector", "order"})
+    if (!seen.contains(required)) {
+      parser.emitError(start) << "expects the schedule to give '" << required
+                              << "'";
+      return {};
+    }
+  return getChecked([&] { return parser.emitError(start); },
+                    parser.getContext(), tile, vector, order, parallel, grain,
+                    unroll, tail, compute, threads, shared);
+}
+
+void ScheduleAttr::print(AsmPrinter &printer) const {
+  auto loop = [&](Loop l) { printer << stringifyLoop(l); };
+  auto integer = [&](int64_t i) { printer << i; };
+  printer << "<tile = ";
+  printList(printer, getTile(), integer);
+  printer << ", vector = " << getVector() << ", order = ";
+  printList(printer, getOrder(), loop);
+  printer << ", parallel = ";
+  printList(printer, getParallel(), loop);
+  printer << ", grain = " << getGrain() << ", unroll = ";
+  printList(printer, getUnroll(), loop);
+  printer << ", tail = " << stringifyTail(getTail()) << ", compute = {";
+  llvm::interleaveComma(getCompute(), printer.getStream(),
+                        [&](const Placement &p) {
+                          printer << stringifyProducer(p.producer) << " = "
+                                  << stringifyLoopLevel(p.compute);
+                          if (p.store != p.compute)
+                            printer << " store " << stringifyLoopLevel(p.store);
+                        });
+  printer << "}";
+  if (!getThreads().empty()) {
+    printer << ", threads = ";
+    printList(printer, getThreads(), integer);
+  }
+  if (!getShared().empty()) {
+    printer << ", shared = ";
+    printList(printer, getShared(), [&](Producer p) {
+      printer << stringifyProducer(p);
+    });
+  }
+  printer << ">";
+}

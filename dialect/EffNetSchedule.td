@@ -1,0 +1,126 @@
+//===- EffNetSchedule.td - how one effnet.group is computed ---------------===//
+//
+// The schedule of a group is data on the IR: effnet-tile writes it (from
+// per-target defaults or a schedule file), a person may edit it in a .mlir
+// file, and code generation applies it as written. It is part of the kernel
+// key, so two groups share compiled code only if they share a schedule.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFNET_DIALECT_EFFNETSCHEDULE_TD
+#define EFFNET_DIALECT_EFFNETSCHEDULE_TD
+
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+/// A loop of a group's output (c: channels, x: pixels of a row, y: rows) or
+/// of a convolution's window (kx, ky).
+def EffNet_Loop : I32EnumAttr<"Loop", "loop of a schedule", [
+    I32EnumAttrCase<"c", 0>,
+    I32EnumAttrCase<"x", 1>,
+    I32EnumAttrCase<"y", 2>,
+    I32EnumAttrCase<"kx", 3>,
+    I32EnumAttrCase<"ky", 4>
+  ]> {
+  let cppNamespace = "::mlir::effnet";
+}
+
+/// Where a producer is computed or stored: inlined into its consumer, once
+/// per call, or inside one of the output's tile loops (c, x or y).
+def EffNet_LoopLevel : I32EnumAttr<"LoopLevel", "where a producer is computed", [
+    I32EnumAttrCase<"inline_", 0, "inline">,
+    I32EnumAttrCase<"root", 1>,
+    I32EnumAttrCase<"c", 2>,
+    I32EnumAttrCase<"x", 3>,
+    I32EnumAttrCase<"y", 4>
+  ]> {
+  let cppNamespace = "::mlir::effnet";
+}
+
+/// The intermediate values of a group that a schedule can place.
+def EffNet_Producer : I32EnumAttr<"Producer", "value a schedule places", [
+    // The anchor's accumulation (convolution, dense layer or pooling).
+    I32EnumAttrCase<"acc", 0>,
+    // The anchor's input as it is read: zero-padded, and scaled per channel
+    // when a squeeze-excite scale was fused in front of the convolution.
+    I32EnumAttrCase<"input", 1>,
+    // The convolution's weights as they are read: scaled per input channel
+    // when a squeeze-excite scale was fused in front of the convolution.
+    I32EnumAttrCase<"weights", 2>,
+    // A per-channel value that scales a larger input (a broadcast).
+    I32EnumAttrCase<"excite", 3>
+  ]> {
+  let cppNamespace = "::mlir::effnet";
+}
+
+/// What the last tile of a loop does when the tile does not divide it.
+def EffNet_Tail : I32EnumAttr<"Tail", "tail strategy of tiled loops", [
+    // The last tile moves inwards and recomputes an overlap (needs the tile
+    // to fit the extent).
+    I32EnumAttrCase<"shift", 0>,
+    // The last tile is cut short by a condition.
+    I32EnumAttrCase<"guard", 1>
+  ]> {
+  let cppNamespace = "::mlir::effnet";
+}
+
+def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
+  let mnemonic = "schedule";
+  let summary = "how a group's pipeline is tiled, vectorized and run";
+  let description = [{
+    Everything that decides how the compiled function of one `effnet.group`
+    runs. Its output (channels c, pixels x, rows y; channels innermost in
+    memory) is split into tiles of `tile = [c, x, y]`; channels are
+    vectorized by `vector` lanes. `order` lists the tile loops outermost
+    first; `parallel` names the outermost loops of `order` that run on the
+    thread pool (fused into one loop named after the innermost of them when
+    there are several), `grain` consecutive iterations per task. `unroll`
+    lists the loops unrolled inside a tile (`c`: the tile's channel vectors,
+    `x`, `y`) and in a convolution's window (`kx`, `ky`); it applies to the
+    output and to the accumulator. `tail` says how a tile that does not
+    divide its loop ends. `compute` places the group's producers: `acc` (the
+    anchor's accumulation), `input` and `weights` (the convolution's operands
+    as read: padded or scaled) and `excite` (a per-channel value broadcast
+    over a larger input), each `inline`, at `root` (once per call) or inside
+    the tile loop `c`, `x` or `y`, optionally stored further out
+    (`acc = x store y`). Producers not listed are inline, except `acc`,
+    which is computed at the innermost tile loop.
+
+    GPU fields (empty on CPUs): `threads` is the number of GPU threads per
+    block along c, x and y, each block computing one tile; `shared` lists
+    producers staged in shared memory.
+
+    Example (two AVX-512 vectors of channels by eight pixels, rows in
+    parallel, sixteen accumulators kept in registers):
+
+    ```mlir
+    #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c],
+                     parallel = [y], grain = 1, unroll = [c, x], tail = shift,
+                     compute = {acc = c}>
+    ```
+  }];
+  let parameters = (ins
+    ArrayRefParameter<"int64_t", "tile sizes along c, x and y">:$tile,
+    "int64_t":$vector,
+    ArrayRefParameter<"::mlir::effnet::Loop", "tile loops, outermost first">:$order,
+    ArrayRefParameter<"::mlir::effnet::Loop", "parallel loops">:$parallel,
+    "int64_t":$grain,
+    ArrayRefParameter<"::mlir::effnet::Loop", "unrolled loops">:$unroll,
+    "::mlir::effnet::Tail":$tail,
+    ArrayRefParameter<"::mlir::effnet::Placement", "producer placements">:$compute,
+    ArrayRefParameter<"int64_t", "GPU threads per block along c, x, y">:$threads,
+    ArrayRefParameter<"::mlir::effnet::Producer", "producers in shared memory">:$shared
+  );
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Where `producer` is computed and stored (the default when not listed).
+    ::mlir::effnet::Placement placementOf(::mlir::effnet::Producer producer) const;
+    /// The loops that exist after fusing the parallel ones, outermost first.
+    ::llvm::SmallVector<::mlir::effnet::Loop, 3> loops() const;
+    /// The innermost tile loop.
+    ::mlir::effnet::Loop innermostLoop() const { return getOrder().back(); }
+  }];
+}
+
+#endif // EFFNET_DIALECT_EFFNETSCHEDULE_TD

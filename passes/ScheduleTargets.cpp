@@ -1,0 +1,182 @@
+//===- ScheduleTargets.cpp - what a target offers a schedule, schedule files
+//
+// The facts effnet-tile's defaults branch on (vector width, vector registers,
+// L2 cache) from a Halide target string, and the text format of schedule
+// files.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Passes.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace mlir;
+using namespace mlir::effnet;
+
+namespace {
+
+llvm::Error fail(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// The x86 vector extension a feature list names, best first.
+void applyX86Features(ScheduleTarget &target, bool avx512, bool avx2,
+                      bool avx, bool sse41) {
+  // AVX-512: 16 floats a vector, 32 vector registers.
+  if (avx512) {
+    target.isa = "avx512";
+    target.vectorLanes = 16;
+    target.vectorRegisters = 32;
+  } else if (avx2 || avx) {
+    target.isa = avx2 ? "avx2" : "avx";
+    target.vectorLanes = 8;
+    target.vectorRegisters = 16;
+  } else {
+    target.isa = sse41 ? "sse41" : "sse2";
+    target.vectorLanes = 4;
+    target.vectorRegisters = 16;
+  }
+}
+
+} // namespace
+
+std::string ScheduleTarget::className() const {
+  return arch + "-" + std::to_string(bits) + (isa.empty() ? "" : "-" + isa);
+}
+
+llvm::Expected<ScheduleTarget>
+mlir::effnet::describeScheduleTarget(llvm::StringRef name) {
+  SmallVector<StringRef> tokens;
+  name.split(tokens, '-');
+  ScheduleTarget target;
+  // Every x86-64 since Haswell and every recent ARM core has at least
+  // 256 KiB of L2 per core; a larger L2 is shared with the activations.
+  target.l2Bytes = 256 * 1024;
+  auto has = [&](StringRef feature) {
+    return llvm::is_contained(tokens, feature);
+  };
+  auto hasPrefix = [&](StringRef prefix) {
+    return llvm::any_of(tokens,
+                        [&](StringRef t) { return t.starts_with(prefix); });
+  };
+  target.gpu = has("cuda") || has("opencl") || has("metal") || has("vulkan");
+
+  if (!tokens.empty() && tokens.front() == "host") {
+    llvm::Triple triple(llvm::sys::getProcessTriple());
+    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    auto on = [&](StringRef f) { return features.lookup(f); };
+    if (triple.isX86()) {
+      target.arch = "x86";
+      target.bits = triple.isArch64Bit() ? 64 : 32;
+      applyX86Features(target, on("avx512f"), on("avx2"), on("avx"),
+                       on("sse4.1"));
+    } else if (triple.isAArch64()) {
+      target.arch = "arm";
+      target.bits = 64;
+      target.isa = "neon";
+      target.vectorLanes = 4;
+      target.vectorRegisters = 32;
+    } else {
+      target.arch = triple.getArchName().str();
+      target.bits = triple.isArch64Bit() ? 64 : 32;
+    }
+    return target;
+  }
+
+  if (tokens.size() < 2)
+    return fail("unknown target '" + name +
+                   "': expected host or a Halide target string such as "
+                   "x86-64-linux-avx512");
+  StringRef arch = tokens[0];
+  unsigned bits = 0;
+  if (tokens[1].getAsInteger(10, bits) || (bits != 32 && bits != 64))
+    return fail("unknown target '" + name +
+                   "': expected ARCH-BITS-OS-FEATURES, bits 32 or 64");
+  target.arch = arch.str();
+  target.bits = bits;
+  if (arch == "x86") {
+    applyX86Features(target, hasPrefix("avx512"), has("avx2"), has("avx"),
+                     has("sse41"));
+    // 32-bit x86 has 8 vector registers.
+    if (bits == 32)
+      target.vectorRegisters = 8;
+  } else if (arch == "arm") {
+    // NEON: 128-bit vectors; 32 of them on AArch64, 16 on 32-bit ARM.
+    target.isa = "neon";
+    target.vectorLanes = 4;
+    target.vectorRegisters = bits == 64 ? 32 : 16;
+  } else if (arch == "powerpc" || arch == "riscv" || arch == "wasm" ||
+             arch == "hexagon") {
+    // 128-bit vectors (VSX, RVV at its minimum, SIMD128) and 32 registers
+    // on each, but without a measured reason to assume more: the generic
+    // defaults.
+    target.vectorLanes = 4;
+    target.vectorRegisters = arch == "wasm" ? 16 : 32;
+  } else {
+    return fail("unknown target '" + name + "': unknown architecture '" +
+                   arch + "'");
+  }
+  return target;
+}
+
+//===----------------------------------------------------------------------===//
+// Schedule files
+//===----------------------------------------------------------------------===//
+
+llvm::Expected<std::vector<ScheduleEntry>>
+mlir::effnet::readScheduleFile(llvm::StringRef path, MLIRContext *context) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return fail("cannot read schedule file '" + path +
+                   "': " + buffer.getError().message());
+  std::vector<ScheduleEntry> entries;
+  SmallVector<StringRef> lines;
+  (*buffer)->getBuffer().split(lines, '\n');
+  for (auto [index, rawLine] : llvm::enumerate(lines)) {
+    std::string where = (path + ":" + llvm::Twine(index + 1)).str();
+    StringRef line = rawLine.trim();
+    if (line.empty() || line.starts_with("#"))
+      continue;
+    auto [targetClass, rest] = line.split(' ');
+    auto [key, text] = rest.trim().split(' ');
+    text = text.trim();
+    if (targetClass.empty() || key.empty() || text.empty())
+      return fail(where +
+                     ": expected 'CLASS KERNEL-KEY #effnet.schedule<...>'");
+    std::string message;
+    Attribute attr;
+    {
+      // The parser reports through the context; keep its first message.
+      ScopedDiagnosticHandler handler(context, [&](Diagnostic &diag) {
+        if (message.empty())
+          message = diag.str();
+        return mlir::success();
+      });
+      size_t consumed = 0;
+      attr = parseAttribute(text, context, Type(), &consumed);
+      if (attr && consumed != text.size()) {
+        message = "unexpected text after the schedule";
+        attr = {};
+      }
+    }
+    auto schedule = dyn_cast_or_null<ScheduleAttr>(attr);
+    if (!schedule)
+      return fail(where + ": " +
+                     (message.empty() ? "expected an #effnet.schedule"
+                                      : message));
+    entries.push_back({targetClass.str(), key.str(), schedule, where});
+  }
+  return entries;
+}
+
+void mlir::effnet::writeScheduleEntry(llvm::raw_ostream &os,
+                                      const ScheduleEntry &entry) {
+  os << entry.targetClass << " " << entry.key << " " << entry.schedule
+     << "\n";
+}

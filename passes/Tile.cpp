@@ -1,0 +1,367 @@
+//===- Tile.cpp - a #effnet.schedule for every effnet.group ---------------===//
+//
+// The per-target default schedules live here, and nowhere else: code
+// generation applies what this pass (or a schedule file, or a person) wrote.
+// The defaults follow what hand-scheduled Halide convolutions do (apps/
+// conv_layer, hannk's conv and depthwise generators): channels innermost and
+// vectorized, a register tile of output channels by pixels accumulated over
+// the whole reduction, rows spread over the threads.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Passes.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <map>
+
+namespace mlir {
+namespace effnet {
+#define GEN_PASS_DEF_TILE
+#include "passes/Passes.h.inc"
+} // namespace effnet
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::effnet;
+
+namespace {
+
+/// What a group computes, as far as its schedule cares.
+struct GroupShape {
+  enum Kind { Conv, Pool, Broadcast, Elementwise } kind = Elementwise;
+  /// The output's channels, pixels per row and rows.
+  int64_t channels = 1, width = 1, height = 1;
+  // Convolutions (dense layers are 1x1 convolutions of a 1x1 image).
+  int64_t inChannels = 0, groups = 1, kernelW = 1, kernelH = 1;
+  int64_t inWidth = 1, inHeight = 1;
+  /// A squeeze-excite scale fused in front of the convolution.
+  bool scaledInput = false;
+  /// The anchor accumulates (a convolution, dense layer or pooling).
+  bool accumulates = false;
+
+  bool depthwise() const {
+    return kind == Conv && groups > 1 && groups == inChannels &&
+           groups == channels;
+  }
+  int64_t weightElements() const {
+    return channels * (inChannels / groups) * kernelW * kernelH;
+  }
+};
+
+std::array<int64_t, 3> perImage(Type type) {
+  auto tensor = cast<RankedTensorType>(type);
+  if (tensor.getRank() == 4)
+    return {tensor.getDimSize(1), tensor.getDimSize(3), tensor.getDimSize(2)};
+  return {tensor.getRank() > 1 ? tensor.getDimSize(1) : 1, 1, 1};
+}
+
+GroupShape analyze(GroupOp group) {
+  GroupShape shape;
+  auto out = perImage(group.getType());
+  shape.channels = out[0];
+  shape.width = out[1];
+  shape.height = out[2];
+  bool anchored = false;
+  for (Operation &op : group.getBody().front().without_terminator()) {
+    if (isa<WeightOp>(op))
+      continue;
+    if (auto mul = dyn_cast<ChannelMulOp>(op)) {
+      // Before the anchor: the scale of the convolution's input. After it:
+      // the per-channel result scales a larger input.
+      if (!anchored)
+        shape.scaledInput = true;
+      else if (!isa<BlockArgument>(mul.getScale()))
+        shape.kind = GroupShape::Broadcast;
+      continue;
+    }
+    if (anchored)
+      continue;
+    anchored = true;
+    shape.accumulates = isa<Conv2DOp, DenseOp, GlobalAvgPoolOp>(op);
+    if (auto conv = dyn_cast<Conv2DOp>(op)) {
+      shape.kind = GroupShape::Conv;
+      auto in = perImage(conv.getInput().getType());
+      auto weight = cast<RankedTensorType>(conv.getWeight().getType());
+      shape.inChannels = in[0];
+      shape.inWidth = in[1];
+      shape.inHeight = in[2];
+      shape.groups = static_cast<int64_t>(conv.getGroups());
+      shape.kernelH = weight.getDimSize(2);
+      shape.kernelW = weight.getDimSize(3);
+    } else if (auto dense = dyn_cast<DenseOp>(op)) {
+      shape.kind = GroupShape::Conv;
+      shape.inChannels =
+          cast<RankedTensorType>(dense.getWeight().getType()).getDimSize(1);
+    } else if (isa<GlobalAvgPoolOp>(op)) {
+      shape.kind = GroupShape::Pool;
+      auto in = perImage(op.getOperand(0).getType());
+      shape.inChannels = in[0];
+      shape.inWidth = in[1];
+      shape.inHeight = in[2];
+    }
+  }
+  // A broadcast's output is the large input; its anchor is tiny.
+  if (shape.kind == GroupShape::Broadcast)
+    shape.inChannels = shape.channels;
+  return shape;
+}
+
+/// The largest power of two that is at most `limit` and at most `cap`.
+int64_t powerOfTwoAtMost(int64_t limit, int64_t cap) {
+  int64_t p = 1;
+  while (p * 2 <= limit && p * 2 <= cap)
+    p *= 2;
+  return p;
+}
+
+/// The pixel tile in [4, largest] that wastes least of a row of `width`
+/// (tail = shift recomputes the overlap of the last tile), larger first.
+int64_t pixelTileFor(int64_t width, int64_t largest) {
+  if (width <= largest)
+    return width;
+  int64_t best = largest, bestWaste = width;
+  for (int64_t tile = largest; tile >= std::min<int64_t>(4, largest); --tile) {
+    int64_t waste = (width + tile - 1) / tile * tile - width;
+    if (waste < bestWaste) {
+      best = tile;
+      bestWaste = waste;
+    }
+  }
+  return best;
+}
+
+struct Builder {
+  MLIRContext *context;
+  SmallVector<int64_t, 3> tile{1, 1, 1};
+  int64_t vector = 1;
+  SmallVector<Loop, 3> order{Loop::y, Loop::x, Loop::c};
+  SmallVector<Loop, 3> parallel;
+  SmallVector<Loop, 4> unroll;
+  SmallVector<Placement, 4> compute;
+
+  ScheduleAttr get() const {
+    return ScheduleAttr::get(context, tile, vector, order, parallel,
+                             /*grain=*/1, unroll, Tail::shift, compute,
+                             /*threads=*/{}, /*shared=*/{});
+  }
+};
+
+/// How many output tiles a loop of `extent` splits into.
+int64_t tilesOf(int64_t extent, int64_t tile) {
+  return (extent + tile - 1) / tile;
+}
+
+ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
+                          MLIRContext *context) {
+  Builder b{context};
+  int64_t lanes = t.vectorLanes;
+  b.vector = powerOfTwoAtMost(g.channels, lanes);
+  // Output channels per tile, in vectors: each input value read (broadcast)
+  // feeds that many FMAs. Two vectors halve the reads but ShiftInwards
+  // recomputes the overlap of the last tile: 40 channels cost 4 vector FMAs
+  // per pixel and input channel in tiles of 32, 3 in tiles of 16. Ties go
+  // to the wider tile. A depthwise convolution has no channel reduction to
+  // amortize reads over: one vector.
+  int64_t vectors = 1;
+  if (!g.depthwise() && g.channels >= 2 * lanes &&
+      tilesOf(g.channels, 2 * lanes) * 2 <= tilesOf(g.channels, lanes))
+    vectors = 2;
+  b.tile[0] = b.vector * vectors;
+  // The register tile: `vectors` x pixels accumulators, plus one register
+  // per weight vector and one for the input broadcast, plus one spare. Up to
+  // 8 pixels: 16 of AVX-512's and NEON's 32 registers for two vectors, and
+  // (16 - 4) / 2 = 6 pixels of AVX2's 16, the tile oneDNN's AVX2 kernels use.
+  int64_t pixels =
+      std::clamp<int64_t>((t.vectorRegisters - vectors - 2) / vectors, 1, 8);
+  b.tile[1] = pixelTileFor(g.width, pixels);
+  b.unroll = {Loop::c, Loop::x};
+  // A depthwise window is short and fixed: unrolling its columns lets the
+  // shifted input reads of neighbouring pixels share registers.
+  if (g.depthwise())
+    b.unroll.push_back(Loop::kx);
+
+  // Weights that do not fit in L2 are streamed from memory once per row
+  // when rows are outermost; with channel tiles outermost, each tile's
+  // weights stay in cache while every row reads them (3/4 of L2: the rest
+  // holds the rows read).
+  int64_t weightBytes = g.weightElements() * 4;
+  bool channelsOutermost =
+      !g.depthwise() && weightBytes > t.l2Bytes * 3 / 4 && g.height > 1;
+  int64_t channelTiles = tilesOf(g.channels, b.tile[0]);
+  if (channelsOutermost) {
+    b.order = {Loop::c, Loop::y, Loop::x};
+    b.parallel = {Loop::c};
+  } else if (g.height == 1) {
+    // A 1x1 image (dense layers, squeeze-excite): only channel tiles to
+    // share out, and only when there are enough to pay for the threads.
+    b.order = {Loop::c, Loop::y, Loop::x};
+    if (channelTiles >= 4)
+      b.parallel = {Loop::c};
+  } else if (g.height < 16 && channelTiles >= 2) {
+    // Few rows (7 and 14 in B0's late stages) leave a thread idle at the
+    // end of a parallel loop over rows: rows x channel tiles as tasks.
+    b.order = {Loop::y, Loop::c, Loop::x};
+    b.parallel = {Loop::y, Loop::c};
+  } else {
+    // Rows in parallel; inside a row, pixel tiles then channel tiles, so
+    // the input pixels of a tile stay in L1 across the channel tiles.
+    b.order = {Loop::y, Loop::x, Loop::c};
+    b.parallel = {Loop::y};
+  }
+  // The accumulators of one tile live in registers: computed at the
+  // innermost tile loop.
+  b.compute.push_back({Producer::acc, loopLevelOf(b.order.back()),
+                       loopLevelOf(b.order.back())});
+  if (g.scaledInput) {
+    // The squeeze-excite scale: scaling the weights once per image costs a
+    // pass over the weights; scaling the input as it is read costs a
+    // multiply per input value read, repeated for every channel tile. Pick
+    // the smaller.
+    int64_t inputReads = g.inChannels * g.inWidth * g.inHeight * channelTiles;
+    if (g.weightElements() <= inputReads)
+      b.compute.push_back({Producer::weights, LoopLevel::root,
+                           LoopLevel::root});
+  }
+  return b.get();
+}
+
+ScheduleAttr otherSchedule(const GroupShape &g, const ScheduleTarget &t,
+                           MLIRContext *context) {
+  Builder b{context};
+  b.vector = powerOfTwoAtMost(g.channels, t.vectorLanes);
+  b.tile[0] = b.vector;
+  switch (g.kind) {
+  case GroupShape::Pool: {
+    // One channel vector's sum over every pixel at a time, the channel
+    // vectors shared out when there are several per thread.
+    b.order = {Loop::c, Loop::y, Loop::x};
+    if (tilesOf(g.inChannels, b.vector) >= 4)
+      b.parallel = {Loop::c};
+    b.compute.push_back({Producer::acc, LoopLevel::c, LoopLevel::c});
+    break;
+  }
+  case GroupShape::Broadcast:
+    // The per-channel value (a 1x1 convolution of a 1x1 image) once per
+    // call, then the multiply streams over the large input, rows in
+    // parallel.
+    if (g.accumulates)
+      b.compute.push_back({Producer::acc, LoopLevel::root, LoopLevel::root});
+    b.compute.push_back({Producer::excite, LoopLevel::root, LoopLevel::root});
+    if (g.height > 1)
+      b.parallel = {Loop::y};
+    break;
+  default:
+    if (g.height > 1)
+      b.parallel = {Loop::y};
+    break;
+  }
+  return b.get();
+}
+
+ScheduleAttr defaultSchedule(GroupOp group, const ScheduleTarget &target) {
+  GroupShape shape = analyze(group);
+  if (shape.kind == GroupShape::Conv)
+    return convSchedule(shape, target, group.getContext());
+  return otherSchedule(shape, target, group.getContext());
+}
+
+class TilePass : public effnet::impl::TileBase<TilePass> {
+public:
+  using TileBase::TileBase;
+
+  void runOnOperation() override;
+};
+
+} // namespace
+
+void TilePass::runOnOperation() {
+  ModuleOp module = getOperation();
+  llvm::Expected<ScheduleTarget> described = describeScheduleTarget(target);
+  if (!described) {
+    module.emitError() << llvm::toString(described.takeError());
+    return signalPassFailure();
+  }
+  std::string targetClass = described->className();
+
+  llvm::StringMap<const ScheduleEntry *> fromFile;
+  std::vector<ScheduleEntry> entries;
+  size_t foreign = 0;
+  if (!schedules.empty()) {
+    auto read = readScheduleFile(schedules, &getContext());
+    if (!read) {
+      module.emitError() << llvm::toString(read.takeError());
+      return signalPassFailure();
+    }
+    entries = std::move(*read);
+    for (const ScheduleEntry &entry : entries) {
+      if (entry.targetClass != targetClass) {
+        ++foreign;
+        continue;
+      }
+      // A later line for the same kernel wins, as in a file appended to.
+      fromFile[entry.key] = &entry;
+    }
+  }
+
+  size_t missing = 0;
+  std::map<std::string, ScheduleAttr> chosen;
+  WalkResult result = module.walk([&](GroupOp group) -> WalkResult {
+    std::string key = group.getKernelKey();
+    if (group.getScheduleAttr() && !overwrite) {
+      chosen.emplace(key, group.getScheduleAttr());
+      return WalkResult::advance();
+    }
+    ScheduleAttr schedule;
+    if (const ScheduleEntry *entry = fromFile.lookup(key)) {
+      if (failed(group.verifySchedule(entry->schedule))) {
+        group.emitError() << "the schedule at " << entry->where
+                          << " does not fit this group";
+        return WalkResult::interrupt();
+      }
+      schedule = entry->schedule;
+      ++numFromFile;
+    } else {
+      schedule = defaultSchedule(group, *described);
+      if (failed(group.verifySchedule(schedule)))
+        return WalkResult::interrupt();
+      ++numDefault;
+      missing += !schedules.empty();
+    }
+    group.setScheduleAttr(schedule);
+    chosen.emplace(key, schedule);
+    return WalkResult::advance();
+  });
+  if (result.wasInterrupted())
+    return signalPassFailure();
+  module->setAttr("effnet.schedule_target",
+                  StringAttr::get(&getContext(), targetClass));
+
+  if (missing || foreign) {
+    auto diag = module.emitWarning()
+                << "schedule file '" << schedules << "': ";
+    if (missing)
+      diag << missing << " groups have no entry for " << targetClass
+           << " and use the default schedule";
+    if (missing && foreign)
+      diag << "; ";
+    if (foreign)
+      diag << foreign << " entries for other targets are ignored";
+  }
+
+  if (!dump.empty()) {
+    std::error_code error;
+    llvm::raw_fd_ostream os(dump, error, llvm::sys::fs::OF_Text);
+    if (error) {
+      module.emitError() << "cannot write schedule file '" << dump
+                         << "': " << error.message();
+      return signalPassFailure();
+    }
+    os << "# effnet schedules: CLASS KERNEL-KEY SCHEDULE, one kernel a line\n";
+    for (const auto &[key, schedule] : chosen)
+      writeScheduleEntry(os, {targetClass, key, schedule, ""});
+  }
+}
