@@ -40,6 +40,10 @@ llvm::Expected<std::string> resolveTarget(const std::string &name);
 /// their keys and schedules, the steps, the arena and the weight blob).
 llvm::Error printPlan(mlir::func::FuncOp func, llvm::raw_ostream &os);
 
+/// Registers `effnet-print-plan`, which prints every function's plan (the
+/// test seam effnet-opt offers lit tests).
+void registerPlanPass();
+
 /// Compiles `func` into a static library and its header. Problems in the IR
 /// are emitted as MLIR diagnostics and reported as an Error with an empty
 /// message; file and compiler problems as Errors with a one-line message.

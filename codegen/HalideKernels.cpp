@@ -187,7 +187,13 @@ void lower(const KernelSpec &spec, Lowered &out) {
       out.inputRead = source;
     if (scaledWeights)
       out.weightsRead = weight;
-    Expr channel = (c / perGroupOut) * perGroupIn + r.x;
+    // The input channel an output channel reads. Spelled out for the common
+    // cases: Halide cannot prove c / outChannels == 0 for a vector of c, and
+    // would gather the input where one broadcast suffices.
+    Expr channel = conv.groups == 1 ? Expr(r.x)
+                   : perGroupIn == 1 && perGroupOut == 1
+                       ? Expr(c)
+                       : (c / perGroupOut) * perGroupIn + r.x;
     Expr ix = x * asInt(conv.strideX) + r.y * asInt(conv.dilationX) -
               asInt(conv.padLeft);
     Expr iy = y * asInt(conv.strideY) + r.z * asInt(conv.dilationY) -

@@ -1,5 +1,6 @@
 //===- effnet-opt.cpp - run effnet passes on .mlir text -------------------===//
 
+#include "codegen/Codegen.h"
 #include "dialect/EffNet.h"
 #include "passes/Passes.h"
 
@@ -11,6 +12,7 @@
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
   mlir::effnet::registerEffNetPassesAndPipeline();
+  mlir::effnet::codegen::registerPlanPass();
   mlir::DialectRegistry registry;
   registry.insert<mlir::effnet::EffNetDialect, mlir::func::FuncDialect>();
   return mlir::asMainReturnCode(mlir::MlirOptMain(

@@ -1,0 +1,49 @@
+// RUN: effnet-opt %s -split-input-file | FileCheck %s
+// RUN: effnet-opt %s -split-input-file | effnet-opt -split-input-file | FileCheck %s
+// RUN: effnet-opt %s -split-input-file --mlir-print-op-generic | effnet-opt -split-input-file | FileCheck %s
+
+// A complete schedule prints every CPU field, in a fixed order, whatever
+// order it was written in; a store level equal to the compute level is not
+// repeated.
+// CHECK-LABEL: func @full
+// CHECK: schedule = #effnet.schedule<tile = [32, 8, 2], vector = 16, order = [y, c, x], parallel = [y, c], grain = 4, unroll = [c, x, kx], tail = guard, compute = {acc = x, input = root, weights = root}>
+func.func @full(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<vector = 16, tile = [32, 8, 2], order = [y, c, x], parallel = [y, c], grain = 4, unroll = [c, x, kx], tail = guard, compute = {acc = x, input = root store root, weights = root}>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// Only tile, vector and order are required: the rest takes its defaults
+// (nothing parallel, grain 1, nothing unrolled, tail shift, producers at
+// their default places). A store level outside the compute level prints.
+// CHECK-LABEL: func @minimal
+// CHECK: schedule = #effnet.schedule<tile = [8, 1, 1], vector = 8, order = [c, y, x], parallel = [], grain = 1, unroll = [], tail = shift, compute = {acc = c store root}>
+func.func @minimal(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x1x1xf32> {
+  %0 = effnet.group "pool"(%x) {schedule = #effnet.schedule<tile = [8, 1, 1], vector = 8, order = [c, y, x], compute = {acc = c store root}>} : (tensor<1x8x4x4xf32>) -> tensor<1x8x1x1xf32> {
+  ^bb0(%in: tensor<1x8x4x4xf32>):
+    %p = effnet.global_avg_pool %in : tensor<1x8x4x4xf32> -> tensor<1x8x1x1xf32>
+    effnet.yield %p : tensor<1x8x1x1xf32>
+  }
+  return %0 : tensor<1x8x1x1xf32>
+}
+
+// -----
+
+// GPU fields print after the CPU ones, only when given.
+// CHECK-LABEL: func @gpu
+// CHECK: #effnet.schedule<tile = [32, 8, 1], vector = 1, order = [y, x, c], parallel = [], grain = 1, unroll = [], tail = shift, compute = {input = c}, threads = [32, 8, 1], shared = [input]>
+func.func @gpu(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 1, order = [y, x, c], compute = {input = c}, threads = [32, 8, 1], shared = [input]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}

@@ -1,0 +1,199 @@
+// RUN: effnet-opt %s -split-input-file --effnet-tile=target=x86-64-linux-avx512 | FileCheck %s --check-prefixes=CHECK,AVX512
+// RUN: effnet-opt %s -split-input-file --effnet-tile=target=x86-64-linux-avx2-fma | FileCheck %s --check-prefixes=CHECK,AVX2
+// RUN: effnet-opt %s -split-input-file --effnet-tile=target=arm-64-linux | FileCheck %s --check-prefixes=CHECK,NEON
+// RUN: effnet-opt %s -split-input-file --effnet-tile=target=x86-64-linux-sse41 | FileCheck %s --check-prefixes=CHECK,SSE
+
+// Default schedules per target. Vectors are 16 floats on AVX-512, 8 on AVX2,
+// 4 on NEON and SSE; the register tile is bounded by the vector registers
+// (32 on AVX-512 and AArch64 NEON, 16 on AVX2 and SSE).
+
+// AVX512: module attributes {effnet.schedule_target = "x86-64-avx512"}
+// AVX2: module attributes {effnet.schedule_target = "x86-64-avx2"}
+// NEON: module attributes {effnet.schedule_target = "arm-64-neon"}
+// SSE: module attributes {effnet.schedule_target = "x86-64-sse41"}
+
+// A 1x1 convolution, 16 -> 96 channels at 56x56: two vectors of output
+// channels by as many pixels as the registers allow (8 of 32 registers'
+// worth; 6 of AVX2's 16, 56 = 7 tiles of 8 or 10 of 6 with 4 recomputed),
+// accumulated at the innermost tile loop, rows in parallel.
+// CHECK-LABEL: func @expand
+// AVX512: #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
+// AVX2: #effnet.schedule<tile = [16, 6, 1], vector = 8, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
+// NEON: #effnet.schedule<tile = [8, 8, 1], vector = 4, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
+// SSE: #effnet.schedule<tile = [8, 6, 1], vector = 4, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
+func.func @expand(%x: tensor<1x16x56x56xf32>) -> tensor<1x96x56x56xf32> {
+  %0 = effnet.group "expand"(%x) : (tensor<1x16x56x56xf32>) -> tensor<1x96x56x56xf32> {
+  ^bb0(%in: tensor<1x16x56x56xf32>):
+    %w = effnet.weight "expand.weight" : tensor<96x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x56x56xf32>, tensor<96x16x1x1xf32>) -> tensor<1x96x56x56xf32>
+    %a = effnet.activation silu %c : tensor<1x96x56x56xf32>
+    effnet.yield %a : tensor<1x96x56x56xf32>
+  }
+  return %0 : tensor<1x96x56x56xf32>
+}
+
+// -----
+
+// A depthwise convolution has no channel reduction to reuse an input read
+// over: one vector of channels, its window's columns unrolled.
+// CHECK-LABEL: func @depthwise
+// AVX512: #effnet.schedule<tile = [16, 8, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x, kx], tail = shift, compute = {acc = c}>
+// AVX2: #effnet.schedule<tile = [8, 8, 1], vector = 8, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x, kx], tail = shift, compute = {acc = c}>
+// NEON: #effnet.schedule<tile = [4, 8, 1], vector = 4, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x, kx], tail = shift, compute = {acc = c}>
+func.func @depthwise(%x: tensor<1x96x56x56xf32>) -> tensor<1x96x56x56xf32> {
+  %0 = effnet.group "dw"(%x) : (tensor<1x96x56x56xf32>) -> tensor<1x96x56x56xf32> {
+  ^bb0(%in: tensor<1x96x56x56xf32>):
+    %w = effnet.weight "dw.weight" : tensor<96x1x3x3xf32>
+    %c = effnet.conv2d %in, %w {groups = 96 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x96x56x56xf32>, tensor<96x1x3x3xf32>) -> tensor<1x96x56x56xf32>
+    effnet.yield %c : tensor<1x96x56x56xf32>
+  }
+  return %0 : tensor<1x96x56x56xf32>
+}
+
+// -----
+
+// 24 output channels: a tile of two AVX-512 vectors would not fit, and on
+// AVX2 tiles of 16 would cost 4 vector FMAs per pixel where tiles of 8 cost
+// 3. NEON: 24 = 3 tiles of 8.
+// CHECK-LABEL: func @narrow
+// AVX512: #effnet.schedule<tile = [16, 8, 1], vector = 16,
+// AVX2: #effnet.schedule<tile = [8, 8, 1], vector = 8,
+// NEON: #effnet.schedule<tile = [8, 8, 1], vector = 4,
+func.func @narrow(%x: tensor<1x96x16x16xf32>) -> tensor<1x24x16x16xf32> {
+  %0 = effnet.group "project"(%x) : (tensor<1x96x16x16xf32>) -> tensor<1x24x16x16xf32> {
+  ^bb0(%in: tensor<1x96x16x16xf32>):
+    %w = effnet.weight "project.weight" : tensor<24x96x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x96x16x16xf32>, tensor<24x96x1x1xf32>) -> tensor<1x24x16x16xf32>
+    effnet.yield %c : tensor<1x24x16x16xf32>
+  }
+  return %0 : tensor<1x24x16x16xf32>
+}
+
+// -----
+
+// Seven rows would leave a thread idle at the end of a loop over rows:
+// rows x channel tiles are fused into the parallel loop (named c), and the
+// accumulator moves to the pixel tiles inside it.
+// CHECK-LABEL: func @few_rows
+// AVX512: #effnet.schedule<tile = [32, 7, 1], vector = 16, order = [y, c, x], parallel = [y, c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
+// AVX2: #effnet.schedule<tile = [16, 4, 1], vector = 8, order = [y, c, x], parallel = [y, c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
+func.func @few_rows(%x: tensor<1x192x7x7xf32>) -> tensor<1x192x7x7xf32> {
+  %0 = effnet.group "late"(%x) : (tensor<1x192x7x7xf32>) -> tensor<1x192x7x7xf32> {
+  ^bb0(%in: tensor<1x192x7x7xf32>):
+    %w = effnet.weight "late.weight" : tensor<192x192x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x192x7x7xf32>, tensor<192x192x1x1xf32>) -> tensor<1x192x7x7xf32>
+    effnet.yield %c : tensor<1x192x7x7xf32>
+  }
+  return %0 : tensor<1x192x7x7xf32>
+}
+
+// -----
+
+// 640 x 640 weights (1.6 MB) outgrow L2: channel tiles outermost and in
+// parallel, so each tile's weights stay in cache while every row reads them.
+// CHECK-LABEL: func @big_weights
+// AVX512: #effnet.schedule<tile = [32, 5, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
+func.func @big_weights(%x: tensor<1x640x20x20xf32>) -> tensor<1x640x20x20xf32> {
+  %0 = effnet.group "wide"(%x) : (tensor<1x640x20x20xf32>) -> tensor<1x640x20x20xf32> {
+  ^bb0(%in: tensor<1x640x20x20xf32>):
+    %w = effnet.weight "wide.weight" : tensor<640x640x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x640x20x20xf32>, tensor<640x640x1x1xf32>) -> tensor<1x640x20x20xf32>
+    effnet.yield %c : tensor<1x640x20x20xf32>
+  }
+  return %0 : tensor<1x640x20x20xf32>
+}
+
+// -----
+
+// Pooling: one channel vector's sum over every pixel at a time, channel
+// vectors in parallel when there are enough of them.
+// CHECK-LABEL: func @pool
+// AVX512: #effnet.schedule<tile = [16, 1, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [], tail = shift, compute = {acc = c}>
+// AVX2: #effnet.schedule<tile = [8, 1, 1], vector = 8, order = [c, y, x], parallel = [c], grain = 1, unroll = [], tail = shift, compute = {acc = c}>
+func.func @pool(%x: tensor<1x96x56x56xf32>) -> tensor<1x96x1x1xf32> {
+  %0 = effnet.group "pool"(%x) : (tensor<1x96x56x56xf32>) -> tensor<1x96x1x1xf32> {
+  ^bb0(%in: tensor<1x96x56x56xf32>):
+    %p = effnet.global_avg_pool %in : tensor<1x96x56x56xf32> -> tensor<1x96x1x1xf32>
+    effnet.yield %p : tensor<1x96x1x1xf32>
+  }
+  return %0 : tensor<1x96x1x1xf32>
+}
+
+// -----
+
+// A dense layer is a 1x1 image: channel tiles are all there is to share out.
+// CHECK-LABEL: func @dense
+// AVX512: #effnet.schedule<tile = [32, 1, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
+func.func @dense(%x: tensor<1x1280xf32>) -> tensor<1x1000xf32> {
+  %0 = effnet.group "classifier"(%x) : (tensor<1x1280xf32>) -> tensor<1x1000xf32> {
+  ^bb0(%in: tensor<1x1280xf32>):
+    %w = effnet.weight "classifier.weight" : tensor<1000x1280xf32>
+    %d = effnet.dense %in, %w : (tensor<1x1280xf32>, tensor<1000x1280xf32>) -> tensor<1x1000xf32>
+    effnet.yield %d : tensor<1x1000xf32>
+  }
+  return %0 : tensor<1x1000xf32>
+}
+
+// -----
+
+// A squeeze-excite scale in front of a projection: early in the network the
+// weights (96 x 24) are far smaller than the input (96 x 56 x 56), so they
+// are scaled once per image at root; late (1152 x 320 weights, a 7x7 input)
+// the input is scaled as it is read (weights inline).
+// CHECK-LABEL: func @se_early
+// AVX512: compute = {acc = c, weights = root}>
+func.func @se_early(%x: tensor<1x96x56x56xf32>, %s: tensor<1x96x1x1xf32>) -> tensor<1x24x56x56xf32> {
+  %0 = effnet.group "project"(%x, %s) : (tensor<1x96x56x56xf32>, tensor<1x96x1x1xf32>) -> tensor<1x24x56x56xf32> {
+  ^bb0(%in: tensor<1x96x56x56xf32>, %scale: tensor<1x96x1x1xf32>):
+    %w = effnet.weight "project.weight" : tensor<24x96x1x1xf32>
+    %m = effnet.channel_mul %in, %scale : tensor<1x96x56x56xf32>, tensor<1x96x1x1xf32>
+    %c = effnet.conv2d %m, %w : (tensor<1x96x56x56xf32>, tensor<24x96x1x1xf32>) -> tensor<1x24x56x56xf32>
+    effnet.yield %c : tensor<1x24x56x56xf32>
+  }
+  return %0 : tensor<1x24x56x56xf32>
+}
+// CHECK-LABEL: func @se_late
+// AVX512: compute = {acc = x}>
+func.func @se_late(%x: tensor<1x1152x7x7xf32>, %s: tensor<1x1152x1x1xf32>) -> tensor<1x320x7x7xf32> {
+  %0 = effnet.group "project"(%x, %s) : (tensor<1x1152x7x7xf32>, tensor<1x1152x1x1xf32>) -> tensor<1x320x7x7xf32> {
+  ^bb0(%in: tensor<1x1152x7x7xf32>, %scale: tensor<1x1152x1x1xf32>):
+    %w = effnet.weight "project.weight" : tensor<320x1152x1x1xf32>
+    %m = effnet.channel_mul %in, %scale : tensor<1x1152x7x7xf32>, tensor<1x1152x1x1xf32>
+    %c = effnet.conv2d %m, %w : (tensor<1x1152x7x7xf32>, tensor<320x1152x1x1xf32>) -> tensor<1x320x7x7xf32>
+    effnet.yield %c : tensor<1x320x7x7xf32>
+  }
+  return %0 : tensor<1x320x7x7xf32>
+}
+
+// -----
+
+// A broadcast (the excitation scaling the features, when not fused into the
+// projection): the per-channel value once per call, then the multiply over
+// the large input, rows in parallel.
+// CHECK-LABEL: func @broadcast
+// AVX512: #effnet.schedule<tile = [16, 1, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [], tail = shift, compute = {acc = root, excite = root}>
+func.func @broadcast(%r: tensor<1x4x1x1xf32>, %x: tensor<1x96x56x56xf32>) -> tensor<1x96x56x56xf32> {
+  %0 = effnet.group "excite"(%r, %x) : (tensor<1x4x1x1xf32>, tensor<1x96x56x56xf32>) -> tensor<1x96x56x56xf32> {
+  ^bb0(%in: tensor<1x4x1x1xf32>, %big: tensor<1x96x56x56xf32>):
+    %w = effnet.weight "excite.weight" : tensor<96x4x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x4x1x1xf32>, tensor<96x4x1x1xf32>) -> tensor<1x96x1x1xf32>
+    %s = effnet.activation sigmoid %c : tensor<1x96x1x1xf32>
+    %m = effnet.channel_mul %big, %s : tensor<1x96x56x56xf32>, tensor<1x96x1x1xf32>
+    effnet.yield %m : tensor<1x96x56x56xf32>
+  }
+  return %0 : tensor<1x96x56x56xf32>
+}
+
+// -----
+
+// Elementwise groups stream over rows in parallel.
+// CHECK-LABEL: func @elementwise
+// AVX512: #effnet.schedule<tile = [16, 1, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [], tail = shift, compute = {}>
+func.func @elementwise(%x: tensor<1x40x28x28xf32>) -> tensor<1x40x28x28xf32> {
+  %0 = effnet.group "act"(%x) : (tensor<1x40x28x28xf32>) -> tensor<1x40x28x28xf32> {
+  ^bb0(%in: tensor<1x40x28x28xf32>):
+    %a = effnet.activation relu %in : tensor<1x40x28x28xf32>
+    effnet.yield %a : tensor<1x40x28x28xf32>
+  }
+  return %0 : tensor<1x40x28x28xf32>
+}
