@@ -360,8 +360,17 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
           if (!s.unrolls(d))
             continue;
           Var v = d == Schedule::C ? c : d == Schedule::X ? x : y;
-          acc.unroll(v);
-          update.unroll(v);
+          if (s.shiftInwards) {
+            acc.unroll(v);
+            update.unroll(v);
+          } else {
+            // A guarded tail tile is shorter: unroll by the full tile (in
+            // vectors along c), guarded.
+            int factor = asInt(d == Schedule::C ? s.tile[0] / s.vector
+                                                : s.tile[d]);
+            acc.unroll(v, factor, guard);
+            update.unroll(v, factor, guard);
+          }
         }
       }
       if (s.unrolls(Schedule::KX))

@@ -408,10 +408,9 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
 
   for (Operation &op : func.getBody().front()) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      auto it = tensorOf.find(ret.getOperand(0));
-      if (it == tensorOf.end())
-        return ret.emitOpError() << "expects to return a group's result";
-      plan.outputTensor = it->second;
+      // Every value at the top level is the input or a group's result: any
+      // other op was refused below before the return is reached.
+      plan.outputTensor = tensorOf.lookup(ret.getOperand(0));
       continue;
     }
     auto group = dyn_cast<GroupOp>(op);
@@ -427,13 +426,8 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
     step.name = group.getName().str();
     int stepIndex = static_cast<int>(plan.steps.size());
     for (unsigned argNumber : lowering.argumentOrder) {
-      Value operand = group.getInputs()[argNumber];
-      auto it = tensorOf.find(operand);
-      if (it == tensorOf.end())
-        return group.emitOpError()
-               << "expects its inputs to be the function's input or results "
-                  "of earlier groups";
-      int tensor = it->second;
+      // The input or an earlier group's result, as for the return.
+      int tensor = tensorOf.lookup(group.getInputs()[argNumber]);
       plan.tensors[tensor].last =
           std::max(plan.tensors[tensor].last, stepIndex);
       step.inputs.push_back(tensor);
@@ -466,8 +460,7 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
     step.kernel = it->second;
     plan.steps.push_back(std::move(step));
   }
-  if (plan.steps.empty())
-    return func.emitOpError() << "expects at least one effnet.group";
+  // At least one group: an N x K result cannot be the N x C x H x W input.
   // Halide indexes buffers with 32-bit integers.
   for (const ArenaTensor &tensor : plan.tensors)
     if (tensor.shape.elements() > std::numeric_limits<int32_t>::max())

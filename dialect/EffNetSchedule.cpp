@@ -144,6 +144,22 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                             "is computed";
   }
 
+  // The convolution's operands feed the accumulator: they must exist when
+  // and where it is computed.
+  auto accAt = llvm::find_if(compute, [](const Placement &p) {
+    return p.producer == Producer::acc;
+  });
+  int accDepth = accAt == compute.end() ? 3 : depthOf(accAt->compute, order);
+  for (const Placement &placement : compute)
+    if ((placement.producer == Producer::input ||
+         placement.producer == Producer::weights) &&
+        placement.compute != LoopLevel::inline_ &&
+        depthOf(placement.compute, order) > accDepth)
+      return emitError() << "expects '"
+                         << stringifyProducer(placement.producer)
+                         << "' to be computed at or outside the loop where "
+                            "'acc', which reads it, is computed";
+
   if (!threads.empty()) {
     if (threads.size() != 3)
       return emitError() << "expects threads = [c, x, y], got "

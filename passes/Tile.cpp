@@ -330,9 +330,20 @@ void TilePass::runOnOperation() {
     }
     ScheduleAttr schedule;
     if (const ScheduleEntry *entry = fromFile.lookup(key)) {
-      if (failed(group.verifySchedule(entry->schedule))) {
+      // One message that says where the schedule came from.
+      std::string why;
+      LogicalResult fits = success();
+      {
+        ScopedDiagnosticHandler capture(&getContext(), [&](Diagnostic &d) {
+          if (why.empty())
+            why = d.str();
+          return success();
+        });
+        fits = group.verifySchedule(entry->schedule);
+      }
+      if (failed(fits)) {
         group.emitError() << "the schedule at " << entry->where
-                          << " does not fit this group";
+                          << " does not fit this group: " << why;
         return WalkResult::interrupt();
       }
       schedule = entry->schedule;

@@ -13,14 +13,14 @@
 // SSE: module attributes {effnet.schedule_target = "x86-64-sse41"}
 
 // A 1x1 convolution, 16 -> 96 channels at 56x56: two vectors of output
-// channels by as many pixels as the registers allow (8 of 32 registers'
-// worth; 6 of AVX2's 16, 56 = 7 tiles of 8 or 10 of 6 with 4 recomputed),
+// channels by as many pixels as the registers allow (up to 8 with 32
+// registers; up to 6 with 16, and 4 wastes nothing of a row of 56),
 // accumulated at the innermost tile loop, rows in parallel.
 // CHECK-LABEL: func @expand
 // AVX512: #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
-// AVX2: #effnet.schedule<tile = [16, 6, 1], vector = 8, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
+// AVX2: #effnet.schedule<tile = [16, 4, 1], vector = 8, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
 // NEON: #effnet.schedule<tile = [8, 8, 1], vector = 4, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
-// SSE: #effnet.schedule<tile = [8, 6, 1], vector = 4, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
+// SSE: #effnet.schedule<tile = [8, 4, 1], vector = 4, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
 func.func @expand(%x: tensor<1x16x56x56xf32>) -> tensor<1x96x56x56xf32> {
   %0 = effnet.group "expand"(%x) : (tensor<1x16x56x56xf32>) -> tensor<1x96x56x56xf32> {
   ^bb0(%in: tensor<1x16x56x56xf32>):
@@ -54,7 +54,7 @@ func.func @depthwise(%x: tensor<1x96x56x56xf32>) -> tensor<1x96x56x56xf32> {
 
 // 24 output channels: a tile of two AVX-512 vectors would not fit, and on
 // AVX2 tiles of 16 would cost 4 vector FMAs per pixel where tiles of 8 cost
-// 3. NEON: 24 = 3 tiles of 8.
+// 3. With NEON vectors of 4, 24 is 3 tiles of 8.
 // CHECK-LABEL: func @narrow
 // AVX512: #effnet.schedule<tile = [16, 8, 1], vector = 16,
 // AVX2: #effnet.schedule<tile = [8, 8, 1], vector = 8,
@@ -73,10 +73,12 @@ func.func @narrow(%x: tensor<1x96x16x16xf32>) -> tensor<1x24x16x16xf32> {
 
 // Seven rows would leave a thread idle at the end of a loop over rows:
 // rows x channel tiles are fused into the parallel loop (named c), and the
-// accumulator moves to the pixel tiles inside it.
+// accumulator moves to the pixel tiles inside it. A task takes enough
+// iterations for about 32K multiply-adds: one row of 32 x 7 x 192 on
+// AVX-512, two of 16 x 7 x 192 on AVX2.
 // CHECK-LABEL: func @few_rows
 // AVX512: #effnet.schedule<tile = [32, 7, 1], vector = 16, order = [y, c, x], parallel = [y, c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
-// AVX2: #effnet.schedule<tile = [16, 4, 1], vector = 8, order = [y, c, x], parallel = [y, c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
+// AVX2: #effnet.schedule<tile = [16, 4, 1], vector = 8, order = [y, c, x], parallel = [y, c], grain = 2, unroll = [c, x], tail = shift, compute = {acc = x}>
 func.func @few_rows(%x: tensor<1x192x7x7xf32>) -> tensor<1x192x7x7xf32> {
   %0 = effnet.group "late"(%x) : (tensor<1x192x7x7xf32>) -> tensor<1x192x7x7xf32> {
   ^bb0(%in: tensor<1x192x7x7xf32>):
@@ -122,8 +124,10 @@ func.func @pool(%x: tensor<1x96x56x56xf32>) -> tensor<1x96x1x1xf32> {
 // -----
 
 // A dense layer is a 1x1 image: channel tiles are all there is to share out.
+// 1000 outputs in tiles of 32 would cost 64 vector FMAs per input, in tiles
+// of 16, 63.
 // CHECK-LABEL: func @dense
-// AVX512: #effnet.schedule<tile = [32, 1, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
+// AVX512: #effnet.schedule<tile = [16, 1, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
 func.func @dense(%x: tensor<1x1280xf32>) -> tensor<1x1000xf32> {
   %0 = effnet.group "classifier"(%x) : (tensor<1x1280xf32>) -> tensor<1x1000xf32> {
   ^bb0(%in: tensor<1x1280xf32>):
@@ -136,10 +140,10 @@ func.func @dense(%x: tensor<1x1280xf32>) -> tensor<1x1000xf32> {
 
 // -----
 
-// A squeeze-excite scale in front of a projection: early in the network the
-// weights (96 x 24) are far smaller than the input (96 x 56 x 56), so they
-// are scaled once per image at root; late (1152 x 320 weights, a 7x7 input)
-// the input is scaled as it is read (weights inline).
+// A squeeze-excite scale in front of a projection is folded into the
+// weights, once per image: at root when rows are outermost; when channel
+// tiles are (1152 x 320 weights outgrow L2), inside each channel tile, so
+// the tasks scale their own slices in parallel.
 // CHECK-LABEL: func @se_early
 // AVX512: compute = {acc = c, weights = root}>
 func.func @se_early(%x: tensor<1x96x56x56xf32>, %s: tensor<1x96x1x1xf32>) -> tensor<1x24x56x56xf32> {
@@ -153,7 +157,7 @@ func.func @se_early(%x: tensor<1x96x56x56xf32>, %s: tensor<1x96x1x1xf32>) -> ten
   return %0 : tensor<1x24x56x56xf32>
 }
 // CHECK-LABEL: func @se_late
-// AVX512: compute = {acc = x}>
+// AVX512: order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, weights = c}>
 func.func @se_late(%x: tensor<1x1152x7x7xf32>, %s: tensor<1x1152x1x1xf32>) -> tensor<1x320x7x7xf32> {
   %0 = effnet.group "project"(%x, %s) : (tensor<1x1152x7x7xf32>, tensor<1x1152x1x1xf32>) -> tensor<1x320x7x7xf32> {
   ^bb0(%in: tensor<1x1152x7x7xf32>, %scale: tensor<1x1152x1x1xf32>):
