@@ -1,13 +1,14 @@
-// Times an ONNX model in ONNX Runtime (onnxruntime-node): batch 1, median of
-// RUNS calls after WARMUP, for each thread count. Prints "threads median_ms".
-// Usage: node ort_time.js MODEL.onnx RESOLUTION RUNS THREADS...
+// Times an ONNX model in ONNX Runtime (onnxruntime-node): median of RUNS
+// calls on BATCH images after warm-up, for each thread count. Prints
+// "threads median_ms".
+// Usage: node ort_time.js MODEL.onnx RESOLUTION BATCH RUNS THREADS...
 const ort = require('onnxruntime-node');
 
 async function main() {
-  const [model, resolution, runs, ...threads] = process.argv.slice(2);
-  const res = Number(resolution);
-  const input = new ort.Tensor('float32', new Float32Array(3 * res * res).fill(0.5),
-                               [1, 3, res, res]);
+  const [model, resolution, batch, runs, ...threads] = process.argv.slice(2);
+  const res = Number(resolution), n = Number(batch);
+  const input = new ort.Tensor('float32', new Float32Array(n * 3 * res * res).fill(0.5),
+                               [n, 3, res, res]);
   for (const count of threads.map(Number)) {
     const session = await ort.InferenceSession.create(model, {
       intraOpNumThreads: count,

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The benchmark: for each variant (default b0), the compile time of effnetc
-# and the batch-1 latency of the generated library beside ONNX Runtime's and
-# PyTorch's, measured in this run on this machine, 1 and 2 threads, medians of
-# many runs after warm-up (for effnet and ONNX Runtime, the median of three
-# alternating rounds), as ratios (below 1: effnet is faster).
-# ONNX Runtime comes from the npm registry (onnxruntime-node).
+# The benchmark: for each variant (default b0, b3 and v2_s), the latency of
+# the generated library beside ONNX Runtime's and PyTorch's, measured in this
+# run on this machine, at batch 1 and 8, 1 and 2 threads: medians of many
+# runs after warm-up (for effnet and ONNX Runtime, the median of three
+# alternating rounds), as ratios (below 1: effnet is faster), and as a share
+# of this machine's measured FMA peak. Then a per-group time profile of the
+# first variant (Halide's profiler), printed and drawn to
+# bench/profile-VARIANT.svg.
+# ONNX Runtime comes from the npm registry (onnxruntime-node); PyTorch is
+# Debian's, with OpenBLAS's threaded build (libopenblas0-pthread) and one BLAS
+# thread, as a user would time it.
 # Usage: bench/run.sh [--runs N] [VARIANT...]
 #        bench/run.sh --compile-times [VARIANT...]   (default: every variant)
 set -euo pipefail
@@ -17,7 +22,7 @@ variants=("$@")
 if ((compile_only)) && ((${#variants[@]} == 0)); then
   variants=(b0 b1 b2 b3 b4 b5 b6 b7 v2_s v2_m v2_l)
 fi
-((${#variants[@]})) || variants=(b0)
+((${#variants[@]})) || variants=(b0 b3 v2_s)
 ./scripts/setup.sh
 
 if ((compile_only)); then
@@ -32,12 +37,16 @@ if ((compile_only)); then
   done
   exit 0
 fi
-if ! command -v npm > /dev/null || ! command -v node > /dev/null; then
-  echo "bench: installing Debian's nodejs and npm" >&2
-  sudo=()
-  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+sudo=()
+[[ $(id -u) -eq 0 ]] || sudo=(sudo)
+missing=()
+command -v npm > /dev/null && command -v node > /dev/null || missing+=(nodejs npm)
+dpkg-query -W -f='${Status}' libopenblas0-pthread 2> /dev/null | grep -q "install ok installed" ||
+  missing+=(libopenblas0-pthread)
+if ((${#missing[@]})); then
+  echo "bench: installing ${missing[*]}" >&2
   "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq nodejs npm > /dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" > /dev/null
 fi
 if [[ ! -d bench/node_modules/onnxruntime-node ]]; then
   echo "bench: installing onnxruntime-node from the npm registry" >&2
@@ -48,14 +57,21 @@ trap 'rm -rf "$work"' EXIT
 export OPENBLAS_NUM_THREADS=1
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+cc -O2 -march=native -ffp-contract=fast bench/fma_peak.c -o "$work/fma_peak" -lpthread
+peaks=$("$work/fma_peak" 1 2)
+peak1=$(awk '$1 == 1 { print $2 }' <<< "$peaks")
+peak2=$(awk '$1 == 2 { print $2 }' <<< "$peaks")
 echo "effnet benchmark, $(date -u +%Y-%m-%d), $(nproc) cores: ${cpu:-unknown CPU}"
-printf '%-6s %5s %9s %7s | %10s %10s %10s | %9s %9s\n' variant res compile threads \
-  effnet_ms ort_ms torch_ms vs_ort vs_torch
+echo "measured FMA peak: $peak1 GFLOP/s on 1 thread, $peak2 on 2"
+printf '%-6s %4s %5s %7s %7s | %9s %9s %9s | %7s %8s | %6s %6s\n' variant res batch \
+  compile threads effnet_ms ort_ms torch_ms vs_ort vs_torch peak% ort%
+median() { awk -v t="$2" '$1 == t { print $2 }' "$1" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for variant in "${variants[@]}"; do
   dir="$work/$variant"
   mkdir -p "$dir"
   res=$(build/bin/effnetc --variant "$variant" --emit=stages 2>/dev/null |
         grep -o 'tensor<1x3x[0-9]*' | head -1 | sed 's/.*x//')
+  macs=$(build/bin/effnetc --variant "$variant" --stats 2>/dev/null | awk '/^macs:/ { print $2 }')
   /usr/bin/python3 test/oracle/export_torchvision.py "$variant" "$dir/w.safetensors" \
     --seed 1 --onnx "$dir/model.onnx" 2>/dev/null
   start=$(date +%s%N)
@@ -63,22 +79,44 @@ for variant in "${variants[@]}"; do
   compile_ms=$((($(date +%s%N) - start) / 1000000))
   cc -O2 -DMODEL=m -include "$dir/m.h" bench/effnet_time.c "$dir/m.a" \
     -o "$dir/effnet_time" -lpthread -ldl -lm
-  # The machine is shared: three rounds, effnet and ONNX Runtime alternating,
-  # and the median of the rounds' medians.
-  for round in 1 2 3; do
-    "$dir/effnet_time" "$runs" 1 2 >> "$dir/effnet.txt"
-    node bench/ort_time.js "$dir/model.onnx" "$res" "$runs" 1 2 >> "$dir/ort.txt"
+  for batch in 1 8; do
+    n=$((runs / batch > 10 ? runs / batch : 10))
+    rm -f "$dir/effnet.txt" "$dir/ort.txt"
+    # The machine is shared: three rounds, effnet and ONNX Runtime
+    # alternating, and the median of the rounds' medians.
+    for round in 1 2 3; do
+      "$dir/effnet_time" "$n" "$batch" 1 2 >> "$dir/effnet.txt"
+      node bench/ort_time.js "$dir/model.onnx" "$res" "$batch" "$n" 1 2 >> "$dir/ort.txt"
+    done
+    /usr/bin/python3 bench/torch_time.py "$variant" "$res" "$batch" "$((n / 4 + 5))" 1 2 > "$dir/torch.txt"
+    for threads in 1 2; do
+      ours=$(median "$dir/effnet.txt" "$threads")
+      ort=$(median "$dir/ort.txt" "$threads")
+      torch=$(median "$dir/torch.txt" "$threads")
+      peak=$([[ $threads == 1 ]] && echo "$peak1" || echo "$peak2")
+      awk -v v="$variant" -v r="$res" -v b="$batch" -v c="$compile_ms" -v t="$threads" \
+          -v a="$ours" -v o="$ort" -v p="$torch" -v m="$macs" -v k="$peak" 'BEGIN {
+        flops = 2 * m * b / 1e9
+        printf "%-6s %4d %5d %5.1f s %7d | %9.2f %9.2f %9.2f | %6.2fx %7.2fx | %5.1f%% %5.1f%%\n",
+               v, r, b, c / 1000, t, a, o, p, a / o, a / p,
+               100 * flops / (a / 1e3) / k, 100 * flops / (o / 1e3) / k }'
+    done
   done
-  /usr/bin/python3 bench/torch_time.py "$variant" "$res" "$((runs / 4 + 5))" 1 2 > "$dir/torch.txt"
-  median() { awk -v t="$2" '$1 == t { print $2 }' "$1" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-  for threads in 1 2; do
-    ours=$(median "$dir/effnet.txt" "$threads")
-    ort=$(median "$dir/ort.txt" "$threads")
-    torch=$(median "$dir/torch.txt" "$threads")
-    awk -v v="$variant" -v r="$res" -v c="$compile_ms" -v t="$threads" \
-        -v a="$ours" -v o="$ort" -v p="$torch" 'BEGIN {
-      printf "%-6s %5d %7.1f s %7d | %10.2f %10.2f %10.2f | %8.2fx %8.2fx\n",
-             v, r, c / 1000, t, a, o, p, a / o, a / p }'
-  done
-  rm -rf "$dir"
 done
+
+# Where the time goes: the first variant built with Halide's profiler, two
+# threads, each kernel's time split over the groups that call it.
+variant=${variants[0]}
+dir="$work/$variant"
+build/bin/effnetc --variant "$variant" --weights "$dir/w.safetensors" --target host-profile \
+  -o "$dir/p" --quiet
+build/bin/effnetc --variant "$variant" --weights "$dir/w.safetensors" --emit=plan \
+  > "$dir/plan.txt" 2> /dev/null
+cc -O2 -DMODEL=p -include "$dir/p.h" bench/effnet_time.c "$dir/p.a" \
+  -o "$dir/profile_time" -lpthread -ldl -lm
+HL_NUM_THREADS=2 "$dir/profile_time" 200 1 2 > "$dir/profile.txt" 2>&1
+echo
+echo "per-group profile of $variant, 2 threads (bench/profile-$variant.svg):"
+/usr/bin/python3 bench/profile.py "$dir/plan.txt" "$dir/profile.txt" 210 \
+  "bench/profile-$variant.svg" \
+  "effnet $variant, batch 1, 2 threads, $(date -u +%Y-%m-%d), ${cpu:-unknown CPU}"

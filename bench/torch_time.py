@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Times torchvision's model in PyTorch (eager, no_grad): batch 1, median of
-RUNS calls after warm-up, per thread count. Prints "threads median_ms".
-Usage: torch_time.py VARIANT RESOLUTION RUNS THREADS..."""
+"""Times torchvision's model in PyTorch (eager, no_grad): median of RUNS
+calls on BATCH images after warm-up, per thread count. Prints
+"threads median_ms".
+Usage: torch_time.py VARIANT RESOLUTION BATCH RUNS THREADS..."""
 import statistics
 import sys
 import time
@@ -11,10 +12,11 @@ import torchvision.models as tvm
 
 
 def main():
-    variant, resolution, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    variant, resolution = sys.argv[1], int(sys.argv[2])
+    batch, runs = int(sys.argv[3]), int(sys.argv[4])
     model = getattr(tvm, "efficientnet_" + variant)(weights=None).eval()
-    x = torch.full((1, 3, resolution, resolution), 0.5)
-    for threads in map(int, sys.argv[4:]):
+    x = torch.full((batch, 3, resolution, resolution), 0.5)
+    for threads in map(int, sys.argv[5:]):
         torch.set_num_threads(threads)
         times = []
         with torch.no_grad():

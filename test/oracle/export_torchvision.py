@@ -75,7 +75,7 @@ def main():
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--input")
     parser.add_argument("--output")
-    parser.add_argument("--onnx", help="also write the model as ONNX (batch 1)")
+    parser.add_argument("--onnx", help="also write the model as ONNX (any batch)")
     parser.add_argument("--pretrained", action="store_true",
                         help="torchvision's ImageNet weights instead of "
                              "random ones (downloads them; needs a network)")
@@ -94,7 +94,9 @@ def main():
         resolution = args.resolution or RESOLUTIONS[args.variant]
         torch.onnx.export(model, torch.zeros(1, 3, resolution, resolution),
                           args.onnx, opset_version=13, input_names=["input"],
-                          output_names=["logits"])
+                          output_names=["logits"],
+                          dynamic_axes={"input": {0: "batch"},
+                                        "logits": {0: "batch"}})
     if args.input is None:
         return
     resolution = args.resolution or RESOLUTIONS[args.variant]
