@@ -201,3 +201,33 @@ func.func @elementwise(%x: tensor<1x40x28x28xf32>) -> tensor<1x40x28x28xf32> {
   }
   return %0 : tensor<1x40x28x28xf32>
 }
+
+// -----
+
+// A dense 3x3 convolution with zero padding (Fused-MBConv's) reads its
+// padded input from rows staged per row of output, so the reduction's inner
+// loop has no bounds checks: at the loop over rows, or at the fused
+// parallel loop (named c) when rows are fused into it. A depthwise
+// convolution (above) reads the input directly.
+// CHECK-LABEL: func @fused_conv
+// AVX512: #effnet.schedule<tile = [16, 8, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c, input = y}>
+// CHECK-LABEL: func @fused_conv_few_rows
+// AVX512: #effnet.schedule<tile = [32, 5, 1], vector = 16, order = [y, c, x], parallel = [y, c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, input = c}>
+func.func @fused_conv(%x: tensor<1x24x48x48xf32>) -> tensor<1x48x48x48xf32> {
+  %0 = effnet.group "fused"(%x) : (tensor<1x24x48x48xf32>) -> tensor<1x48x48x48xf32> {
+  ^bb0(%in: tensor<1x24x48x48xf32>):
+    %w = effnet.weight "fused.weight" : tensor<48x24x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x24x48x48xf32>, tensor<48x24x3x3xf32>) -> tensor<1x48x48x48xf32>
+    effnet.yield %c : tensor<1x48x48x48xf32>
+  }
+  return %0 : tensor<1x48x48x48xf32>
+}
+func.func @fused_conv_few_rows(%x: tensor<1x64x10x10xf32>) -> tensor<1x64x10x10xf32> {
+  %0 = effnet.group "fused"(%x) : (tensor<1x64x10x10xf32>) -> tensor<1x64x10x10xf32> {
+  ^bb0(%in: tensor<1x64x10x10xf32>):
+    %w = effnet.weight "fused.weight" : tensor<64x64x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x64x10x10xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x10x10xf32>
+    effnet.yield %c : tensor<1x64x10x10xf32>
+  }
+  return %0 : tensor<1x64x10x10xf32>
+}
