@@ -105,6 +105,9 @@ struct Lowered {
   Func inputRead, weightsRead;
   /// The per-channel value a broadcast multiplies a larger input by.
   Func excite;
+  /// A 1x1 expansion in front of the anchor: its accumulation and result.
+  Func expandAccumulate, expanded;
+  RDom expandReduction;
 };
 
 Expr activate(Activation kind, Expr value) {
@@ -139,10 +142,52 @@ void lower(const KernelSpec &spec, Lowered &out) {
     out.weights.push_back(param);
   }
 
-  const TensorShape &in0 = spec.inputs.front();
+  TensorShape in0 = spec.inputs.front();
   Func input = view(out.inputs.front(), in0, "in");
   Func chain("anchor");
   size_t weightIndex = 0;
+
+  // Activations and affine steps of an epilogue, applied to `value`.
+  auto simpleStep = [&](const EpilogueStep &e, Func value, Func next) {
+    if (e.kind == EpilogueStep::Kind::Activation) {
+      next(c, x, y) = activate(e.activation, value(c, x, y));
+    } else {
+      ImageParam scale = out.weights[weightIndex++];
+      ImageParam shift = out.weights[weightIndex++];
+      next(c, x, y) = value(c, x, y) * scale(c) + shift(c);
+    }
+  };
+
+  if (spec.expansion.present) {
+    // The 1x1 expansion in front of the anchor: its result is what the
+    // anchor reads as input.
+    const KernelSpec::Expansion &e = spec.expansion;
+    RDom re(0, asInt(e.conv.inChannels), "re");
+    ImageParam weight = out.weights[weightIndex++];
+    Func acc("expand_acc");
+    if (e.bias) {
+      ImageParam bias = out.weights[weightIndex++];
+      acc(c, x, y) = bias(c);
+    } else {
+      acc(c, x, y) = 0.0f;
+    }
+    acc(c, x, y) += weight(c, re, 0, 0) * input(re, x, y);
+    Func value = acc;
+    int step = 0;
+    for (const EpilogueStep &s : e.epilogue) {
+      Func next("expand_step" + std::to_string(step++));
+      simpleStep(s, value, next);
+      value = next;
+    }
+    Func expanded("expanded");
+    expanded(c, x, y) = value(c, x, y);
+    out.expandAccumulate = acc;
+    out.expandReduction = re;
+    out.expanded = expanded;
+    input = expanded;
+    in0.channels = e.conv.outChannels;
+    in0.planar = false;
+  }
 
   switch (spec.anchor) {
   case AnchorKind::Conv: {
@@ -234,12 +279,9 @@ void lower(const KernelSpec &spec, Lowered &out) {
     case EpilogueStep::Kind::Activation:
       next(c, x, y) = activate(e.activation, chain(c, x, y));
       break;
-    case EpilogueStep::Kind::Affine: {
-      ImageParam scale = out.weights[weightIndex++];
-      ImageParam shift = out.weights[weightIndex++];
-      next(c, x, y) = chain(c, x, y) * scale(c) + shift(c);
+    case EpilogueStep::Kind::Affine:
+      simpleStep(e, chain, next);
       break;
-    }
     case EpilogueStep::Kind::ScaleInput: {
       Func other = view(out.inputs[e.input], spec.inputs[e.input],
                         "scaled" + std::to_string(step));
@@ -391,6 +433,38 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     const Schedule::Place &p = s.places[Schedule::Weights];
     place(l.weightsRead, p, loops, l.output);
     l.weightsRead.vectorize(c, vector, guard);
+  }
+  if (l.expanded.defined()) {
+    // The expansion's result, where the schedule places it; inside it, its
+    // accumulator a tile at a time, tiled and unrolled as the anchor's
+    // output is, so that it too lives in registers.
+    const Schedule::Place &p = s.places[Schedule::Expand];
+    Func &e = l.expanded;
+    place(e, p, loops, l.output);
+    Var eco("eco"), eci("eci"), exo("exo"), exi("exi");
+    e.split(c, eco, eci, asInt(s.tile[0]), guard)
+        .split(x, exo, exi, asInt(s.tile[1]), guard)
+        .reorder(eci, exi, eco, exo, y)
+        .vectorize(eci, vector);
+    if (s.unrolls(Schedule::X))
+      e.unroll(exi);
+    // At root the expansion is a pass of its own: rows in parallel when the
+    // schedule runs anything in parallel.
+    if (p.compute == Schedule::Root && !s.parallel.empty())
+      e.parallel(y);
+    Func &acc = l.expandAccumulate;
+    acc.compute_at(e, eco).vectorize(c, vector, guard);
+    acc.update()
+        .reorder(c, x, l.expandReduction.x)
+        .vectorize(c, vector, guard);
+    if (s.unrolls(Schedule::C)) {
+      acc.unroll(c, asInt(s.tile[0] / s.vector), guard);
+      acc.update().unroll(c, asInt(s.tile[0] / s.vector), guard);
+    }
+    if (s.unrolls(Schedule::X)) {
+      acc.unroll(x, asInt(s.tile[1]), guard);
+      acc.update().unroll(x, asInt(s.tile[1]), guard);
+    }
   }
   if (l.excite.defined()) {
     const Schedule::Place &p = s.places[Schedule::Excite];

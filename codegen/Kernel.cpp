@@ -21,9 +21,14 @@ std::string mlir::effnet::codegen::describeKernel(const KernelSpec &spec) {
         c.groups == c.inChannels && c.groups == c.outChannels && c.groups > 1
             ? "depthwise"
             : "conv";
-    return fmt::format("{} {}x{} s{} {}->{} at {}x{}", kind, c.kernelW,
-                       c.kernelH, c.strideX, c.inChannels, c.outChannels,
-                       in.width, in.height);
+    std::string expansion =
+        spec.expansion.present
+            ? fmt::format("expand {}->{} + ", spec.expansion.conv.inChannels,
+                          spec.expansion.conv.outChannels)
+            : "";
+    return fmt::format("{}{} {}x{} s{} {}->{} at {}x{}", expansion, kind,
+                       c.kernelW, c.kernelH, c.strideX, c.inChannels,
+                       c.outChannels, in.width, in.height);
   }
   case AnchorKind::Pool:
     return fmt::format("pool {} at {}x{}", in.channels, in.width, in.height);

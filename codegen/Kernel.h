@@ -93,7 +93,7 @@ struct WeightShape {
 struct Schedule {
   enum LoopId { C = 0, X = 1, Y = 2, KX = 3, KY = 4 };
   enum LevelId { Inline = 0, Root = 1, AtC = 2, AtX = 3, AtY = 4 };
-  enum ProducerId { Acc = 0, Input = 1, Weights = 2, Excite = 3 };
+  enum ProducerId { Acc = 0, Input = 1, Weights = 2, Excite = 3, Expand = 4 };
   struct Place {
     int compute = Inline;
     int store = Inline;
@@ -108,7 +108,7 @@ struct Schedule {
   /// Tail strategy: shift inwards (else guard with a condition).
   bool shiftInwards = true;
   /// Per producer, where it is computed and stored.
-  Place places[4];
+  Place places[5];
   /// GPU threads per block along c, x, y (empty on CPUs).
   std::vector<int64_t> threads;
   std::vector<int> shared;
@@ -134,6 +134,17 @@ struct KernelSpec {
   /// Index into `inputs` of a C x 1 x 1 tensor that scales the convolution's
   /// input per channel (a squeeze-excite scale fused in front), or -1.
   int inputScale = -1;
+  /// A 1x1 convolution (stride 1, one group) with an epilogue of
+  /// activations and affine steps, computed from input 0 in front of the
+  /// anchor convolution, which reads its result (MBConv's expansion). Its
+  /// weights come first in `weights`: weight, bias, affine scales and
+  /// shifts.
+  struct Expansion {
+    bool present = false;
+    ConvParams conv;
+    bool bias = false;
+    std::vector<EpilogueStep> epilogue;
+  } expansion;
   Schedule schedule;
 
   /// Identifies the function: the group's kernel key and its schedule.

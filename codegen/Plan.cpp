@@ -65,6 +65,7 @@ private:
                           Operation *user);
   LogicalResult addBias(Value bias, Operation *user);
   LogicalResult anchorConv(Conv2DOp conv, Value read);
+  LogicalResult convolution(Conv2DOp conv);
   LogicalResult readSchedule();
   LogicalResult anchorDense(DenseOp dense);
   LogicalResult epilogue(Operation *op, Value &chain);
@@ -122,6 +123,11 @@ LogicalResult GroupLowering::addBias(Value bias, Operation *user) {
 LogicalResult GroupLowering::anchorConv(Conv2DOp conv, Value read) {
   if (failed(inputIndex(read, conv)))
     return failure();
+  return convolution(conv);
+}
+
+/// The anchor's parameters and weights.
+LogicalResult GroupLowering::convolution(Conv2DOp conv) {
   auto input = cast<RankedTensorType>(conv.getInput().getType());
   auto weight = cast<RankedTensorType>(conv.getWeight().getType());
   ArrayRef<int64_t> strides = conv.getStrides(),
@@ -230,6 +236,34 @@ LogicalResult GroupLowering::epilogue(Operation *op, Value &chain) {
     step.input = *other;
     return advance(step);
   }
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    // A depthwise convolution after a 1x1 expansion and its activations:
+    // the expansion moves in front and this convolution is the anchor.
+    auto weight = cast<RankedTensorType>(conv.getWeight().getType());
+    const ConvParams &e = spec.conv;
+    bool pointwise = spec.anchor == AnchorKind::Conv && e.groups == 1 &&
+                     e.kernelW == 1 && e.kernelH == 1 && e.strideX == 1 &&
+                     e.strideY == 1 && e.padLeft == 0 && e.padTop == 0 &&
+                     spec.inputScale < 0 && !spec.expansion.present;
+    bool depthwise = conv.getGroups() > 1 &&
+                     static_cast<int64_t>(conv.getGroups()) ==
+                         weight.getDimSize(0) &&
+                     weight.getDimSize(1) == 1;
+    bool simple = llvm::all_of(spec.epilogue, [](const EpilogueStep &step) {
+      return step.kind == EpilogueStep::Kind::Activation ||
+             step.kind == EpilogueStep::Kind::Affine;
+    });
+    if (conv.getInput() != chain || !pointwise || !depthwise || !simple)
+      return unsupported();
+    spec.expansion = {true, spec.conv, spec.bias, spec.epilogue};
+    spec.conv = ConvParams();
+    spec.bias = false;
+    spec.epilogue.clear();
+    if (failed(convolution(conv)))
+      return failure();
+    chain = conv.getResult();
+    return success();
+  }
   if (auto add = dyn_cast<AddOp>(op)) {
     Value otherValue = add.getLhs() == chain ? add.getRhs() : add.getLhs();
     if ((add.getLhs() != chain && add.getRhs() != chain) || otherValue == chain)
@@ -336,7 +370,8 @@ LogicalResult GroupLowering::readSchedule() {
   s.unroll = ids(attr.getUnroll());
   s.shiftInwards = attr.getTail() == Tail::shift;
   for (Producer producer :
-       {Producer::acc, Producer::input, Producer::weights, Producer::excite}) {
+       {Producer::acc, Producer::input, Producer::weights, Producer::excite,
+        Producer::expand}) {
     Placement placement = attr.placementOf(producer);
     s.places[static_cast<int>(producer)] = {
         static_cast<int>(placement.compute), static_cast<int>(placement.store)};

@@ -693,12 +693,14 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
   // The producers a schedule places must exist in the group.
   Operation *anchor = nullptr;
   bool scales = false;
+  int convolutions = 0;
   for (Operation &op : getBody().front().without_terminator()) {
     if (isa<WeightOp>(op))
       continue;
     if (!anchor && !isa<ChannelMulOp>(op))
       anchor = &op;
     scales |= isa<ChannelMulOp>(op);
+    convolutions += isa<Conv2DOp>(op);
   }
   bool convolves = isa_and_nonnull<Conv2DOp, DenseOp>(anchor);
   bool accumulates = convolves || isa_and_nonnull<GlobalAvgPoolOp>(anchor);
@@ -714,6 +716,9 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
       break;
     case Producer::excite:
       exists = scales;
+      break;
+    case Producer::expand:
+      exists = convolutions == 2;
       break;
     }
     if (!exists)

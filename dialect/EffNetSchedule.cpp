@@ -60,6 +60,10 @@ Placement ScheduleAttr::placementOf(Producer producer) const {
   Placement placement{producer, LoopLevel::inline_, LoopLevel::inline_};
   if (producer == Producer::acc)
     placement.compute = placement.store = loopLevelOf(getOrder().back());
+  // A fused expansion is a convolution of its own: computed whole unless
+  // the schedule says where.
+  if (producer == Producer::expand)
+    placement.compute = placement.store = LoopLevel::root;
   return placement;
 }
 
@@ -117,10 +121,12 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     for (const Placement &earlier : compute.take_front(index))
       if (earlier.producer == placement.producer)
         return emitError() << "expects '" << name << "' to be placed once";
-    if (placement.producer == Producer::acc &&
+    if ((placement.producer == Producer::acc ||
+         placement.producer == Producer::expand) &&
         placement.compute == LoopLevel::inline_)
-      return emitError() << "expects 'acc' to be computed at a loop or at "
-                            "root: an accumulation cannot be inlined";
+      return emitError() << "expects '" << name
+                         << "' to be computed at a loop or at root: an "
+                            "accumulation cannot be inlined";
     for (LoopLevel level : {placement.compute, placement.store}) {
       if (level == LoopLevel::root || level == LoopLevel::inline_)
         continue;
@@ -152,7 +158,8 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   int accDepth = accAt == compute.end() ? 3 : depthOf(accAt->compute, order);
   for (const Placement &placement : compute)
     if ((placement.producer == Producer::input ||
-         placement.producer == Producer::weights) &&
+         placement.producer == Producer::weights ||
+         placement.producer == Producer::expand) &&
         placement.compute != LoopLevel::inline_ &&
         depthOf(placement.compute, order) > accDepth)
       return emitError() << "expects '"

@@ -48,7 +48,10 @@ def EffNet_Producer : I32EnumAttr<"Producer", "value a schedule places", [
     // when a squeeze-excite scale was fused in front of the convolution.
     I32EnumAttrCase<"weights", 2>,
     // A per-channel value that scales a larger input (a broadcast).
-    I32EnumAttrCase<"excite", 3>
+    I32EnumAttrCase<"excite", 3>,
+    // A 1x1 convolution (with its epilogue) fused in front of the anchor
+    // convolution: MBConv's expansion feeding its depthwise convolution.
+    I32EnumAttrCase<"expand", 4>
   ]> {
   let cppNamespace = "::mlir::effnet";
 }
@@ -80,8 +83,9 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     output and to the accumulator. `tail` says how a tile that does not
     divide its loop ends. `compute` places the group's producers: `acc` (the
     anchor's accumulation), `input` and `weights` (the convolution's operands
-    as read: padded or scaled) and `excite` (a per-channel value broadcast
-    over a larger input), each `inline`, at `root` (once per call) or inside
+    as read: padded or scaled), `excite` (a per-channel value broadcast
+    over a larger input) and `expand` (a 1x1 convolution fused in front of
+    the anchor, whose accumulator is computed a row of it at a time), each `inline`, at `root` (once per call) or inside
     the tile loop `c`, `x` or `y`, optionally stored further out
     (`acc = x store y`). Producers not listed are inline, except `acc`,
     which is computed at the innermost tile loop.

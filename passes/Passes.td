@@ -108,16 +108,29 @@ def Fuse : Pass<"effnet-fuse", "mlir::func::FuncOp"> {
     convolution's group instead (the group is named after the convolution),
     so code generation scales the convolution's input or weights as they are
     read and no kernel writes the scaled tensor.
+
+    With `expand-into-depthwise` (off by default: on B0 it did not pay, see
+    docs/ARCHITECTURE.md), a 1x1 convolution of one
+    group and stride 1 (MBConv's expansion, with its batch norm and
+    activation) whose result only a depthwise convolution reads joins that
+    convolution's group; the schedule's `expand` placement then says whether
+    the expanded tensor is computed whole (`root`) or a few rows at a time
+    inside the depthwise convolution's tiles, never stored whole.
   }];
   let dependentDialects = ["mlir::effnet::EffNetDialect"];
   let options = [
     Option<"seIntoProjection", "se-into-projection", "bool", /*default=*/"true",
-           "fuse squeeze-excite's channel scale into the convolution it feeds">
+           "fuse squeeze-excite's channel scale into the convolution it feeds">,
+    Option<"expandIntoDepthwise", "expand-into-depthwise", "bool",
+           /*default=*/"false",
+           "put MBConv's 1x1 expansion in its depthwise convolution's group">
   ];
   let statistics = [
     Statistic<"numGroups", "groups-created", "Number of groups created">,
     Statistic<"numScalesIntoConv", "scales-into-conv",
-              "Channel scales fused in front of a convolution">
+              "Channel scales fused in front of a convolution">,
+    Statistic<"numExpandsIntoDepthwise", "expands-into-depthwise",
+              "1x1 expansions fused in front of a depthwise convolution">
   ];
 }
 

@@ -44,6 +44,9 @@ struct GroupShape {
   bool accumulates = false;
   /// The convolution reads outside its input (zero padding).
   bool padded = false;
+  /// A 1x1 expansion from `expandInChannels` channels is fused in front.
+  bool expands = false;
+  int64_t expandInChannels = 0;
 
   bool depthwise() const {
     return kind == Conv && groups > 1 && groups == inChannels &&
@@ -80,8 +83,15 @@ GroupShape analyze(GroupOp group) {
         shape.kind = GroupShape::Broadcast;
       continue;
     }
-    if (anchored)
+    // A second convolution is the anchor; the first, its expansion.
+    bool expansion = anchored && shape.kind == GroupShape::Conv &&
+                     isa<Conv2DOp>(op) && !shape.expands;
+    if (anchored && !expansion)
       continue;
+    if (expansion) {
+      shape.expands = true;
+      shape.expandInChannels = shape.inChannels;
+    }
     anchored = true;
     shape.accumulates = isa<Conv2DOp, DenseOp, GlobalAvgPoolOp>(op);
     if (auto conv = dyn_cast<Conv2DOp>(op)) {
@@ -198,7 +208,20 @@ ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
   bool channelsOutermost =
       !g.depthwise() && weightBytes > t.l2Bytes * 3 / 4 && g.height > 1;
   int64_t channelTiles = tilesOf(g.channels, b.tile[0]);
-  if (channelsOutermost) {
+  // A fused expansion whose result would not stay in cache is computed a
+  // row at a time inside each channel tile and kept only for the rows the
+  // window still needs (store at c, compute at y: a sliding window), so the
+  // expanded tensor is never written whole; the channel tiles are the
+  // parallel loop, rows run in order inside them. A smaller expanded tensor
+  // is computed whole (at root), its rows in parallel, and read from cache.
+  bool slide = g.expands &&
+               g.inChannels * g.inWidth * g.inHeight * 4 > t.l2Bytes / 2 &&
+               channelTiles >= 2;
+  if (slide) {
+    b.order = {Loop::c, Loop::y, Loop::x};
+    b.parallel = {Loop::c};
+    b.compute.push_back({Producer::expand, LoopLevel::y, LoopLevel::c});
+  } else if (channelsOutermost) {
     b.order = {Loop::c, Loop::y, Loop::x};
     b.parallel = {Loop::c};
   } else if (g.height == 1) {

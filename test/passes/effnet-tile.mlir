@@ -231,3 +231,42 @@ func.func @fused_conv_few_rows(%x: tensor<1x64x10x10xf32>) -> tensor<1x64x10x10x
   }
   return %0 : tensor<1x64x10x10xf32>
 }
+
+// -----
+
+// A 1x1 expansion fused in front of a depthwise convolution. When the
+// expanded tensor would not stay in cache (96 x 56 x 56 floats), it is
+// computed a row at a time inside each channel tile and kept only for the
+// rows the 3x3 window still needs (computed at y, stored at c); the channel
+// tiles run in parallel. A small one (96 x 8 x 8) is computed whole, at
+// root (the default placement of an expansion, not printed), and the
+// depthwise convolution's 8 rows x 6 channel tiles are shared out in tasks
+// of 6.
+// CHECK-LABEL: func @expand_dw_large
+// AVX512: #effnet.schedule<tile = [16, 8, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x, kx], tail = shift, compute = {expand = y store c, acc = x}>
+// CHECK-LABEL: func @expand_dw_small
+// AVX512: #effnet.schedule<tile = [16, 8, 1], vector = 16, order = [y, c, x], parallel = [y, c], grain = 6, unroll = [c, x, kx], tail = shift, compute = {acc = x}>
+func.func @expand_dw_large(%x: tensor<1x16x56x56xf32>) -> tensor<1x96x56x56xf32> {
+  %0 = effnet.group "expand"(%x) : (tensor<1x16x56x56xf32>) -> tensor<1x96x56x56xf32> {
+  ^bb0(%in: tensor<1x16x56x56xf32>):
+    %we = effnet.weight "expand.weight" : tensor<96x16x1x1xf32>
+    %e = effnet.conv2d %in, %we : (tensor<1x16x56x56xf32>, tensor<96x16x1x1xf32>) -> tensor<1x96x56x56xf32>
+    %a = effnet.activation silu %e : tensor<1x96x56x56xf32>
+    %wd = effnet.weight "dw.weight" : tensor<96x1x3x3xf32>
+    %d = effnet.conv2d %a, %wd {groups = 96 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x96x56x56xf32>, tensor<96x1x3x3xf32>) -> tensor<1x96x56x56xf32>
+    effnet.yield %d : tensor<1x96x56x56xf32>
+  }
+  return %0 : tensor<1x96x56x56xf32>
+}
+func.func @expand_dw_small(%x: tensor<1x16x8x8xf32>) -> tensor<1x96x8x8xf32> {
+  %0 = effnet.group "expand"(%x) : (tensor<1x16x8x8xf32>) -> tensor<1x96x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %we = effnet.weight "expand.weight" : tensor<96x16x1x1xf32>
+    %e = effnet.conv2d %in, %we : (tensor<1x16x8x8xf32>, tensor<96x16x1x1xf32>) -> tensor<1x96x8x8xf32>
+    %a = effnet.activation silu %e : tensor<1x96x8x8xf32>
+    %wd = effnet.weight "dw.weight" : tensor<96x1x3x3xf32>
+    %d = effnet.conv2d %a, %wd {groups = 96 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x96x8x8xf32>, tensor<96x1x3x3xf32>) -> tensor<1x96x8x8xf32>
+    effnet.yield %d : tensor<1x96x8x8xf32>
+  }
+  return %0 : tensor<1x96x8x8xf32>
+}
