@@ -140,10 +140,13 @@ func.func @dense(%x: tensor<1x1280xf32>) -> tensor<1x1000xf32> {
 
 // -----
 
-// A squeeze-excite scale in front of a projection is folded into the
-// weights, once per image: at root when rows are outermost; when channel
-// tiles are (1152 x 320 weights outgrow L2), inside each channel tile, so
-// the tasks scale their own slices in parallel.
+// A squeeze-excite scale in front of a projection is applied once per image
+// to the smaller of the weights and the input: early, the weights (24 x 96
+// beside 96 x 56 x 56), at root; late, the input (1152 x 7 x 7 beside
+// 320 x 1152 weights), at root. Weights are scaled inside each channel tile
+// when channel tiles are outermost (192 x 1152 weights outgrow L2; a
+// 1152 x 14 x 14 input is larger still): the tasks scale their own slices in
+// parallel.
 // CHECK-LABEL: func @se_early
 // AVX512: compute = {acc = c, weights = root}>
 func.func @se_early(%x: tensor<1x96x56x56xf32>, %s: tensor<1x96x1x1xf32>) -> tensor<1x24x56x56xf32> {
@@ -157,7 +160,7 @@ func.func @se_early(%x: tensor<1x96x56x56xf32>, %s: tensor<1x96x1x1xf32>) -> ten
   return %0 : tensor<1x24x56x56xf32>
 }
 // CHECK-LABEL: func @se_late
-// AVX512: order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, weights = c}>
+// AVX512: order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, input = root}>
 func.func @se_late(%x: tensor<1x1152x7x7xf32>, %s: tensor<1x1152x1x1xf32>) -> tensor<1x320x7x7xf32> {
   %0 = effnet.group "project"(%x, %s) : (tensor<1x1152x7x7xf32>, tensor<1x1152x1x1xf32>) -> tensor<1x320x7x7xf32> {
   ^bb0(%in: tensor<1x1152x7x7xf32>, %scale: tensor<1x1152x1x1xf32>):
@@ -167,6 +170,19 @@ func.func @se_late(%x: tensor<1x1152x7x7xf32>, %s: tensor<1x1152x1x1xf32>) -> te
     effnet.yield %c : tensor<1x320x7x7xf32>
   }
   return %0 : tensor<1x320x7x7xf32>
+}
+
+// CHECK-LABEL: func @se_wide
+// AVX512: order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, weights = c}>
+func.func @se_wide(%x: tensor<1x1152x14x14xf32>, %s: tensor<1x1152x1x1xf32>) -> tensor<1x192x14x14xf32> {
+  %0 = effnet.group "project"(%x, %s) : (tensor<1x1152x14x14xf32>, tensor<1x1152x1x1xf32>) -> tensor<1x192x14x14xf32> {
+  ^bb0(%in: tensor<1x1152x14x14xf32>, %scale: tensor<1x1152x1x1xf32>):
+    %w = effnet.weight "project.weight" : tensor<192x1152x1x1xf32>
+    %m = effnet.channel_mul %in, %scale : tensor<1x1152x14x14xf32>, tensor<1x1152x1x1xf32>
+    %c = effnet.conv2d %m, %w : (tensor<1x1152x14x14xf32>, tensor<192x1152x1x1xf32>) -> tensor<1x192x14x14xf32>
+    effnet.yield %c : tensor<1x192x14x14xf32>
+  }
+  return %0 : tensor<1x192x14x14xf32>
 }
 
 // -----
