@@ -65,7 +65,9 @@ def main():
         total, threads = kernels.get(k, (0.0, 0.0))
         rows.append((name, total / images / uses[k], threads))
     whole = sum(ms for _, ms, _ in rows)
-    print(f"{len(rows)} groups, {whole:.2f} ms per image in kernels")
+    busy = sum(ms * threads for _, ms, threads in rows) / (whole or 1.0)
+    print(f"{len(rows)} groups, {whole:.2f} ms per image in kernels, "
+          f"{busy:.2f} threads busy on average (weighted by time)")
     for name, ms, threads in sorted(rows, key=lambda r: -r[1])[:15]:
         print(f"  {name:28s} {ms:7.3f} ms  {100 * ms / whole:5.1f}%  "
               f"threads {threads:.2f}")

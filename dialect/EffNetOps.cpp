@@ -675,6 +675,14 @@ LogicalResult GroupOp::verify() {
 }
 
 LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
+  // The attribute's own rules, for schedules built without them (get rather
+  // than getChecked).
+  if (failed(ScheduleAttr::verify(
+          [&] { return emitOpError(); }, schedule.getTile(),
+          schedule.getVector(), schedule.getOrder(), schedule.getParallel(),
+          schedule.getGrain(), schedule.getUnroll(), schedule.getTail(),
+          schedule.getCompute(), schedule.getThreads(), schedule.getShared())))
+    return failure();
   // The output's extents along c, x and y.
   auto type = cast<RankedTensorType>(getType());
   int64_t extents[3] = {type.getRank() > 1 ? type.getDimSize(1) : 1,

@@ -224,6 +224,11 @@ ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
   } else if (channelsOutermost) {
     b.order = {Loop::c, Loop::y, Loop::x};
     b.parallel = {Loop::c};
+    // Few channel tiles (112 channels in 7 tiles of 16) leave a thread idle
+    // at the end: channel tiles x rows as tasks, a tile's rows one after
+    // the other so its weights stay in cache.
+    if (channelTiles < 8)
+      b.parallel = {Loop::c, Loop::y};
   } else if (g.height == 1) {
     // A 1x1 image (dense layers, squeeze-excite): only channel tiles to
     // share out, and only when there are enough to pay for the threads.
@@ -266,11 +271,15 @@ ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
     // tile: measured on B0, 1 thread, 13.4 ms against 11.3 ms), to the
     // smaller of the weights and the input: early in the network the
     // weights (96 x 24 at 56x56), late the input (1152 x 7 x 7 beside
-    // 1152 x 320 weights). Scaled weights with channel tiles outermost are
-    // scaled a tile's slice at a time, in parallel; else once, at root.
-    if (g.weightElements() <= g.inChannels * g.inWidth * g.inHeight) {
-      LoopLevel at =
-          b.order.front() == Loop::c ? LoopLevel::c : LoopLevel::root;
+    // 1152 x 320 weights).
+    bool inputStaged = g.padded && !g.depthwise();
+    if (inputStaged ||
+        g.weightElements() <= g.inChannels * g.inWidth * g.inHeight) {
+      // Inside the channel tile loop only when it is a loop of its own (fused
+      // with rows, each task would scale its slice again).
+      LoopLevel at = b.order.front() == Loop::c && b.parallel.size() == 1
+                         ? LoopLevel::c
+                         : LoopLevel::root;
       b.compute.push_back({Producer::weights, at, at});
     } else {
       b.compute.push_back({Producer::input, LoopLevel::root, LoopLevel::root});

@@ -107,6 +107,22 @@ func.func @big_weights(%x: tensor<1x640x20x20xf32>) -> tensor<1x640x20x20xf32> {
 
 // -----
 
+// Weights that outgrow L2 in only 7 channel tiles (112 = 7 x 16): tiles x
+// rows as tasks, so that no thread waits out the last tile.
+// CHECK-LABEL: func @big_weights_few_tiles
+// AVX512: #effnet.schedule<tile = [16, 5, 1], vector = 16, order = [c, y, x], parallel = [c, y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
+func.func @big_weights_few_tiles(%x: tensor<1x640x20x20xf32>) -> tensor<1x112x20x20xf32> {
+  %0 = effnet.group "project"(%x) : (tensor<1x640x20x20xf32>) -> tensor<1x112x20x20xf32> {
+  ^bb0(%in: tensor<1x640x20x20xf32>):
+    %w = effnet.weight "project.weight" : tensor<112x640x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x640x20x20xf32>, tensor<112x640x1x1xf32>) -> tensor<1x112x20x20xf32>
+    effnet.yield %c : tensor<1x112x20x20xf32>
+  }
+  return %0 : tensor<1x112x20x20xf32>
+}
+
+// -----
+
 // Pooling: one channel vector's sum over every pixel at a time, channel
 // vectors in parallel when there are enough of them.
 // CHECK-LABEL: func @pool
@@ -144,9 +160,9 @@ func.func @dense(%x: tensor<1x1280xf32>) -> tensor<1x1000xf32> {
 // to the smaller of the weights and the input: early, the weights (24 x 96
 // beside 96 x 56 x 56), at root; late, the input (1152 x 7 x 7 beside
 // 320 x 1152 weights), at root. Weights are scaled inside each channel tile
-// when channel tiles are outermost (192 x 1152 weights outgrow L2; a
-// 1152 x 14 x 14 input is larger still): the tasks scale their own slices in
-// parallel.
+// when channel tiles are outermost and a loop of their own (320 x 1152
+// weights outgrow L2; a 1152 x 18 x 18 input is larger still): the tasks
+// scale their own slices in parallel.
 // CHECK-LABEL: func @se_early
 // AVX512: compute = {acc = c, weights = root}>
 func.func @se_early(%x: tensor<1x96x56x56xf32>, %s: tensor<1x96x1x1xf32>) -> tensor<1x24x56x56xf32> {
@@ -173,16 +189,16 @@ func.func @se_late(%x: tensor<1x1152x7x7xf32>, %s: tensor<1x1152x1x1xf32>) -> te
 }
 
 // CHECK-LABEL: func @se_wide
-// AVX512: order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, weights = c}>
-func.func @se_wide(%x: tensor<1x1152x14x14xf32>, %s: tensor<1x1152x1x1xf32>) -> tensor<1x192x14x14xf32> {
-  %0 = effnet.group "project"(%x, %s) : (tensor<1x1152x14x14xf32>, tensor<1x1152x1x1xf32>) -> tensor<1x192x14x14xf32> {
-  ^bb0(%in: tensor<1x1152x14x14xf32>, %scale: tensor<1x1152x1x1xf32>):
-    %w = effnet.weight "project.weight" : tensor<192x1152x1x1xf32>
-    %m = effnet.channel_mul %in, %scale : tensor<1x1152x14x14xf32>, tensor<1x1152x1x1xf32>
-    %c = effnet.conv2d %m, %w : (tensor<1x1152x14x14xf32>, tensor<192x1152x1x1xf32>) -> tensor<1x192x14x14xf32>
-    effnet.yield %c : tensor<1x192x14x14xf32>
+// AVX512: #effnet.schedule<tile = [32, 6, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, weights = c}>
+func.func @se_wide(%x: tensor<1x1152x18x18xf32>, %s: tensor<1x1152x1x1xf32>) -> tensor<1x320x18x18xf32> {
+  %0 = effnet.group "project"(%x, %s) : (tensor<1x1152x18x18xf32>, tensor<1x1152x1x1xf32>) -> tensor<1x320x18x18xf32> {
+  ^bb0(%in: tensor<1x1152x18x18xf32>, %scale: tensor<1x1152x1x1xf32>):
+    %w = effnet.weight "project.weight" : tensor<320x1152x1x1xf32>
+    %m = effnet.channel_mul %in, %scale : tensor<1x1152x18x18xf32>, tensor<1x1152x1x1xf32>
+    %c = effnet.conv2d %m, %w : (tensor<1x1152x18x18xf32>, tensor<320x1152x1x1xf32>) -> tensor<1x320x18x18xf32>
+    effnet.yield %c : tensor<1x320x18x18xf32>
   }
-  return %0 : tensor<1x192x14x14xf32>
+  return %0 : tensor<1x320x18x18xf32>
 }
 
 // -----
