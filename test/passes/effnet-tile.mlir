@@ -156,6 +156,28 @@ func.func @dense(%x: tensor<1x1280xf32>) -> tensor<1x1000xf32> {
 
 // -----
 
+// Squeeze-excite's convolutions and pooling of a 7x7 map are too little
+// work (55K multiply-adds, 56K additions) to wake a second thread for.
+// CHECK-LABEL: func @small_work
+// AVX512: effnet.group "se.expand"{{.*}}#effnet.schedule<tile = [32, 1, 1], vector = 16, order = [c, y, x], parallel = [], grain = 1,
+// AVX512: effnet.group "se.pool"{{.*}}#effnet.schedule<tile = [16, 1, 1], vector = 16, order = [c, y, x], parallel = [], grain = 1,
+func.func @small_work(%r: tensor<1x48x1x1xf32>, %x: tensor<1x1152x7x7xf32>) -> (tensor<1x1152x1x1xf32>, tensor<1x1152x1x1xf32>) {
+  %0 = effnet.group "se.expand"(%r) : (tensor<1x48x1x1xf32>) -> tensor<1x1152x1x1xf32> {
+  ^bb0(%in: tensor<1x48x1x1xf32>):
+    %w = effnet.weight "se.expand.weight" : tensor<1152x48x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x48x1x1xf32>, tensor<1152x48x1x1xf32>) -> tensor<1x1152x1x1xf32>
+    effnet.yield %c : tensor<1x1152x1x1xf32>
+  }
+  %1 = effnet.group "se.pool"(%x) : (tensor<1x1152x7x7xf32>) -> tensor<1x1152x1x1xf32> {
+  ^bb0(%in: tensor<1x1152x7x7xf32>):
+    %p = effnet.global_avg_pool %in : tensor<1x1152x7x7xf32> -> tensor<1x1152x1x1xf32>
+    effnet.yield %p : tensor<1x1152x1x1xf32>
+  }
+  return %0, %1 : tensor<1x1152x1x1xf32>, tensor<1x1152x1x1xf32>
+}
+
+// -----
+
 // A squeeze-excite scale in front of a projection is applied once per image
 // to the smaller of the weights and the input: early, the weights (24 x 96
 // beside 96 x 56 x 56), at root; late, the input (1152 x 7 x 7 beside
