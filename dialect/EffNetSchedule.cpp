@@ -115,6 +115,21 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     if (llvm::is_contained(unroll.take_front(index), loop))
       return emitError() << "expects each unrolled loop once, got '"
                          << stringifyLoop(loop) << "' twice";
+  // Unrolling copies the body: a tile of thousands of unrolled iterations
+  // would take the code generator minutes and gigabytes.
+  int64_t copies = 1;
+  for (Loop loop : unroll) {
+    if (loop == Loop::c)
+      copies *= tile[0] / vector;
+    else if (loop == Loop::x)
+      copies *= tile[1];
+    else if (loop == Loop::y)
+      copies *= tile[2];
+  }
+  if (copies > 256)
+    return emitError() << "expects at most 256 unrolled copies of a tile's "
+                          "body, got "
+                       << copies;
 
   for (auto [index, placement] : llvm::enumerate(compute)) {
     StringRef name = stringifyProducer(placement.producer);
@@ -132,8 +147,10 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
         continue;
       // A parallel loop fused with others exists only under the name of the
       // innermost of them.
-      for (Loop fused : parallel.drop_back())
-        if (parallel.size() > 1 && loopLevelOf(fused) == level)
+      ArrayRef<Loop> fusedAway =
+          parallel.size() > 1 ? parallel.drop_back() : ArrayRef<Loop>();
+      for (Loop fused : fusedAway)
+        if (loopLevelOf(fused) == level)
           return emitError()
                  << "expects '" << name << "' at a loop that exists: '"
                  << stringifyLoopLevel(level) << "' is fused into the parallel loop '"

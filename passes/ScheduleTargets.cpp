@@ -11,6 +11,7 @@
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
@@ -130,6 +131,18 @@ mlir::effnet::describeScheduleTarget(llvm::StringRef name) {
 
 llvm::Expected<std::vector<ScheduleEntry>>
 mlir::effnet::readScheduleFile(llvm::StringRef path, MLIRContext *context) {
+  // Only regular files of a sane size: not /dev/zero, not a FIFO.
+  llvm::sys::fs::file_status status;
+  if (std::error_code error = llvm::sys::fs::status(path, status))
+    return fail("cannot read schedule file '" + path + "': " +
+                error.message());
+  if (status.type() != llvm::sys::fs::file_type::regular_file)
+    return fail("schedule file '" + path + "' is not a regular file");
+  constexpr uint64_t kMaxBytes = 64 << 20;
+  if (status.getSize() > kMaxBytes)
+    return fail("schedule file '" + path + "' holds " +
+                llvm::Twine(status.getSize()) +
+                " bytes, more than the 64 MiB a schedule file may have");
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer)

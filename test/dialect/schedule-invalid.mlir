@@ -127,6 +127,20 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
 
 // -----
 
+// Unrolling copies the body: the copies of a tile are bounded.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects at most 256 unrolled copies of a tile's body, got 1024}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 512, 1], vector = 16, order = [y, x, c], tail = guard, unroll = [c, x]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
 // A producer has one place.
 func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
   // expected-error@+1 {{expects 'acc' to be placed once}}
