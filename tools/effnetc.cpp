@@ -241,6 +241,9 @@ int main(int argc, char **argv) {
     options.target = *resolved;
   }
   options.schedules = schedules.getValue();
+  if (!options.schedules.empty() && deepest < Level::Tiled)
+    return fail("--schedules takes effect at the tiled level: give -o "
+                "DIR/NAME, --emit=tiled or --emit=plan");
 
   static const char *const what[] = {
       "compound scaling", "stage expansion", "block expansion",
