@@ -147,6 +147,14 @@ void lower(const KernelSpec &spec, Lowered &out) {
   Func chain("anchor");
   size_t weightIndex = 0;
 
+  // A convolution's accumulation starts at its bias, the next weight, or 0.
+  auto start = [&](bool bias) -> Expr {
+    if (!bias)
+      return 0.0f;
+    ImageParam values = out.weights[weightIndex++];
+    return values(c);
+  };
+
   // Activations and affine steps of an epilogue, applied to `value`.
   auto simpleStep = [&](const EpilogueStep &e, Func value, Func next) {
     if (e.kind == EpilogueStep::Kind::Activation) {
@@ -165,12 +173,7 @@ void lower(const KernelSpec &spec, Lowered &out) {
     RDom re(0, asInt(e.conv.inChannels), "re");
     ImageParam weight = out.weights[weightIndex++];
     Func acc("expand_acc");
-    if (e.bias) {
-      ImageParam bias = out.weights[weightIndex++];
-      acc(c, x, y) = bias(c);
-    } else {
-      acc(c, x, y) = 0.0f;
-    }
+    acc(c, x, y) = start(e.bias);
     acc(c, x, y) += weight(c, re, 0, 0) * input(re, x, y);
     Func value = acc;
     int step = 0;
@@ -215,8 +218,8 @@ void lower(const KernelSpec &spec, Lowered &out) {
     if (spec.inputScale >= 0) {
       // A squeeze-excite scale per input channel: folded into the weights
       // when the schedule places them, else applied to the input as read.
-      Func scale = view(out.inputs[spec.inputScale],
-                        spec.inputs[spec.inputScale], "se");
+      Func scale =
+          view(out.inputs[spec.inputScale], spec.inputs[spec.inputScale], "se");
       if (spec.schedule.places[Schedule::Weights].compute != Schedule::Inline) {
         Func scaled("scaled_weights");
         scaled(c, x, y, k) = weightBuffer(c, x, y, k) * scale(x, 0, 0);
@@ -244,12 +247,7 @@ void lower(const KernelSpec &spec, Lowered &out) {
     Expr iy = y * asInt(conv.strideY) + r.z * asInt(conv.dilationY) -
               asInt(conv.padTop);
     Func acc("conv");
-    if (spec.bias) {
-      ImageParam bias = out.weights[weightIndex++];
-      acc(c, x, y) = bias(c);
-    } else {
-      acc(c, x, y) = 0.0f;
-    }
+    acc(c, x, y) = start(spec.bias);
     acc(c, x, y) += weight(c, r.x, r.y, r.z) * source(channel, ix, iy);
     out.accumulate = acc;
     out.reduction = r;
@@ -309,7 +307,8 @@ void lower(const KernelSpec &spec, Lowered &out) {
 }
 
 TailStrategy tailOf(const Schedule &s) {
-  return s.shiftInwards ? TailStrategy::ShiftInwards : TailStrategy::GuardWithIf;
+  return s.shiftInwards ? TailStrategy::ShiftInwards
+                        : TailStrategy::GuardWithIf;
 }
 
 /// The output's tile loops, as the schedule splits, orders and fuses them.
@@ -369,8 +368,7 @@ TileLoops scheduleOutput(const Schedule &s, Func &out) {
 }
 
 /// Places `f` where the schedule says (inline leaves it to Halide's default).
-void place(Func f, const Schedule::Place &p, const TileLoops &loops,
-           Func out) {
+void place(Func f, const Schedule::Place &p, const TileLoops &loops, Func out) {
   if (p.compute == Schedule::Inline)
     return;
   f.compute_at(loops.levelOf(out, p.compute));
@@ -408,8 +406,8 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
           } else {
             // A guarded tail tile is shorter: unroll by the full tile (in
             // vectors along c), guarded.
-            int factor = asInt(d == Schedule::C ? s.tile[0] / s.vector
-                                                : s.tile[d]);
+            int factor =
+                asInt(d == Schedule::C ? s.tile[0] / s.vector : s.tile[d]);
             acc.unroll(v, factor, guard);
             update.unroll(v, factor, guard);
           }
@@ -454,9 +452,7 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
       e.parallel(y);
     Func &acc = l.expandAccumulate;
     acc.compute_at(e, eco).vectorize(c, vector, guard);
-    acc.update()
-        .reorder(c, x, l.expandReduction.x)
-        .vectorize(c, vector, guard);
+    acc.update().reorder(c, x, l.expandReduction.x).vectorize(c, vector, guard);
     if (s.unrolls(Schedule::C)) {
       acc.unroll(c, asInt(s.tile[0] / s.vector), guard);
       acc.update().unroll(c, asInt(s.tile[0] / s.vector), guard);

@@ -306,10 +306,9 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
       llvm::StringRef(target.triple).contains("apple")
           ? llvm::object::Archive::K_DARWIN
           : llvm::object::Archive::K_GNU;
-  if (Error err = llvm::writeArchive(archive, members,
-                                     llvm::SymtabWritingMode::NormalSymtab,
-                                     kind,
-                                     /*Deterministic=*/true, /*Thin=*/false))
+  if (Error err = llvm::writeArchive(
+          archive, members, llvm::SymtabWritingMode::NormalSymtab, kind,
+          /*Deterministic=*/true, /*Thin=*/false))
     return err;
   if (Error err = writeFile(options.output + ".h", header(info, *plan)))
     return err;

@@ -239,21 +239,17 @@ LogicalResult GroupLowering::epilogue(Operation *op, Value &chain) {
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
     // A depthwise convolution after a 1x1 expansion and its activations:
     // the expansion moves in front and this convolution is the anchor.
-    auto weight = cast<RankedTensorType>(conv.getWeight().getType());
     const ConvParams &e = spec.conv;
     bool pointwise = spec.anchor == AnchorKind::Conv && e.groups == 1 &&
                      e.kernelW == 1 && e.kernelH == 1 && e.strideX == 1 &&
                      e.strideY == 1 && e.padLeft == 0 && e.padTop == 0 &&
                      spec.inputScale < 0 && !spec.expansion.present;
-    bool depthwise = conv.getGroups() > 1 &&
-                     static_cast<int64_t>(conv.getGroups()) ==
-                         weight.getDimSize(0) &&
-                     weight.getDimSize(1) == 1;
     bool simple = llvm::all_of(spec.epilogue, [](const EpilogueStep &step) {
       return step.kind == EpilogueStep::Kind::Activation ||
              step.kind == EpilogueStep::Kind::Affine;
     });
-    if (conv.getInput() != chain || !pointwise || !depthwise || !simple)
+    if (conv.getInput() != chain || !pointwise || !conv.isDepthwise() ||
+        !simple)
       return unsupported();
     spec.expansion = {true, spec.conv, spec.bias, spec.epilogue};
     spec.conv = ConvParams();
@@ -369,12 +365,11 @@ LogicalResult GroupLowering::readSchedule() {
   s.grain = attr.getGrain();
   s.unroll = ids(attr.getUnroll());
   s.shiftInwards = attr.getTail() == Tail::shift;
-  for (Producer producer :
-       {Producer::acc, Producer::input, Producer::weights, Producer::excite,
-        Producer::expand}) {
+  for (Producer producer : {Producer::acc, Producer::input, Producer::weights,
+                            Producer::excite, Producer::expand}) {
     Placement placement = attr.placementOf(producer);
-    s.places[static_cast<int>(producer)] = {
-        static_cast<int>(placement.compute), static_cast<int>(placement.store)};
+    s.places[static_cast<int>(producer)] = {static_cast<int>(placement.compute),
+                                            static_cast<int>(placement.store)};
   }
   s.threads.assign(attr.getThreads().begin(), attr.getThreads().end());
   for (Producer producer : attr.getShared())
@@ -537,9 +532,8 @@ void mlir::effnet::codegen::printPlan(llvm::raw_ostream &os,
   for (auto [index, tensor] : llvm::enumerate(plan.tensors))
     os << "tensor t" << index << ": " << tensor.shape.channels << "x"
        << tensor.shape.width << "x" << tensor.shape.height
-       << (tensor.shape.planar ? " planar" : "") << ", offset "
-       << tensor.offset << ", live " << tensor.first << ".." << tensor.last
-       << "\n";
+       << (tensor.shape.planar ? " planar" : "") << ", offset " << tensor.offset
+       << ", live " << tensor.first << ".." << tensor.last << "\n";
   os << "input t" << plan.inputTensor << ", output t" << plan.outputTensor
      << "\n";
 }

@@ -737,6 +737,23 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
   return success();
 }
 
+bool Conv2DOp::isDepthwise() {
+  auto weight = cast<RankedTensorType>(getWeight().getType());
+  return getGroups() > 1 &&
+         static_cast<int64_t>(getGroups()) == weight.getDimSize(0) &&
+         weight.getDimSize(1) == 1;
+}
+
+bool Conv2DOp::isPointwise() {
+  auto weight = cast<RankedTensorType>(getWeight().getType());
+  auto isOne = [](int64_t v) { return v == 1; };
+  auto isZero = [](int64_t v) { return v == 0; };
+  return getGroups() == 1 && weight.getDimSize(2) == 1 &&
+         weight.getDimSize(3) == 1 && llvm::all_of(getStrides(), isOne) &&
+         llvm::all_of(getPadding(), isZero) &&
+         getPaddingMode() != PaddingMode::same;
+}
+
 std::string GroupOp::getKernelKey() {
   std::string key;
   llvm::raw_string_ostream os(key);

@@ -283,6 +283,12 @@ def EffNet_Conv2DOp : EffNet_Op<"conv2d", ShapedAndCounted> {
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
+  let extraClassDeclaration = [{
+    /// One input channel per group and one output channel per group.
+    bool isDepthwise();
+    /// A 1x1 window, one group, stride 1, no padding (MBConv's expansion).
+    bool isPointwise();
+  }];
 }
 
 def EffNet_BatchNormOp : EffNet_Op<"batch_norm", ShapedAndCounted> {

@@ -40,19 +40,6 @@ LoopLevel mlir::effnet::loopLevelOf(Loop loop) {
   }
 }
 
-SmallVector<Loop, 3> ScheduleAttr::loops() const {
-  SmallVector<Loop, 3> result;
-  ArrayRef<Loop> parallel = getParallel();
-  for (Loop loop : getOrder()) {
-    // Fused parallel loops are named after the innermost of them.
-    if (parallel.size() > 1 && llvm::is_contained(parallel, loop) &&
-        loop != parallel.back())
-      continue;
-    result.push_back(loop);
-  }
-  return result;
-}
-
 Placement ScheduleAttr::placementOf(Producer producer) const {
   for (const Placement &placement : getCompute())
     if (placement.producer == producer)
@@ -153,7 +140,8 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
         if (loopLevelOf(fused) == level)
           return emitError()
                  << "expects '" << name << "' at a loop that exists: '"
-                 << stringifyLoopLevel(level) << "' is fused into the parallel loop '"
+                 << stringifyLoopLevel(level)
+                 << "' is fused into the parallel loop '"
                  << stringifyLoop(parallel.back()) << "'";
     }
     if ((placement.compute == LoopLevel::inline_) !=
@@ -169,9 +157,8 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
   // The convolution's operands feed the accumulator: they must exist when
   // and where it is computed.
-  auto accAt = llvm::find_if(compute, [](const Placement &p) {
-    return p.producer == Producer::acc;
-  });
+  auto accAt = llvm::find_if(
+      compute, [](const Placement &p) { return p.producer == Producer::acc; });
   int accDepth = accAt == compute.end() ? 3 : depthOf(accAt->compute, order);
   for (const Placement &placement : compute)
     if ((placement.producer == Producer::input ||
@@ -179,8 +166,7 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
          placement.producer == Producer::expand) &&
         placement.compute != LoopLevel::inline_ &&
         depthOf(placement.compute, order) > accDepth)
-      return emitError() << "expects '"
-                         << stringifyProducer(placement.producer)
+      return emitError() << "expects '" << stringifyProducer(placement.producer)
                          << "' to be computed at or outside the loop where "
                             "'acc', which reads it, is computed";
 
@@ -229,7 +215,8 @@ ParseResult parseKeywordOf(AsmParser &parser, Enum &out,
     return failure();
   std::optional<Enum> value = symbolize(keyword);
   if (!value)
-    return parser.emitError(loc) << "unknown " << what << " '" << keyword << "'";
+    return parser.emitError(loc)
+           << "unknown " << what << " '" << keyword << "'";
   out = *value;
   return success();
 }
@@ -249,14 +236,14 @@ ParseResult parseKeywordList(AsmParser &parser, SmallVectorImpl<Enum> &out,
 }
 
 ParseResult parseIntegerList(AsmParser &parser, SmallVectorImpl<int64_t> &out) {
-  return parser.parseCommaSeparatedList(
-      AsmParser::Delimiter::Square, [&]() -> ParseResult {
-        int64_t value;
-        if (parser.parseInteger(value))
-          return failure();
-        out.push_back(value);
-        return success();
-      });
+  return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square,
+                                        [&]() -> ParseResult {
+                                          int64_t value;
+                                          if (parser.parseInteger(value))
+                                            return failure();
+                                          out.push_back(value);
+                                          return success();
+                                        });
 }
 
 template <typename Range, typename Print>
@@ -332,8 +319,8 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
     return {};
   for (StringRef required : {"tile", "vector", "order"})
     if (!seen.contains(required)) {
-      parser.emitError(start) << "expects the schedule to give '" << required
-                              << "'";
+      parser.emitError(start)
+          << "expects the schedule to give '" << required << "'";
       return {};
     }
   return getChecked([&] { return parser.emitError(start); },
@@ -367,9 +354,8 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
   }
   if (!getShared().empty()) {
     printer << ", shared = ";
-    printList(printer, getShared(), [&](Producer p) {
-      printer << stringifyProducer(p);
-    });
+    printList(printer, getShared(),
+              [&](Producer p) { printer << stringifyProducer(p); });
   }
   printer << ">";
 }

@@ -120,10 +120,6 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
   let extraClassDeclaration = [{
     /// Where `producer` is computed and stored (the default when not listed).
     ::mlir::effnet::Placement placementOf(::mlir::effnet::Producer producer) const;
-    /// The loops that exist after fusing the parallel ones, outermost first.
-    ::llvm::SmallVector<::mlir::effnet::Loop, 3> loops() const;
-    /// The innermost tile loop.
-    ::mlir::effnet::Loop innermostLoop() const { return getOrder().back(); }
   }];
 }
 

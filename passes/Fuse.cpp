@@ -110,31 +110,6 @@ static GroupOp buildGroup(ArrayRef<Operation *> members, StringRef name) {
   return group;
 }
 
-/// A 1x1 convolution of one group, stride 1, no padding: MBConv's expansion.
-static bool isPointwise(Operation *op) {
-  auto conv = dyn_cast_or_null<Conv2DOp>(op);
-  if (!conv || conv.getGroups() != 1 ||
-      llvm::any_of(conv.getStrides(), [](int64_t s) { return s != 1; }) ||
-      llvm::any_of(conv.getPadding(), [](int64_t p) { return p != 0; }) ||
-      conv.getPaddingMode() == PaddingMode::same)
-    return false;
-  auto weight = cast<RankedTensorType>(conv.getWeight().getType());
-  return weight.getDimSize(2) == 1 && weight.getDimSize(3) == 1;
-}
-
-/// A convolution with one input channel per group and one output channel per
-/// input channel.
-static bool isDepthwise(Operation *op) {
-  auto conv = dyn_cast_or_null<Conv2DOp>(op);
-  if (!conv)
-    return false;
-  auto weight = cast<RankedTensorType>(conv.getWeight().getType());
-  int64_t channels = weight.getDimSize(0);
-  return conv.getGroups() > 1 &&
-         static_cast<int64_t>(conv.getGroups()) == channels &&
-         weight.getDimSize(1) == 1;
-}
-
 void FusePass::runOnOperation() {
   SmallVector<Operation *> ops;
   for (Operation &op : getOperation().getBody().getOps())
@@ -159,10 +134,12 @@ void FusePass::runOnOperation() {
       Operation *user = *last->getUsers().begin();
       // The expansion's result (after its batch norm and activation) read
       // only by a depthwise convolution: one group, once per group.
+      auto expansion = dyn_cast<Conv2DOp>(members.front());
+      auto depthwise = dyn_cast<Conv2DOp>(user);
       bool depthwiseAfterExpand = expandIntoDepthwise && !expanded &&
-                                  isPointwise(members.front()) &&
-                                  isDepthwise(user) &&
-                                  user->getOperand(0) == last->getResult(0);
+                                  expansion && expansion.isPointwise() &&
+                                  depthwise && depthwise.isDepthwise() &&
+                                  depthwise.getInput() == last->getResult(0);
       if (user->getBlock() != last->getBlock() ||
           (!depthwiseAfterExpand && !joins(last, user, seIntoProjection)) ||
           grouped.contains(user))

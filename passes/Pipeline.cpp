@@ -52,9 +52,8 @@ void mlir::effnet::addPassesForLevel(OpPassManager &pm, Level level,
 
 void mlir::effnet::buildEffNetPipeline(OpPassManager &pm,
                                        const PipelineOptions &options) {
-  for (Level level :
-       {Level::Stages, Level::Blocks, Level::Primitives, Level::Groups,
-        Level::Tiled}) {
+  for (Level level : {Level::Stages, Level::Blocks, Level::Primitives,
+                      Level::Groups, Level::Tiled}) {
     addPassesForLevel(pm, level, options);
     if (level == options.level)
       return;

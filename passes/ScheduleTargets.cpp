@@ -26,8 +26,8 @@ llvm::Error fail(const llvm::Twine &message) {
 }
 
 /// The x86 vector extension a feature list names, best first.
-void applyX86Features(ScheduleTarget &target, bool avx512, bool avx2,
-                      bool avx, bool sse41) {
+void applyX86Features(ScheduleTarget &target, bool avx512, bool avx2, bool avx,
+                      bool sse41) {
   // AVX-512: 16 floats a vector, 32 vector registers.
   if (avx512) {
     target.isa = "avx512";
@@ -91,13 +91,13 @@ mlir::effnet::describeScheduleTarget(llvm::StringRef name) {
 
   if (tokens.size() < 2)
     return fail("unknown target '" + name +
-                   "': expected host or a Halide target string such as "
-                   "x86-64-linux-avx512");
+                "': expected host or a Halide target string such as "
+                "x86-64-linux-avx512");
   StringRef arch = tokens[0];
   unsigned bits = 0;
   if (tokens[1].getAsInteger(10, bits) || (bits != 32 && bits != 64))
     return fail("unknown target '" + name +
-                   "': expected ARCH-BITS-OS-FEATURES, bits 32 or 64");
+                "': expected ARCH-BITS-OS-FEATURES, bits 32 or 64");
   target.arch = arch.str();
   target.bits = bits;
   if (arch == "x86") {
@@ -119,8 +119,8 @@ mlir::effnet::describeScheduleTarget(llvm::StringRef name) {
     target.vectorLanes = 4;
     target.vectorRegisters = arch == "wasm" ? 16 : 32;
   } else {
-    return fail("unknown target '" + name + "': unknown architecture '" +
-                   arch + "'");
+    return fail("unknown target '" + name + "': unknown architecture '" + arch +
+                "'");
   }
   return target;
 }
@@ -134,8 +134,7 @@ mlir::effnet::readScheduleFile(llvm::StringRef path, MLIRContext *context) {
   // Only regular files of a sane size: not /dev/zero, not a FIFO.
   llvm::sys::fs::file_status status;
   if (std::error_code error = llvm::sys::fs::status(path, status))
-    return fail("cannot read schedule file '" + path + "': " +
-                error.message());
+    return fail("cannot read schedule file '" + path + "': " + error.message());
   if (status.type() != llvm::sys::fs::file_type::regular_file)
     return fail("schedule file '" + path + "' is not a regular file");
   constexpr uint64_t kMaxBytes = 64 << 20;
@@ -147,7 +146,7 @@ mlir::effnet::readScheduleFile(llvm::StringRef path, MLIRContext *context) {
       llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer)
     return fail("cannot read schedule file '" + path +
-                   "': " + buffer.getError().message());
+                "': " + buffer.getError().message());
   std::vector<ScheduleEntry> entries;
   SmallVector<StringRef> lines;
   (*buffer)->getBuffer().split(lines, '\n');
@@ -161,7 +160,7 @@ mlir::effnet::readScheduleFile(llvm::StringRef path, MLIRContext *context) {
     text = text.trim();
     if (targetClass.empty() || key.empty() || text.empty())
       return fail(where +
-                     ": expected 'CLASS KERNEL-KEY #effnet.schedule<...>'");
+                  ": expected 'CLASS KERNEL-KEY #effnet.schedule<...>'");
     std::string message;
     Attribute attr;
     {
@@ -181,8 +180,7 @@ mlir::effnet::readScheduleFile(llvm::StringRef path, MLIRContext *context) {
     auto schedule = dyn_cast_or_null<ScheduleAttr>(attr);
     if (!schedule)
       return fail(where + ": " +
-                     (message.empty() ? "expected an #effnet.schedule"
-                                      : message));
+                  (message.empty() ? "expected an #effnet.schedule" : message));
     entries.push_back({targetClass.str(), key.str(), schedule, where});
   }
   return entries;
@@ -190,6 +188,5 @@ mlir::effnet::readScheduleFile(llvm::StringRef path, MLIRContext *context) {
 
 void mlir::effnet::writeScheduleEntry(llvm::raw_ostream &os,
                                       const ScheduleEntry &entry) {
-  os << entry.targetClass << " " << entry.key << " " << entry.schedule
-     << "\n";
+  os << entry.targetClass << " " << entry.key << " " << entry.schedule << "\n";
 }

@@ -111,9 +111,9 @@ GroupShape analyze(GroupOp group) {
       shape.groups = static_cast<int64_t>(conv.getGroups());
       shape.kernelH = weight.getDimSize(2);
       shape.kernelW = weight.getDimSize(3);
-      shape.padded = conv.getPaddingMode() == PaddingMode::same ||
-                     llvm::any_of(conv.getPadding(),
-                                  [](int64_t pad) { return pad > 0; });
+      shape.padded =
+          conv.getPaddingMode() == PaddingMode::same ||
+          llvm::any_of(conv.getPadding(), [](int64_t pad) { return pad > 0; });
     } else if (auto dense = dyn_cast<DenseOp>(op)) {
       shape.kind = GroupShape::Conv;
       shape.inChannels =
@@ -269,9 +269,10 @@ ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
     // convolutions, 1 thread: 6.6 -> 4.2 ms), as dear as the convolution
     // itself for a depthwise one (B0's: 1.7 -> 4.2 ms), which reads each
     // input value for only k x k multiply-adds.
-    LoopLevel at = llvm::is_contained(b.parallel, Loop::y) && b.parallel.size() > 1
-                       ? loopLevelOf(b.parallel.back())
-                       : LoopLevel::y;
+    LoopLevel at =
+        llvm::is_contained(b.parallel, Loop::y) && b.parallel.size() > 1
+            ? loopLevelOf(b.parallel.back())
+            : LoopLevel::y;
     b.compute.push_back({Producer::input, at, at});
   }
   if (g.scaledInput) {
@@ -298,11 +299,10 @@ ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
   // (about 32K multiply-adds each), while leaving at least 8 tasks to
   // balance.
   if (b.parallel.size() > 1) {
-    int64_t perIteration = b.tile[0] * g.width * (g.inChannels / g.groups) *
-                           g.kernelW * g.kernelH;
+    int64_t perIteration =
+        b.tile[0] * g.width * (g.inChannels / g.groups) * g.kernelW * g.kernelH;
     int64_t iterations = g.height * channelTiles;
-    b.grain = std::clamp<int64_t>((32 * 1024 + perIteration - 1) /
-                                      perIteration,
+    b.grain = std::clamp<int64_t>((32 * 1024 + perIteration - 1) / perIteration,
                                   1, std::max<int64_t>(1, iterations / 8));
   }
   return b.get();
@@ -432,8 +432,7 @@ void TilePass::runOnOperation() {
                   StringAttr::get(&getContext(), targetClass));
 
   if (missing || foreign) {
-    auto diag = module.emitWarning()
-                << "schedule file '" << schedules << "': ";
+    auto diag = module.emitWarning() << "schedule file '" << schedules << "': ";
     if (missing)
       diag << missing << " groups have no entry for " << targetClass
            << " and use the default schedule";
