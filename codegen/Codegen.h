@@ -44,6 +44,10 @@ llvm::Error printPlan(mlir::func::FuncOp func, llvm::raw_ostream &os);
 /// test seam effnet-opt offers lit tests).
 void registerPlanPass();
 
+/// Checks, before anything is built, that -o DIR/NAME can be written: NAME a
+/// C identifier, and the nearest existing folder of DIR writable.
+llvm::Error checkOutputPath(const std::string &output);
+
 /// Compiles `func` into a static library and its header. Problems in the IR
 /// are emitted as MLIR diagnostics and reported as an Error with an empty
 /// message; file and compiler problems as Errors with a one-line message.

@@ -212,14 +212,36 @@ Error mlir::effnet::codegen::printPlan(mlir::func::FuncOp func,
   return Error::success();
 }
 
-Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
-                                         const LibraryOptions &options) {
-  Clock::time_point start = Clock::now();
-  std::string name = llvm::sys::path::filename(options.output).str();
+Error mlir::effnet::codegen::checkOutputPath(const std::string &output) {
+  std::string name = llvm::sys::path::filename(output).str();
   if (!isIdentifier(name))
     return fail(fmt::format("the library name '{}' (from -o {}) must be a C "
                             "identifier: letters, digits and '_'",
-                            name, options.output));
+                            name, output));
+  // The nearest folder that exists must be one we may write into.
+  llvm::SmallString<128> dir(output);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  while (!llvm::sys::fs::exists(dir) && llvm::sys::path::has_parent_path(dir))
+    llvm::sys::path::remove_filename(dir);
+  if (!llvm::sys::fs::exists(dir))
+    dir = ".";
+  if (!llvm::sys::fs::is_directory(dir))
+    return fail(fmt::format("cannot write -o {}: '{}' is not a folder", output,
+                            dir.str().str()));
+  if (!llvm::sys::fs::can_write(dir))
+    return fail(fmt::format("cannot write -o {}: folder '{}' is not writable",
+                            output, dir.str().str()));
+  return Error::success();
+}
+
+Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
+                                         const LibraryOptions &options) {
+  Clock::time_point start = Clock::now();
+  if (Error err = checkOutputPath(options.output))
+    return err;
+  std::string name = llvm::sys::path::filename(options.output).str();
   llvm::SmallString<128> dir(options.output);
   llvm::sys::path::remove_filename(dir);
   if (dir.empty())

@@ -102,10 +102,14 @@ mlir::effnet::buildStageModel(MLIRContext *context, const StageTable &table,
       FileLineColLoc::get(context, "efficientnet_" + table.name.str(), 0, 0);
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
   OpBuilder builder(context);
-  if (options.batch < 0)
-    return emitError(loc)
-           << "expects a batch of at least 1 (0 for dynamic), got "
-           << options.batch;
+  // The one check of these options: effnetc passes them on unchecked.
+  constexpr int64_t kMaxCount = int64_t(1) << 20;
+  if (options.batch < 0 || options.batch > kMaxCount)
+    return emitError(loc) << "expects a batch in [0, " << kMaxCount
+                          << "] (0: dynamic), got " << options.batch;
+  if (options.numClasses < 1 || options.numClasses > kMaxCount)
+    return emitError(loc) << "expects a number of classes in [1, "
+                          << kMaxCount << "], got " << options.numClasses;
   int64_t batch = options.batch == 0 ? ShapedType::kDynamic : options.batch;
   auto inputType = RankedTensorType::get(
       {batch, 3, table.resolution, table.resolution}, builder.getF32Type());

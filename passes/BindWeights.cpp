@@ -1,6 +1,8 @@
 //===- BindWeights.cpp - values for effnet.weight ops ---------------------===//
 
-#include "models/Weights.h"
+#include "models/RandomWeights.h"
+#include "models/Safetensors.h"
+#include "models/WeightNames.h"
 #include "passes/Passes.h"
 
 #include "llvm/ADT/StringSet.h"
@@ -58,8 +60,10 @@ FailureOr<WeightSource> BindWeightsPass::resolveOptions() {
   auto fail = [&]() {
     return emitError(getOperation().getLoc()) << "effnet-bind-weights: ";
   };
-  bool fromFile = !file.empty();
-  bool fromSeed = random != -1;
+  // Given means given: an empty file name or a negative seed is an error,
+  // never "not given".
+  bool fromFile = file.hasValue();
+  bool fromSeed = random.hasValue();
   if (fromFile && fromSeed)
     return fail() << "give one of 'file' or 'random', not both";
   if (!fromFile && !fromSeed)

@@ -44,16 +44,17 @@ private:
 
 } // namespace
 
-static bool isSet(double option) { return !std::isnan(option); }
-
 FailureOr<Scaling> CompoundScalePass::resolveOptions() {
   auto fail = [&]() { return emitError(getOperation().getLoc()); };
+  // An option counts as given when it was given, whatever its value: no
+  // value (NaN, 0, "") stands for "not given", so every given value is
+  // checked.
   Scaling scaling;
-  bool explicitMultipliers = isSet(width) || isSet(depth);
-  if (!variant.empty() + isSet(phi) + explicitMultipliers > 1)
+  bool explicitMultipliers = width.hasValue() || depth.hasValue();
+  if (variant.hasValue() + phi.hasValue() + explicitMultipliers > 1)
     return fail() << "effnet-compound-scale: give one of 'variant', 'phi' or "
                      "'width'/'depth', not several";
-  if (!variant.empty()) {
+  if (variant.hasValue()) {
     std::optional<Variant> named = lookupVariant(variant);
     if (!named)
       return fail() << "effnet-compound-scale: unknown variant '" << variant
@@ -65,7 +66,7 @@ FailureOr<Scaling> CompoundScalePass::resolveOptions() {
     scaling.resolution = named->resolution;
     scaling.dropout = named->dropout;
     scaling.bnEps = named->bnEps;
-  } else if (isSet(phi)) {
+  } else if (phi.hasValue()) {
     if (!std::isfinite(phi) || phi < -8.0 || phi > 16.0)
       return fail() << "effnet-compound-scale: expects phi in [-8, 16], got "
                     << formatDouble(phi);
@@ -76,22 +77,24 @@ FailureOr<Scaling> CompoundScalePass::resolveOptions() {
         static_cast<int64_t>(std::lround(224.0 * std::pow(kGamma, phi)));
   } else if (explicitMultipliers) {
     scaling.variantName = "custom";
-    for (auto [value, name] : {std::make_pair(double(width), "width"),
-                               std::make_pair(double(depth), "depth")}) {
-      if (isSet(value) &&
+    for (auto [option, name] : {std::make_pair(&width, "width"),
+                                std::make_pair(&depth, "depth")}) {
+      double value = *option;
+      if (option->hasValue() &&
           !(std::isfinite(value) && value > 0.0 && value <= 64.0))
         return fail() << "effnet-compound-scale: expects " << name
                       << " in (0, 64], got " << formatDouble(value);
     }
-    scaling.width = isSet(width) ? double(width) : 1.0;
-    scaling.depth = isSet(depth) ? double(depth) : 1.0;
+    scaling.width = width.hasValue() ? double(width) : 1.0;
+    scaling.depth = depth.hasValue() ? double(depth) : 1.0;
   }
-  if (resolution < 0 || resolution > 16384)
-    return fail() << "effnet-compound-scale: expects resolution in [1, 16384] "
-                     "(or 0 to keep it), got "
-                  << static_cast<int64_t>(resolution);
-  if (resolution > 0)
+  if (resolution.hasValue()) {
+    if (resolution < 1 || resolution > 16384)
+      return fail() << "effnet-compound-scale: expects resolution in "
+                       "[1, 16384], got "
+                    << static_cast<int64_t>(resolution);
     scaling.resolution = resolution;
+  }
   return scaling;
 }
 

@@ -122,7 +122,7 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       llvm::cl::init(std::numeric_limits<double>::quiet_NaN())};
   Option<int64_t> resolution{
       *this, "resolution",
-      llvm::cl::desc("input resolution (0 keeps the variant's)"),
+      llvm::cl::desc("input resolution (default: the variant's)"),
       llvm::cl::init(0)};
   Option<Level> level{
       *this, "level", llvm::cl::desc("lowest level to reach"),
@@ -156,6 +156,11 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       *this, "random-seed",
       llvm::cl::desc("seed of the random weights used without a file"),
       llvm::cl::init(0)};
+  Option<std::string> maxMemory{
+      *this, "max-memory",
+      llvm::cl::desc("the most memory compiling or running the model may "
+                     "take (bytes, or with a K, M, G or T suffix)"),
+      llvm::cl::init("8G")};
 };
 
 /// Adds the passes that lower the previous level's IR to `level`: compound
@@ -169,6 +174,17 @@ void addPassesForLevel(OpPassManager &pm, Level level,
 /// level in turn. Options the passes cannot honour fail the pass that meets
 /// them, with a diagnostic.
 void buildEffNetPipeline(OpPassManager &pm, const PipelineOptions &options);
+
+/// What the passes of `level` do: "compound scaling", "tiling", ...
+llvm::StringRef describeLevel(Level level);
+
+/// Runs the pipeline on `module` one level at a time, from stages to
+/// `options.level`, calling `afterLevel` with each level reached and the
+/// seconds it took (to print the IR or statistics of that level). Fails
+/// when a pass fails; its diagnostics have been emitted.
+LogicalResult
+runEffNetPipeline(ModuleOp module, const PipelineOptions &options,
+                  llvm::function_ref<void(Level, double)> afterLevel);
 
 /// Registers every pass and the `effnet-pipeline` pipeline.
 void registerEffNetPassesAndPipeline();

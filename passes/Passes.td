@@ -13,7 +13,9 @@ def CompoundScale : Pass<"effnet-compound-scale", "mlir::ModuleOp"> {
     multipliers, dropout and batch-norm epsilon; with `phi=F` it applies width
     1.1^F, depth 1.2^F and resolution round(224 * 1.15^F); with `width` and
     `depth` it applies them as given. `resolution` overrides the resolution of
-    any of these (0 keeps it). Channel counts round as torchvision's
+    any of these. Only options given count: a given value out of range (a NaN
+    phi, a zero resolution, an empty variant) is an error, never taken as
+    "not given". Channel counts round as torchvision's
     `_make_divisible`, repeats as `ceil`; a head whose width is a multiple of
     the last stage's output keeps that multiple. Result types are inferred
     anew, and the function is marked with `effnet.variant`.
@@ -32,7 +34,8 @@ def CompoundScale : Pass<"effnet-compound-scale", "mlir::ModuleOp"> {
            /*default=*/"std::numeric_limits<double>::quiet_NaN()",
            "depth multiplier">,
     Option<"resolution", "resolution", "int64_t", /*default=*/"0",
-           "input resolution (0 keeps the variant's or the table's)">
+           "input resolution in [1, 16384] (default: the variant's or the "
+           "table's)">
   ];
   let statistics = [
     Statistic<"numStagesScaled", "stages-scaled", "Number of stages rescaled">
@@ -195,13 +198,36 @@ def BindWeights : Pass<"effnet-bind-weights", "mlir::ModuleOp"> {
            "safetensors file to read the values from">,
     Option<"naming", "naming", "std::string", /*default=*/"\"torchvision\"",
            "tensor names in the file: torchvision or canonical">,
-    Option<"random", "random", "int64_t", /*default=*/"-1",
-           "seed of random values (-1: not random)">,
+    Option<"random", "random", "int64_t", /*default=*/"0",
+           "seed of random values (a number >= 0)">,
     Option<"allowUnused", "allow-unused", "bool", /*default=*/"false",
            "accept a file holding tensors no weight reads">
   ];
   let statistics = [
     Statistic<"numWeightsBound", "weights-bound", "Number of weights bound">
+  ];
+}
+
+def MemoryLimit : Pass<"effnet-memory-limit", "mlir::ModuleOp"> {
+  let summary = "refuse models whose weights or activations would not fit";
+  let description = [{
+    An analysis, run by the pipeline right after compound scaling, that
+    estimates from the IR alone (at any level) what lowering and compiling
+    the model would take, before anything large is built: the weights
+    (parameters as `effnet-stats` counts them, 4 bytes each) held in the
+    copies that binding, folding and the weight blob make; and the largest
+    working set of activations one call of the generated library holds at
+    once (an op's inputs and outputs, and for blocks and stages their
+    expanded tensors), for the IR's batch (one image when it is dynamic).
+    When either exceeds `max-memory` (bytes, or with a K, M, G or T suffix)
+    the pass fails with one line naming the estimate and the limit, so a
+    request such as `--width 64` is refused in milliseconds instead of
+    running out of memory. Sizes saturate rather than wrap, whatever the IR's
+    shapes.
+  }];
+  let options = [
+    Option<"maxMemory", "max-memory", "std::string", /*default=*/"\"8G\"",
+           "the most memory compiling or running the model may take">
   ];
 }
 

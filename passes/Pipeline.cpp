@@ -5,21 +5,82 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <chrono>
 
 using namespace mlir;
 using namespace mlir::effnet;
+
+/// `name=value` in pass-option syntax, exact for every type: doubles with
+/// all 17 digits, strings in braces so that spaces survive.
+static std::string formatOption(StringRef name, double value) {
+  return (name + "=" + llvm::formatv("{0}", llvm::format("%.17g", value)))
+      .str();
+}
+static std::string formatOption(StringRef name, int64_t value) {
+  return (name + "=" + llvm::Twine(value)).str();
+}
+static std::string formatOption(StringRef name, const std::string &value) {
+  // `{}` would be taken literally; an empty value is written as nothing.
+  if (value.empty())
+    return (name + "=").str();
+  return (name + "={" + value + "}").str();
+}
+
+/// The options of a pass in text: those of `options` (a name in the pass
+/// and the pipeline's option) that were given, and only those, so that the
+/// pass tells a given value from a default without any sentinel value.
+class GivenOptions {
+public:
+  template <typename T>
+  GivenOptions &add(StringRef name, const mlir::detail::PassOptions::Option<T> &option) {
+    if (option.hasValue())
+      text += " " + formatOption(name, T(option));
+    return *this;
+  }
+  GivenOptions &always(StringRef nameAndValue) {
+    text += " " + nameAndValue.str();
+    return *this;
+  }
+
+  /// `pass` with these options.
+  std::unique_ptr<Pass> to(std::unique_ptr<Pass> pass) const {
+    // The values were printed from options of the same types, so they
+    // parse: failing here is a bug in this file, not a user's mistake.
+    if (failed(pass->initializeOptions(text, [&](const llvm::Twine &message) {
+          llvm::report_fatal_error("effnet pipeline: " + message,
+                                   /*gen_crash_diag=*/false);
+          return failure();
+        })))
+      llvm::report_fatal_error(llvm::Twine("effnet pipeline: bad options '") + text + "'",
+                               /*gen_crash_diag=*/false);
+    return pass;
+  }
+
+private:
+  std::string text;
+};
 
 void mlir::effnet::addPassesForLevel(OpPassManager &pm, Level level,
                                      const PipelineOptions &options) {
   switch (level) {
   case Level::Stages: {
-    CompoundScaleOptions scale;
-    scale.variant = options.variant;
-    scale.phi = options.phi;
-    scale.width = options.width;
-    scale.depth = options.depth;
-    scale.resolution = options.resolution;
-    pm.addPass(createCompoundScale(scale));
+    pm.addPass(GivenOptions()
+                   .add("variant", options.variant)
+                   .add("phi", options.phi)
+                   .add("width", options.width)
+                   .add("depth", options.depth)
+                   .add("resolution", options.resolution)
+                   .to(createCompoundScale()));
+    // Weights are materialized from the groups level on: that, and what
+    // follows it, is what the limit guards.
+    if (options.level >= Level::Groups)
+      pm.addPass(GivenOptions()
+                     .add("max-memory", options.maxMemory)
+                     .to(createMemoryLimit()));
     return;
   }
   case Level::Blocks:
@@ -30,21 +91,23 @@ void mlir::effnet::addPassesForLevel(OpPassManager &pm, Level level,
     pm.addPass(createCanonicalizerPass());
     return;
   case Level::Groups: {
-    BindWeightsOptions bind;
-    bind.file = options.weights;
-    bind.naming = options.naming;
-    bind.random = options.weights.empty() ? int64_t(options.randomSeed) : -1;
-    pm.addPass(createBindWeights(bind));
+    // Random weights (seed 0 unless given) when no file is given.
+    GivenOptions bind;
+    bind.add("naming", options.naming);
+    bind.add("file", options.weights).add("random", options.randomSeed);
+    if (!options.weights.hasValue() && !options.randomSeed.hasValue())
+      bind.always("random=0");
+    pm.addPass(bind.to(createBindWeights()));
     pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
     pm.addPass(createCanonicalizerPass());
     pm.addNestedPass<func::FuncOp>(createFuse());
     return;
   }
   case Level::Tiled: {
-    TileOptions tile;
-    tile.target = options.target;
-    tile.schedules = options.schedules;
-    pm.addPass(createTile(tile));
+    pm.addPass(GivenOptions()
+                   .add("target", options.target)
+                   .add("schedules", options.schedules)
+                   .to(createTile()));
     return;
   }
   }
@@ -58,6 +121,41 @@ void mlir::effnet::buildEffNetPipeline(OpPassManager &pm,
     if (level == options.level)
       return;
   }
+}
+
+StringRef mlir::effnet::describeLevel(Level level) {
+  switch (level) {
+  case Level::Stages:
+    return "compound scaling";
+  case Level::Blocks:
+    return "stage expansion";
+  case Level::Primitives:
+    return "block expansion";
+  case Level::Groups:
+    return "weight binding, batch-norm folding and fusion";
+  case Level::Tiled:
+    return "tiling";
+  }
+  llvm_unreachable("every level is described");
+}
+
+LogicalResult
+mlir::effnet::runEffNetPipeline(ModuleOp module, const PipelineOptions &options,
+                                function_ref<void(Level, double)> afterLevel) {
+  using Clock = std::chrono::steady_clock;
+  for (Level level : {Level::Stages, Level::Blocks, Level::Primitives,
+                      Level::Groups, Level::Tiled}) {
+    if (level > options.level)
+      break;
+    Clock::time_point start = Clock::now();
+    PassManager pm(module.getContext());
+    addPassesForLevel(pm, level, options);
+    if (failed(pm.run(module)))
+      return failure();
+    afterLevel(level,
+               std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  return success();
 }
 
 void mlir::effnet::registerEffNetPassesAndPipeline() {

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "models/Files.h"
 #include "passes/Passes.h"
 
 #include "mlir/AsmParser/AsmParser.h"
@@ -129,24 +130,16 @@ mlir::effnet::describeScheduleTarget(llvm::StringRef name) {
 // Schedule files
 //===----------------------------------------------------------------------===//
 
+/// Schedule files are text, a line per kernel: megabytes at most.
+constexpr uint64_t kMaxScheduleFileBytes = 64 << 20;
+
 llvm::Expected<std::vector<ScheduleEntry>>
 mlir::effnet::readScheduleFile(llvm::StringRef path, MLIRContext *context) {
-  // Only regular files of a sane size: not /dev/zero, not a FIFO.
-  llvm::sys::fs::file_status status;
-  if (std::error_code error = llvm::sys::fs::status(path, status))
-    return fail("cannot read schedule file '" + path + "': " + error.message());
-  if (status.type() != llvm::sys::fs::file_type::regular_file)
-    return fail("schedule file '" + path + "' is not a regular file");
-  constexpr uint64_t kMaxBytes = 64 << 20;
-  if (status.getSize() > kMaxBytes)
-    return fail("schedule file '" + path + "' holds " +
-                llvm::Twine(status.getSize()) +
-                " bytes, more than the 64 MiB a schedule file may have");
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  // Not /dev/zero, not a FIFO: schedule files are small text files.
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      readInputFile(path, kMaxScheduleFileBytes, "schedule file");
   if (!buffer)
-    return fail("cannot read schedule file '" + path +
-                "': " + buffer.getError().message());
+    return buffer.takeError();
   std::vector<ScheduleEntry> entries;
   SmallVector<StringRef> lines;
   (*buffer)->getBuffer().split(lines, '\n');

@@ -370,7 +370,7 @@ void TilePass::runOnOperation() {
   llvm::StringMap<const ScheduleEntry *> fromFile;
   std::vector<ScheduleEntry> entries;
   size_t foreign = 0;
-  if (!schedules.empty()) {
+  if (schedules.hasValue()) {
     auto read = readScheduleFile(schedules, &getContext());
     if (!read) {
       module.emitError() << llvm::toString(read.takeError());
@@ -420,7 +420,7 @@ void TilePass::runOnOperation() {
       if (failed(group.verifySchedule(schedule)))
         return WalkResult::interrupt();
       ++numDefault;
-      missing += !schedules.empty();
+      missing += schedules.hasValue();
     }
     group.setScheduleAttr(schedule);
     chosen.emplace(key, schedule);
@@ -442,7 +442,7 @@ void TilePass::runOnOperation() {
       diag << foreign << " entries for other targets are ignored";
   }
 
-  if (!dump.empty()) {
+  if (dump.hasValue()) {
     std::error_code error;
     llvm::raw_fd_ostream os(dump, error, llvm::sys::fs::OF_Text);
     if (error) {

@@ -1,13 +1,27 @@
 //===- effnet-opt.cpp - run effnet passes on .mlir text -------------------===//
+//
+// mlir-opt with the effnet dialect, passes and pipeline, reading its input
+// the way every effnet tool does: a regular file or standard input, of a
+// bounded size, so that `effnet-opt /dev/zero` is an error, not a hang.
+//
+//===----------------------------------------------------------------------===//
 
 #include "codegen/Codegen.h"
 #include "dialect/EffNet.h"
+#include "models/Files.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+/// The largest input read: IR with every weight of B7 inline as hex is about
+/// 550 MB.
+constexpr uint64_t kMaxInputBytes = uint64_t(1) << 30;
 
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
@@ -15,6 +29,29 @@ int main(int argc, char **argv) {
   mlir::effnet::codegen::registerPlanPass();
   mlir::DialectRegistry registry;
   registry.insert<mlir::effnet::EffNetDialect, mlir::func::FuncDialect>();
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "EfficientNet compiler: pass driver\n", registry));
+  auto [inputPath, outputPath] = mlir::registerAndParseCLIOptions(
+      argc, argv, "EfficientNet compiler: pass driver\n", registry);
+  mlir::MlirOptMainConfig config =
+      mlir::MlirOptMainConfig::createFromCLOptions();
+
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> input =
+      mlir::effnet::readInputFile(inputPath, kMaxInputBytes, "input");
+  if (!input) {
+    llvm::errs() << "effnet-opt: error: " << llvm::toString(input.takeError())
+                 << "\n";
+    return 1;
+  }
+  std::string message;
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      mlir::openOutputFile(outputPath, &message);
+  if (!output) {
+    llvm::errs() << "effnet-opt: error: " << message << "\n";
+    return 1;
+  }
+  if (mlir::failed(mlir::MlirOptMain(output->os(), std::move(*input), registry,
+                                     config)))
+    return 1;
+  // Only a complete result replaces the output file.
+  output->keep();
+  return 0;
 }

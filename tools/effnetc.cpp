@@ -6,22 +6,21 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Codegen.h"
+#include "models/Files.h"
 #include "models/Models.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/core.h>
 
 #include <chrono>
-#include <cmath>
-#include <limits>
 #include <optional>
 #include <string>
 
@@ -37,19 +36,19 @@ cl::opt<std::string>
                 cl::desc("variant: b0-b7, v2_s, v2_m, v2_l (default b0); with "
                          "--phi or --width/--depth, the table to scale"),
                 cl::value_desc("name"), cl::cat(category));
+// Options passed on to the pipeline have no "not given" value: whether they
+// were given is read from getNumOccurrences(), so every given value, even a
+// NaN or an empty string, reaches the pass that checks it.
 cl::opt<double> phi("phi", cl::desc("custom compound coefficient"),
-                    cl::init(std::numeric_limits<double>::quiet_NaN()),
                     cl::cat(category));
 cl::opt<double> width("width", cl::desc("custom width multiplier"),
-                      cl::init(std::numeric_limits<double>::quiet_NaN()),
                       cl::cat(category));
 cl::opt<double> depth("depth", cl::desc("custom depth multiplier"),
-                      cl::init(std::numeric_limits<double>::quiet_NaN()),
                       cl::cat(category));
 cl::opt<int64_t>
     resolution("resolution",
                cl::desc("input resolution (default: the variant's)"),
-               cl::init(0), cl::cat(category));
+               cl::cat(category));
 cl::opt<int64_t> numClasses("num-classes", cl::desc("classifier outputs"),
                             cl::init(1000), cl::cat(category));
 cl::opt<int64_t> batch("batch",
@@ -94,7 +93,12 @@ cl::opt<int64_t> randomWeights(
     "random-weights",
     cl::desc("seed of deterministic random weights (default 0, used when "
              "no --weights is given)"),
-    cl::init(0), cl::cat(category));
+    cl::cat(category));
+cl::opt<std::string> maxMemory(
+    "max-memory",
+    cl::desc("refuse models that would take more memory than this to "
+             "compile or run (default 8G)"),
+    cl::value_desc("size"), cl::init("8G"), cl::cat(category));
 cl::opt<std::string>
     target("target", cl::desc("host (default) or a Halide target string"),
            cl::init("host"), cl::cat(category));
@@ -111,9 +115,165 @@ cl::opt<std::string> inputFile(
     cl::value_desc("file.mlir"), cl::cat(category));
 } // namespace
 
+/// An option's value for the pipeline, or nothing when it was not given.
+template <typename T, typename Option>
+static void passOn(const cl::opt<T> &given, Option &option) {
+  if (given.getNumOccurrences())
+    option = given.getValue();
+}
+
 static int fail(const std::string &message) {
   fmt::print(stderr, "effnetc: error: {}\n", message);
   return 1;
+}
+
+/// What effnetc was asked to do.
+struct Request {
+  bool stats = false;
+  bool emitting = false;
+  bool compiling = false;
+  bool fromFile = false;
+  /// The variant, or for custom scaling the stage table.
+  Variant variant = getVariants().front();
+  PipelineOptions pipeline;
+};
+
+/// Checks the combinations only effnetc knows about (ranges are checked by
+/// the pass or the builder that takes each value) and gathers the pipeline
+/// options that were given.
+static llvm::Error readOptions(bool stats, Request &request) {
+  auto error = [](const std::string &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
+  request.stats = stats;
+  request.emitting = emit.getNumOccurrences() > 0;
+  request.compiling = outputPath.getNumOccurrences() > 0;
+  request.fromFile = inputFile.getNumOccurrences() > 0;
+  if (!request.stats && !request.emitting && !request.compiling)
+    return error("nothing to do: give -o DIR/NAME, --stats or --emit=LEVEL");
+  bool custom = phi.getNumOccurrences() || width.getNumOccurrences() ||
+                depth.getNumOccurrences();
+  if (request.fromFile &&
+      (variantName.getNumOccurrences() || custom ||
+       numClasses.getNumOccurrences() || batch.getNumOccurrences()))
+    return error("--input takes the model from the file: drop --variant, "
+                 "--phi, --width, --depth, --num-classes and --batch");
+  std::string name =
+      variantName.getNumOccurrences() ? variantName.getValue() : "b0";
+  std::optional<Variant> variant = lookupVariant(name);
+  if (!variant)
+    return error(fmt::format("unknown variant '{}' (expected one of {})", name,
+                             listVariantNames()));
+  if (custom && variant->name != variant->table)
+    return error(fmt::format(
+        "--phi, --width and --depth scale a stage table: give --variant {} "
+        "(the table of {}), or no --variant",
+        variant->table.str(), name));
+  request.variant = *variant;
+  if (request.compiling && batch.getNumOccurrences() && batch != 1)
+    return error("-o compiles a library that takes any batch at run time; "
+                 "leave --batch at 1");
+  // -o is checked before anything is built.
+  if (request.compiling)
+    if (llvm::Error err = codegen::checkOutputPath(outputPath))
+      return err;
+
+  PipelineOptions &options = request.pipeline;
+  if (!custom && !request.fromFile)
+    options.variant = variant->name.str();
+  passOn(phi, options.phi);
+  passOn(width, options.width);
+  passOn(depth, options.depth);
+  passOn(resolution, options.resolution);
+  passOn(weightsFile, options.weights);
+  passOn(naming, options.naming);
+  passOn(randomWeights, options.randomSeed);
+  passOn(schedules, options.schedules);
+  passOn(maxMemory, options.maxMemory);
+
+  // The deepest level asked for; the statistics are those of the model as
+  // written (primitives, before batch norms fold).
+  bool emitPlan = request.emitting && emit.getValue() == Emit::Plan;
+  Level deepest = Level::Stages;
+  if (request.compiling || emitPlan)
+    deepest = Level::Tiled;
+  else if (request.emitting)
+    deepest = static_cast<Level>(emit.getValue());
+  if (request.stats)
+    deepest = std::max(deepest, Level::Primitives);
+  options.level = deepest;
+  if (schedules.getNumOccurrences() && deepest < Level::Tiled)
+    return error("--schedules takes effect at the tiled level: give -o "
+                 "DIR/NAME, --emit=tiled or --emit=plan");
+  // Schedules are chosen for what Halide will compile for.
+  if (deepest >= Level::Tiled) {
+    llvm::Expected<std::string> resolved =
+        codegen::resolveTarget(target.getValue());
+    if (!resolved)
+      return resolved.takeError();
+    options.target = *resolved;
+  }
+  return llvm::Error::success();
+}
+
+/// The model at the stage level (or the level of the --input file).
+static FailureOr<OwningOpRef<ModuleOp>> buildModel(MLIRContext &context,
+                                                   const Request &request) {
+  if (request.fromFile) {
+    // The file is read whole: it must fit the memory limit.
+    llvm::Expected<uint64_t> limit = parseBytes(maxMemory);
+    if (!limit) {
+      fmt::print(stderr, "effnetc: error: --max-memory {}\n",
+                 llvm::toString(limit.takeError()));
+      return failure();
+    }
+    llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+        readInputFile(inputFile, *limit, "input file");
+    if (!buffer) {
+      fmt::print(stderr, "effnetc: error: {}\n",
+                 llvm::toString(buffer.takeError()));
+      return failure();
+    }
+    context.loadDialect<EffNetDialect, func::FuncDialect>();
+    llvm::SourceMgr sources;
+    sources.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+    OwningOpRef<ModuleOp> parsed = parseSourceFile<ModuleOp>(sources, &context);
+    if (!parsed)
+      return failure();
+    return parsed;
+  }
+  ModelOptions modelOptions;
+  modelOptions.numClasses = numClasses;
+  modelOptions.batch = batch;
+  return buildStageModel(&context, *lookupStageTable(request.variant.table),
+                         modelOptions);
+}
+
+/// Compiles the tiled `model` into -o's library and header.
+static int compile(func::FuncOp model) {
+  codegen::LibraryOptions library;
+  library.output = outputPath.getValue();
+  library.target = target.getValue();
+  library.threads = jobs.getValue();
+  auto variantAttr = model->getAttrOfType<StringAttr>("effnet.variant");
+  library.variant = variantAttr ? variantAttr.str() : "custom";
+  // The header reports what the compiled function takes and returns.
+  auto input = model.getNumArguments() == 1
+                   ? dyn_cast<RankedTensorType>(model.getArgumentTypes()[0])
+                   : nullptr;
+  auto output = model.getNumResults() == 1
+                    ? dyn_cast<RankedTensorType>(model.getResultTypes()[0])
+                    : nullptr;
+  if (!input || input.getRank() != 4 || !output || output.getRank() != 2)
+    return fail("expects the model to take N x 3 x R x R and return N x K");
+  library.resolution = input.getDimSize(2);
+  library.numClasses = output.getDimSize(1);
+  library.verbose = !quiet;
+  if (llvm::Error err = codegen::emitLibrary(model, library)) {
+    std::string message = llvm::toString(std::move(err));
+    return message.empty() ? 1 : fail(message);
+  }
+  return 0;
 }
 
 int main(int argc, char **argv) {
@@ -127,51 +287,11 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "EfficientNet compiler\n");
 
-  bool custom = !std::isnan(phi) || !std::isnan(width) || !std::isnan(depth);
-  std::string name = variantName.empty() ? "b0" : variantName.getValue();
-  std::optional<Variant> variant = lookupVariant(name);
-  if (!variant)
-    return fail(fmt::format("unknown variant '{}' (expected one of {})", name,
-                            listVariantNames()));
-  bool fromFile = !inputFile.empty();
-  if (fromFile && (variantName.getNumOccurrences() || custom ||
-                   numClasses.getNumOccurrences() || batch.getNumOccurrences()))
-    return fail("--input takes the model from the file: drop --variant, "
-                "--phi, --width, --depth, --num-classes and --batch");
-  if (custom && variant->name != variant->table)
-    return fail(fmt::format(
-        "--phi, --width and --depth scale a stage table: give --variant {} "
-        "(the table of {}), or no --variant",
-        variant->table.str(), name));
-  if (!std::isnan(phi) && (!std::isnan(width) || !std::isnan(depth)))
-    return fail("--phi conflicts with --width and --depth: give one or the "
-                "other");
-  if (numClasses < 1 || numClasses > (1 << 20))
-    return fail(fmt::format("--num-classes must be in [1, {}], got {}", 1 << 20,
-                            numClasses.getValue()));
-  if (batch < 0 || batch > (1 << 20))
-    return fail(fmt::format("--batch must be in [0, {}], got {}", 1 << 20,
-                            batch.getValue()));
-  if (resolution < 0 || resolution > 16384)
-    return fail(fmt::format("--resolution must be in [1, 16384], got {}",
-                            resolution.getValue()));
-  bool emitting = emit.getNumOccurrences() > 0;
-  bool compiling = !outputPath.empty();
-  if (!printStatsOpt && !emitting && !compiling)
-    return fail("nothing to do: give -o DIR/NAME, --stats or --emit=LEVEL");
-  if (!weightsFile.empty() && randomWeights.getNumOccurrences())
-    return fail("--weights and --random-weights exclude each other");
-  if (randomWeights < 0)
-    return fail(fmt::format("--random-weights must be a seed >= 0, got {}",
-                            randomWeights.getValue()));
-  if (compiling && batch != 1)
-    return fail("-o compiles a library that takes any batch at run time; "
-                "leave --batch at 1");
+  Request request;
+  if (llvm::Error err = readOptions(printStatsOpt, request))
+    return fail(llvm::toString(std::move(err)));
 
   using Clock = std::chrono::steady_clock;
-  auto seconds = [](Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-  };
   Clock::time_point start = Clock::now();
   MLIRContext context;
   // Every diagnostic becomes one line on stderr.
@@ -183,116 +303,40 @@ int main(int argc, char **argv) {
     return success();
   });
 
-  FailureOr<OwningOpRef<ModuleOp>> module = failure();
-  if (fromFile) {
-    context.loadDialect<EffNetDialect, func::FuncDialect>();
-    OwningOpRef<ModuleOp> parsed =
-        parseSourceFile<ModuleOp>(inputFile.getValue(), &context);
-    if (!parsed)
-      return 1;
-    module = std::move(parsed);
-    if (!quiet)
-      fmt::print(stderr, "effnetc: {} read in {:.2f} s\n", inputFile.getValue(),
-                 seconds(start));
-  } else {
-    ModelOptions modelOptions;
-    modelOptions.numClasses = numClasses;
-    modelOptions.batch = batch;
-    module = buildStageModel(&context, *lookupStageTable(variant->table),
-                             modelOptions);
-    if (failed(module))
-      return 1;
-    if (!quiet)
-      fmt::print(stderr, "effnetc: {} table built in {:.2f} s\n",
-                 variant->table.str(), seconds(start));
-  }
+  FailureOr<OwningOpRef<ModuleOp>> module = buildModel(context, request);
+  if (failed(module))
+    return 1;
+  if (!quiet)
+    fmt::print(stderr, "effnetc: {} {} in {:.2f} s\n",
+               request.fromFile ? inputFile.getValue()
+                                 : request.variant.table.str() + " table",
+               request.fromFile ? "read" : "built",
+               std::chrono::duration<double>(Clock::now() - start).count());
   auto functions = (*module)->getOps<func::FuncOp>();
   if (std::distance(functions.begin(), functions.end()) != 1)
     return fail("expects exactly one func.func holding the model");
   func::FuncOp model = *functions.begin();
 
-  // Lower one level at a time, printing what was asked for on the way; the
-  // statistics are those of the model as written (before batch norms fold).
-  bool emitPlan = emitting && emit.getValue() == Emit::Plan;
+  // Lower one level at a time, printing what was asked for on the way.
   std::optional<Level> emitLevel;
-  if (emitting && !emitPlan)
+  if (request.emitting && emit.getValue() != Emit::Plan)
     emitLevel = static_cast<Level>(emit.getValue());
-  Level deepest = compiling || emitPlan ? Level::Tiled
-                  : emitLevel           ? *emitLevel
-                                        : Level::Primitives;
-  if (printStatsOpt && deepest < Level::Primitives)
-    deepest = Level::Primitives;
-  PipelineOptions options;
-  if (!custom && !fromFile)
-    options.variant = variant->name.str();
-  options.phi = phi.getValue();
-  options.width = width.getValue();
-  options.depth = depth.getValue();
-  options.resolution = resolution.getValue();
-  options.weights = weightsFile.getValue();
-  options.naming = naming.getValue();
-  options.randomSeed = randomWeights.getValue();
-  // Schedules are chosen for what Halide will compile for.
-  if (deepest >= Level::Tiled) {
-    llvm::Expected<std::string> resolved =
-        codegen::resolveTarget(target.getValue());
-    if (!resolved)
-      return fail(llvm::toString(resolved.takeError()));
-    options.target = *resolved;
-  }
-  options.schedules = schedules.getValue();
-  if (!options.schedules.empty() && deepest < Level::Tiled)
-    return fail("--schedules takes effect at the tiled level: give -o "
-                "DIR/NAME, --emit=tiled or --emit=plan");
-
-  static const char *const what[] = {
-      "compound scaling", "stage expansion", "block expansion",
-      "weight binding, batch-norm folding and fusion", "tiling"};
-  for (Level level : {Level::Stages, Level::Blocks, Level::Primitives,
-                      Level::Groups, Level::Tiled}) {
-    if (level > deepest)
-      break;
-    Clock::time_point levelStart = Clock::now();
-    PassManager pm(&context);
-    addPassesForLevel(pm, level, options);
-    if (failed(pm.run(**module)))
-      return 1;
+  auto afterLevel = [&](Level level, double seconds) {
     if (!quiet)
       fmt::print(stderr, "effnetc: {} in {:.2f} s\n",
-                 what[static_cast<int>(level)], seconds(levelStart));
+                 describeLevel(level).str(), seconds);
     if (emitLevel == level)
       (*module)->print(llvm::outs());
-    if (printStatsOpt && level == Level::Primitives)
+    if (request.stats && level == Level::Primitives)
       printStats(llvm::outs(), computeStats(model), perLayer);
-  }
+  };
+  if (failed(runEffNetPipeline(**module, request.pipeline, afterLevel)))
+    return 1;
 
-  if (emitPlan)
+  if (request.emitting && emit.getValue() == Emit::Plan)
     if (llvm::Error err = codegen::printPlan(model, llvm::outs())) {
       std::string message = llvm::toString(std::move(err));
       return message.empty() ? 1 : fail(message);
     }
-
-  if (compiling) {
-    codegen::LibraryOptions library;
-    library.output = outputPath.getValue();
-    library.target = target.getValue();
-    library.threads = jobs.getValue();
-    auto variantAttr = model->getAttrOfType<StringAttr>("effnet.variant");
-    library.variant = variantAttr ? variantAttr.str() : "custom";
-    // The header reports what the compiled function takes and returns.
-    if (model.getNumArguments() != 1 || model.getNumResults() != 1)
-      return fail("expects the model to take N x 3 x R x R and return N x K");
-    auto input = dyn_cast<RankedTensorType>(model.getArgumentTypes().front());
-    auto output = dyn_cast<RankedTensorType>(model.getResultTypes().front());
-    if (!input || input.getRank() != 4 || !output || output.getRank() != 2)
-      return fail("expects the model to take N x 3 x R x R and return N x K");
-    library.resolution = input.getDimSize(2);
-    library.numClasses = output.getDimSize(1);
-    library.verbose = !quiet;
-    if (llvm::Error err = codegen::emitLibrary(model, library)) {
-      std::string message = llvm::toString(std::move(err));
-      return message.empty() ? 1 : fail(message);
-    }
-  }
-  return 0;
+  return request.compiling ? compile(model) : 0;
 }

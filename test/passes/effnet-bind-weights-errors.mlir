@@ -27,7 +27,7 @@
 // NEITHER: error: effnet-bind-weights: give 'file' (a safetensors file) or 'random' (a seed)
 // SEED: error: effnet-bind-weights: expects 'random' to be a seed >= 0, got -3
 // NAMING: error: effnet-bind-weights: unknown naming 'onnx' (expected 'torchvision' or 'canonical')
-// ABSENT: error: effnet-bind-weights: {{.*}}.absent: No such file or directory
+// ABSENT: error: effnet-bind-weights: weights file '{{.*}}.absent' cannot be read: No such file or directory
 // SHORT: error: effnet-bind-weights: {{.*}}.short: file holds 3 bytes, fewer than the 8 of the header length
 // PAST: error: effnet-bind-weights: {{.*}}.past: header length 4096 runs past the end of the file (100 bytes)
 // JSON: error: effnet-bind-weights: {{.*}}.json: header is not valid JSON: [1:8, byte=8]: Expected , or } after object property

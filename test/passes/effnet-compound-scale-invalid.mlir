@@ -16,6 +16,6 @@ module {
 
 // CONFLICT: error: effnet-compound-scale: give one of 'variant', 'phi' or 'width'/'depth', not several
 // WIDTH: error: effnet-compound-scale: expects width in (0, 64], got -1
-// RES: error: effnet-compound-scale: expects resolution in [1, 16384] (or 0 to keep it), got -3
+// RES: error: effnet-compound-scale: expects resolution in [1, 16384], got -3
 // PHI: error: effnet-compound-scale: expects phi in [-8, 16], got 40
 // PARSE: for the --phi option: 'abc' value invalid for floating point argument!

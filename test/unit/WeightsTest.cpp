@@ -1,6 +1,8 @@
 //===- WeightsTest.cpp - safetensors, torchvision names, random weights ---===//
 
-#include "models/Weights.h"
+#include "models/RandomWeights.h"
+#include "models/Safetensors.h"
+#include "models/WeightNames.h"
 
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
@@ -134,7 +136,28 @@ TEST(SafetensorsFile, RejectsAMissingFile) {
       SafetensorsFile::open("/nonexistent/w.safetensors");
   ASSERT_FALSE(bool(opened));
   EXPECT_EQ(llvm::toString(opened.takeError()),
-            "/nonexistent/w.safetensors: No such file or directory");
+            "weights file '/nonexistent/w.safetensors' cannot be read: No "
+            "such file or directory");
+}
+
+TEST(SafetensorsFile, RejectsDeepNestingBeforeParsing) {
+  // 50,000 levels overflowed the stack of llvm::json's recursive parser.
+  std::string deep = std::string(50000, '[') + std::string(50000, ']');
+  EXPECT_NE(headerError(R"({"a":)" + deep + "}", "")
+                .find("header nests 50001 levels deep, more than the 16 a "
+                      "safetensors header may"),
+            std::string::npos);
+  // Brackets inside strings are not nesting; 16 levels still parse (and
+  // fail later, for what they hold).
+  EXPECT_EQ(headerError(R"({"[[[[[[[[[[[[[[[[[[[[":)" + withEntry("") + "}", "")
+                .find("nests"),
+            std::string::npos);
+  std::string sixteen = std::string(15, '[') + std::string(15, ']');
+  EXPECT_EQ(headerError(R"({"a":)" + sixteen + "}", "").find("nests"),
+            std::string::npos);
+  std::string seventeen = std::string(16, '[') + std::string(16, ']');
+  EXPECT_NE(headerError(R"({"a":)" + seventeen + "}", "").find("nests 17"),
+            std::string::npos);
 }
 
 TEST(SafetensorsFile, RejectsAFileShorterThan8Bytes) {

@@ -1,11 +1,11 @@
-//===- Weights.cpp - weight files, torchvision names, random weights ------===//
+//===- Safetensors.cpp - the safetensors reader ---------------------------===//
 
-#include "models/Weights.h"
+#include "models/Safetensors.h"
+#include "models/Files.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -13,28 +13,12 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <optional>
 
 using namespace mlir;
 using namespace mlir::effnet;
 using llvm::StringRef;
-
-//===----------------------------------------------------------------------===//
-// Helpers
-//===----------------------------------------------------------------------===//
-
-/// `'name'`, with anything unprintable escaped so that a message stays on one
-/// line whatever a file calls its tensors.
-static std::string quote(StringRef name) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << '\'';
-  llvm::printEscapedString(name, os);
-  os << '\'';
-  return text;
-}
 
 /// `[32, 3, 3, 3]`.
 static std::string formatShape(llvm::ArrayRef<int64_t> shape) {
@@ -133,12 +117,11 @@ llvm::Error SafetensorsFile::error(const llvm::Twine &message) const {
 }
 
 llvm::Expected<SafetensorsFile> SafetensorsFile::open(StringRef path) {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                  /*RequiresNullTerminator=*/false);
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      readInputFile(path, kMaxFileSize, "weights file",
+                    /*requiresNullTerminator=*/false);
   if (!buffer)
-    return llvm::createStringError(buffer.getError(),
-                                   path + ": " + buffer.getError().message());
+    return buffer.takeError();
   return fromBuffer(std::move(*buffer), path);
 }
 
@@ -157,7 +140,7 @@ parseTensorEntry(StringRef name, const llvm::json::Value &entry,
                  uint64_t dataSize) {
   auto fail = [&](const llvm::Twine &message) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "tensor " + quote(name) + ": " + message);
+                                   "tensor " + quoteForMessage(name) + ": " + message);
   };
   const llvm::json::Object *object = entry.getAsObject();
   if (!object)
@@ -173,7 +156,7 @@ parseTensorEntry(StringRef name, const llvm::json::Value &entry,
     return fail("dtype is not a string");
   std::optional<SafetensorsDType> parsed = parseDType(*dtypeName);
   if (!parsed)
-    return fail("unknown dtype " + quote(*dtypeName));
+    return fail("unknown dtype " + quoteForMessage(*dtypeName));
   tensor.dtype = *parsed;
 
   const llvm::json::Value *shape = object->get("shape");
@@ -238,6 +221,26 @@ parseTensorEntry(StringRef name, const llvm::json::Value &entry,
   return tensor;
 }
 
+/// How deeply the arrays and objects of `header` nest, counted without
+/// recursion (outside strings), so that a hostile header cannot overflow the
+/// stack of a recursive parser.
+static size_t getNestingDepth(StringRef header) {
+  size_t depth = 0, deepest = 0;
+  for (size_t i = 0; i < header.size(); ++i) {
+    char c = header[i];
+    if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    } else if (c == '"') {
+      for (++i; i < header.size() && header[i] != '"'; ++i)
+        if (header[i] == '\\')
+          ++i;
+    }
+  }
+  return deepest;
+}
+
 /// The first key that an object of `header`, valid JSON, holds twice.
 /// llvm::json keeps one of them silently, but a header naming a tensor (or a
 /// tensor's dtype) twice is ambiguous, so the raw text is scanned for them.
@@ -293,6 +296,13 @@ llvm::Error SafetensorsFile::parse() {
   StringRef header = bytes.substr(8, headerSize);
   data = bytes.drop_front(8 + headerSize);
 
+  // A header is an object of tensor objects holding arrays: three levels.
+  // llvm::json recurses once per level, so deeper nesting is refused before
+  // it parses.
+  if (size_t depth = getNestingDepth(header); depth > kMaxHeaderDepth)
+    return error(llvm::formatv("header nests {0} levels deep, more than the "
+                               "{1} a safetensors header may",
+                               depth, kMaxHeaderDepth));
   llvm::Expected<llvm::json::Value> json = llvm::json::parse(header);
   if (!json)
     return error("header is not valid JSON: " + toString(json.takeError()));
@@ -300,7 +310,7 @@ llvm::Error SafetensorsFile::parse() {
   if (!root)
     return error("header is not a JSON object");
   if (std::optional<std::string> twice = findDuplicateKey(header))
-    return error("header holds key " + quote(*twice) + " twice in one object");
+    return error("header holds key " + quoteForMessage(*twice) + " twice in one object");
 
   // Walk the keys in order, so that the first error reported does not depend
   // on the JSON object's hashing.
@@ -318,7 +328,7 @@ llvm::Error SafetensorsFile::parse() {
       for (const auto &entry : *entries) {
         std::optional<StringRef> text = entry.second.getAsString();
         if (!text)
-          return error("__metadata__ entry " + quote(entry.first) +
+          return error("__metadata__ entry " + quoteForMessage(entry.first) +
                        " is not a string");
         metadata[entry.first.str()] = text->str();
       }
@@ -344,15 +354,15 @@ llvm::Error SafetensorsFile::parse() {
   for (const SafetensorsTensor *tensor : byOffset) {
     uint64_t expected = previous ? previous->end : 0;
     if (tensor->begin < expected)
-      return error("tensors " + quote(previous->name) + " and " +
-                   quote(tensor->name) + " overlap");
+      return error("tensors " + quoteForMessage(previous->name) + " and " +
+                   quoteForMessage(tensor->name) + " overlap");
     if (tensor->begin > expected) {
       if (!previous)
         return error(llvm::formatv("data section starts with {0} bytes that "
                                    "no tensor holds, before tensor {1}",
-                                   tensor->begin, quote(tensor->name)));
+                                   tensor->begin, quoteForMessage(tensor->name)));
       return error(llvm::formatv("tensors {0} and {1} leave a gap of {2} bytes",
-                                 quote(previous->name), quote(tensor->name),
+                                 quoteForMessage(previous->name), quoteForMessage(tensor->name),
                                  tensor->begin - expected));
     }
     previous = tensor;
@@ -365,7 +375,7 @@ llvm::Error SafetensorsFile::parse() {
                                  data.size()));
     return error(llvm::formatv("data section holds {0} bytes after the end of "
                                "its last tensor {1}",
-                               data.size() - covered, quote(previous->name)));
+                               data.size() - covered, quoteForMessage(previous->name)));
   }
   return llvm::Error::success();
 }
@@ -390,12 +400,12 @@ llvm::Expected<std::vector<float>>
 SafetensorsFile::getF32(StringRef name, llvm::ArrayRef<int64_t> shape) const {
   const SafetensorsTensor *tensor = find(name);
   if (!tensor)
-    return error("no tensor " + quote(name));
+    return error("no tensor " + quoteForMessage(name));
   if (tensor->dtype != SafetensorsDType::F32)
-    return error("tensor " + quote(name) + " is " +
+    return error("tensor " + quoteForMessage(name) + " is " +
                  getDTypeName(tensor->dtype) + ", expected F32");
   if (llvm::ArrayRef<int64_t>(tensor->shape) != shape)
-    return error("tensor " + quote(name) + " has shape " +
+    return error("tensor " + quoteForMessage(name) + " has shape " +
                  formatShape(tensor->shape) + ", expected " +
                  formatShape(shape));
   // The data section need not be aligned for floats: read each one as bytes.
@@ -406,228 +416,5 @@ SafetensorsFile::getF32(StringRef name, llvm::ArrayRef<int64_t> shape) const {
     uint32_t bits = llvm::support::endian::read32le(bytes + 4 * i);
     std::memcpy(&values[i], &bits, sizeof(float));
   }
-  return values;
-}
-
-//===----------------------------------------------------------------------===//
-// TorchvisionNameMap
-//===----------------------------------------------------------------------===//
-
-namespace {
-
-/// A canonical name taken apart: `blocks.S.B.PART.PARAM`, `stem.PARAM` or
-/// `head.PARAM`.
-struct CanonicalName {
-  enum Unit { Stem, Block, Head } unit;
-  int64_t stage = -1;
-  std::string block; // `blocks.S.B`
-  StringRef part;    // expand, dw, se, project; "" for stem and head
-  StringRef param;   // conv.weight, bn.running_var, reduce.bias, ...
-};
-
-} // namespace
-
-/// Block parts in torchvision's order inside `block`.
-static constexpr StringRef kPartOrder[] = {"expand", "dw", "se", "project"};
-
-/// A decimal index spelled as Python prints it: digits, no leading zero.
-static std::optional<int64_t> parseIndex(StringRef text) {
-  int64_t value;
-  if (text.empty() || text.getAsInteger(10, value) || value < 0 ||
-      std::to_string(value) != text)
-    return std::nullopt;
-  return value;
-}
-
-static bool isConvBnParam(StringRef param) {
-  return llvm::is_contained({"conv.weight", "bn.weight", "bn.bias",
-                             "bn.running_mean", "bn.running_var"},
-                            param);
-}
-
-static std::optional<CanonicalName> parseCanonical(StringRef name) {
-  CanonicalName parsed;
-  if (name.consume_front("stem.")) {
-    parsed.unit = CanonicalName::Stem;
-    parsed.param = name;
-    if (!isConvBnParam(name))
-      return std::nullopt;
-    return parsed;
-  }
-  if (name.consume_front("head.")) {
-    parsed.unit = CanonicalName::Head;
-    parsed.param = name;
-    if (!isConvBnParam(name) && name != "classifier.weight" &&
-        name != "classifier.bias")
-      return std::nullopt;
-    return parsed;
-  }
-  if (!name.consume_front("blocks."))
-    return std::nullopt;
-  parsed.unit = CanonicalName::Block;
-  auto [stageText, rest] = name.split('.');
-  auto [blockText, partAndParam] = rest.split('.');
-  std::optional<int64_t> stage = parseIndex(stageText);
-  std::optional<int64_t> block = parseIndex(blockText);
-  if (!stage || !block)
-    return std::nullopt;
-  parsed.stage = *stage;
-  parsed.block = ("blocks." + stageText + "." + blockText).str();
-  std::tie(parsed.part, parsed.param) = partAndParam.split('.');
-  if (parsed.part == "se") {
-    if (!llvm::is_contained(
-            {"reduce.weight", "reduce.bias", "expand.weight", "expand.bias"},
-            parsed.param))
-      return std::nullopt;
-    return parsed;
-  }
-  if (!llvm::is_contained(kPartOrder, parsed.part) ||
-      !isConvBnParam(parsed.param))
-    return std::nullopt;
-  return parsed;
-}
-
-/// `conv.weight` -> `0.weight`, `bn.X` -> `1.X`: torchvision's
-/// Conv2dNormActivation is a Sequential of the convolution and the norm.
-static std::string convBnSuffix(StringRef param) {
-  if (param == "conv.weight")
-    return "0.weight";
-  return ("1." + param.drop_front(strlen("bn."))).str();
-}
-
-TorchvisionNameMap::TorchvisionNameMap(
-    llvm::ArrayRef<StringRef> canonicalNames) {
-  llvm::StringMap<llvm::SmallVector<StringRef, 4>> seen;
-  for (StringRef name : canonicalNames) {
-    std::optional<CanonicalName> parsed = parseCanonical(name);
-    if (!parsed || parsed->unit != CanonicalName::Block)
-      continue;
-    numStages = std::max(numStages, parsed->stage + 1);
-    llvm::SmallVector<StringRef, 4> &parts = seen[parsed->block];
-    if (!llvm::is_contained(parts, parsed->part))
-      parts.push_back(parsed->part);
-  }
-  for (const auto &entry : seen) {
-    llvm::SmallVector<std::string, 4> &ordered = blockParts[entry.first()];
-    for (StringRef part : kPartOrder)
-      if (llvm::is_contained(entry.second, part))
-        ordered.push_back(part.str());
-  }
-}
-
-llvm::Expected<std::string>
-TorchvisionNameMap::lookup(StringRef canonical) const {
-  auto fail = [&](const llvm::Twine &message) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-  };
-  std::optional<CanonicalName> parsed = parseCanonical(canonical);
-  if (!parsed)
-    return fail(quote(canonical) + " is not a canonical weight name");
-  switch (parsed->unit) {
-  case CanonicalName::Stem:
-    return "features.0." + convBnSuffix(parsed->param);
-  case CanonicalName::Head:
-    if (parsed->param.consume_front("classifier."))
-      return ("classifier.1." + parsed->param).str();
-    return llvm::formatv("features.{0}.{1}", numStages + 1,
-                         convBnSuffix(parsed->param))
-        .str();
-  case CanonicalName::Block:
-    break;
-  }
-  auto parts = blockParts.find(parsed->block);
-  if (parts == blockParts.end())
-    return fail("block " + quote(parsed->block) +
-                " is not among the model's weights");
-  const auto *position = llvm::find(parts->second, parsed->part);
-  if (position == parts->second.end())
-    return fail("block " + quote(parsed->block) + " has no part " +
-                quote(parsed->part) + " among the model's weights");
-  // blocks.S.B -> features.(S+1).B.block.I
-  StringRef blockIndex = StringRef(parsed->block).rsplit('.').second;
-  std::string prefix =
-      llvm::formatv("features.{0}.{1}.block.{2}.", parsed->stage + 1,
-                    blockIndex, position - parts->second.begin());
-  if (parsed->part == "se") {
-    StringRef param = parsed->param;
-    bool reduce = param.consume_front("reduce.");
-    if (!reduce)
-      param.consume_front("expand.");
-    return prefix + (reduce ? "fc1." : "fc2.") + param.str();
-  }
-  return prefix + convBnSuffix(parsed->param);
-}
-
-//===----------------------------------------------------------------------===//
-// Random weights
-//===----------------------------------------------------------------------===//
-
-namespace {
-
-/// SplitMix64: tiny, fast, and defined to the bit, unlike the std::
-/// distributions whose output differs between standard libraries.
-class SplitMix64 {
-public:
-  explicit SplitMix64(uint64_t state) : state(state) {}
-
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-
-  /// Uniform in [lo, hi): 24 random bits, exact in a float.
-  float uniform(double lo, double hi) {
-    double unit = static_cast<double>(next() >> 40) * 0x1.0p-24;
-    return static_cast<float>(lo + (hi - lo) * unit);
-  }
-
-private:
-  uint64_t state;
-};
-
-} // namespace
-
-/// FNV-1a: each weight gets its own stream, independent of the order in which
-/// weights are drawn.
-static uint64_t hashName(StringRef name) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : name.bytes()) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
-std::vector<float> mlir::effnet::randomWeight(StringRef name,
-                                              llvm::ArrayRef<int64_t> shape,
-                                              uint64_t seed) {
-  double lo, hi;
-  if (name.ends_with(".running_var") || name.ends_with("bn.weight")) {
-    lo = 0.5;
-    hi = 1.5;
-  } else if (name.ends_with(".running_mean") || name.ends_with(".bias")) {
-    lo = -0.2;
-    hi = 0.2;
-  } else {
-    // A scalar has no dimension to drop: its fan-in is the empty product.
-    uint64_t fanIn = 1;
-    for (int64_t dim : shape.drop_front(shape.empty() ? 0 : 1))
-      fanIn *= static_cast<uint64_t>(std::max<int64_t>(dim, 0));
-    double bound =
-        std::sqrt(3.0 / static_cast<double>(std::max<uint64_t>(fanIn, 1)));
-    lo = -bound;
-    hi = bound;
-  }
-  uint64_t count = 1;
-  for (int64_t dim : shape)
-    count *= static_cast<uint64_t>(std::max<int64_t>(dim, 0));
-  // Mixing the seed through one SplitMix64 step keeps nearby seeds apart.
-  SplitMix64 seedMixer(seed);
-  SplitMix64 generator(hashName(name) ^ seedMixer.next());
-  std::vector<float> values(count);
-  for (float &value : values)
-    value = generator.uniform(lo, hi);
   return values;
 }

@@ -1,18 +1,15 @@
-//===- Weights.h - weight files, names, random weights ---------*- C++ -*-===//
+//===- Safetensors.h - the safetensors reader ---*- C++ -*-===//
 //
-// Where the values of `effnet.weight` ops come from: safetensors files (read
-// and validated whole before any tensor is handed out), the map from canonical
-// weight names to torchvision 0.14's state_dict names, and deterministic
-// random weights for tests and benchmarks.
+// Safetensors files, read and validated whole (header nesting, offsets,
+// dtypes, shapes) before any tensor is handed out.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef EFFNET_MODELS_WEIGHTS_H
-#define EFFNET_MODELS_WEIGHTS_H
+#ifndef EFFNET_MODELS_SAFETENSORS_H
+#define EFFNET_MODELS_SAFETENSORS_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -25,10 +22,6 @@
 
 namespace mlir {
 namespace effnet {
-
-//===----------------------------------------------------------------------===//
-// Safetensors
-//===----------------------------------------------------------------------===//
 
 /// The element types the safetensors format names.
 enum class SafetensorsDType {
@@ -71,6 +64,12 @@ class SafetensorsFile {
 public:
   /// The largest header accepted; real headers are a few hundred kilobytes.
   static constexpr uint64_t kMaxHeaderSize = 100 * 1024 * 1024;
+  /// The deepest nesting of the header's JSON accepted; a valid header nests
+  /// three levels (the tensors object, a tensor, its shape).
+  static constexpr size_t kMaxHeaderDepth = 16;
+  /// The largest file accepted: a hundred times the largest EfficientNet
+  /// checkpoint, and mapped rather than read, but bounded.
+  static constexpr uint64_t kMaxFileSize = uint64_t(64) << 30;
 
   /// Reads and validates the file at `path`. Errors are one line naming the
   /// file and, where there is one, the tensor.
@@ -110,48 +109,7 @@ private:
   std::map<std::string, std::string> metadata;
 };
 
-//===----------------------------------------------------------------------===//
-// Names
-//===----------------------------------------------------------------------===//
-
-/// Maps canonical weight names (`blocks.1.0.dw.bn.weight`) to the names of
-/// torchvision 0.14's EfficientNet state_dict
-/// (`features.2.0.block.1.1.weight`). torchvision numbers the parts of a block
-/// by position among the parts the block has, so the map learns from the
-/// model's own names which parts each block has.
-class TorchvisionNameMap {
-public:
-  /// Learns the blocks, their parts and the number of stages from every
-  /// canonical weight name of one model.
-  explicit TorchvisionNameMap(llvm::ArrayRef<llvm::StringRef> canonicalNames);
-
-  /// The torchvision name of `canonical`; an error for a name outside the
-  /// canonical scheme or whose block the map has not seen.
-  llvm::Expected<std::string> lookup(llvm::StringRef canonical) const;
-
-  /// Stages seen: one more than the largest stage index.
-  int64_t getNumStages() const { return numStages; }
-
-private:
-  /// Per block `blocks.S.B`: the parts it has, in torchvision's order.
-  llvm::StringMap<llvm::SmallVector<std::string, 4>> blockParts;
-  int64_t numStages = 0;
-};
-
-//===----------------------------------------------------------------------===//
-// Random weights
-//===----------------------------------------------------------------------===//
-
-/// Deterministic values for the weight `name` of `shape`, the same on every
-/// platform and standard library for the same `seed`. Ranges follow the name:
-/// `.running_var` and `bn.weight` U[0.5, 1.5]; `.running_mean` and any other
-/// `.bias` U[-0.2, 0.2]; other weights U[-a, a] with a = sqrt(3 / fan_in),
-/// fan_in the product of all dimensions but the first. These keep activations
-/// finite through the deepest variant.
-std::vector<float> randomWeight(llvm::StringRef name,
-                                llvm::ArrayRef<int64_t> shape, uint64_t seed);
-
 } // namespace effnet
 } // namespace mlir
 
-#endif // EFFNET_MODELS_WEIGHTS_H
+#endif // EFFNET_MODELS_SAFETENSORS_H
