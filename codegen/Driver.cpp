@@ -364,6 +364,9 @@ private:
     returnIfNot(ok, kBadBuffer, dimsBlock);
     Value *dims = builder.CreateLoad(
         ptr, builder.CreateStructGEP(halide.buffer, buffer, HalideTypes::kDim));
+    // A buffer of the right rank may still have no dims array.
+    auto *fieldsBlock = BasicBlock::Create(ctx, "dim_fields", fn);
+    returnIfNot(builder.CreateIsNotNull(dims), kBadBuffer, fieldsBlock);
     Value *dimsOk = builder.getTrue();
     int64_t stride = 1;
     for (unsigned d = 0; d < innerExtents.size(); ++d) {

@@ -41,8 +41,8 @@ static uint64_t multiply(uint64_t a, uint64_t b) {
 }
 static uint64_t add(uint64_t a, uint64_t b) { return llvm::SaturatingAdd(a, b); }
 
-/// Bytes of an activation tensor (a dynamic batch counts as one image);
-/// 0 for anything else.
+/// Bytes of a float tensor (a dynamic dimension counts as 1); 0 for
+/// anything that is not a ranked tensor.
 static uint64_t activationBytes(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor)
@@ -108,9 +108,16 @@ void MemoryLimitPass::runOnOperation() {
   uint64_t parameters = 0;
   uint64_t workingSet = 0;
   std::string widest = "-";
+  // Below the block level the weights are ops of their own, and a weight no
+  // op counts (or of a shape no op would accept) is still bound: the larger
+  // of the two counts is what binding will allocate.
+  uint64_t weightElements = 0;
   module.walk([&](Operation *op) {
     if (auto counted = dyn_cast<CostOpInterface>(op))
       parameters = add(parameters, counted.getParameterCount());
+    if (auto weight = dyn_cast<WeightOp>(op))
+      weightElements =
+          add(weightElements, activationBytes(weight.getType()) / 4);
     // Ops inside groups are counted by their group's operands and results.
     if (op->getParentOfType<GroupOp>() || isa<WeightOp>(op))
       return;
@@ -122,6 +129,7 @@ void MemoryLimitPass::runOnOperation() {
         widest = op->getName().getStringRef().str();
     }
   });
+  parameters = std::max(parameters, weightElements);
   uint64_t weights = multiply(parameters, 4);
   uint64_t compile = add(multiply(weights, kWeightCopies), kCompileBaseBytes);
   auto fail = [&]() {

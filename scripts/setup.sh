@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs (only those missing; silent
 # when none is), then configures and builds into build/. Safe to run again.
+# Usage: scripts/setup.sh [--sanitize]
+#   --sanitize: build with clang, ASan + UBSan and the libFuzzer harnesses into
+#               build-sanitize/ instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +15,8 @@ packages=(
   libpng-dev
   # The numerical oracle of the tests: torchvision 0.14 in Debian's python.
   python3 python3-torch python3-torchvision
+  # The sanitizer build and the fuzz harnesses (libFuzzer).
+  clang-19 libclang-rt-19-dev
 )
 
 missing=()
@@ -29,7 +34,20 @@ if ((${#missing[@]})); then
   "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if [[ ! -f build/build.ninja ]]; then
-  cmake -G Ninja -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+build=build
+options=(-DCMAKE_BUILD_TYPE=Release)
+if [[ "${1:-}" == "--sanitize" ]]; then
+  build=build-sanitize
+  # Optimized, so that the test suite runs in minutes, with frame pointers
+  # and line tables for readable reports.
+  options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo
+    -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19
+    -DEFFNET_SANITIZE=ON -DEFFNET_FUZZ=ON)
+  # The build runs the sanitized effnetc (the example's and the fuzz
+  # harness's models): the same options as the tests (scripts/test.sh).
+  source scripts/sanitizer-env.sh
 fi
-ninja -C build --quiet
+if [[ ! -f $build/build.ninja ]]; then
+  cmake -G Ninja -S . -B "$build" "${options[@]}" >/dev/null
+fi
+ninja -C "$build" --quiet

@@ -9,7 +9,7 @@ config.name = "EFFNET"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in", "Inputs",
-                   "oracle", "unit"]
+                   "oracle", "unit", "fuzz", "sanitize"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.effnet_obj_root, "test")
 

@@ -118,6 +118,14 @@ int main(void) {
   in.dimensions = 4;
   in.host = NULL;
   EXPECT(FN()(&in, &out) == CAT(MODEL_UPPER, _ERROR_BAD_BUFFER));
+  in.host = x;
+  in.dim = NULL;
+  EXPECT(FN()(&in, &out) == CAT(MODEL_UPPER, _ERROR_BAD_BUFFER));
+  in.dim = in_dims;
+  out.dim = NULL;
+  EXPECT(FN()(&in, &out) == CAT(MODEL_UPPER, _ERROR_BAD_BUFFER));
+  out.dim = out_dims;
+  EXPECT(FN()(&in, &out) == 0);
 
   /* Metadata. */
   EXPECT(strlen(FN(_variant)()) > 0);

@@ -1,0 +1,44 @@
+//===- mlir.cpp - fuzz the IR parser, verifiers and the pipeline ----------===//
+//
+// Any text as an .mlir file: parsed with the effnet dialect (which verifies
+// every op), then lowered by the shared pipeline to groups with random
+// weights, under a memory limit. Diagnostics are expected; crashes, aborts,
+// leaks and timeouts are findings.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialect/EffNet.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+
+#include <cstddef>
+#include <cstdint>
+
+using namespace mlir;
+using namespace mlir::effnet;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static DialectRegistry *registry = [] {
+    auto *registry = new DialectRegistry();
+    registry->insert<EffNetDialect, func::FuncDialect>();
+    return registry;
+  }();
+  MLIRContext context(*registry, MLIRContext::Threading::DISABLED);
+  context.loadAllAvailableDialects();
+  ScopedDiagnosticHandler quiet(&context, [](Diagnostic &) {});
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(
+      llvm::StringRef(reinterpret_cast<const char *>(data), size),
+      ParserConfig(&context));
+  if (!module)
+    return 0;
+  PipelineOptions options;
+  options.level = Level::Groups;
+  // Small enough that a fuzzed shape cannot exhaust the fuzzer's memory.
+  options.maxMemory = "1G";
+  (void)runEffNetPipeline(*module, options, [](Level, double) {});
+  return 0;
+}
