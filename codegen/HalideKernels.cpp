@@ -563,6 +563,10 @@ std::string mlir::effnet::codegen::compileKernel(
   });
 }
 
+void mlir::effnet::codegen::useCallerStackForHalide() {
+  Halide::set_compiler_stack_size(0);
+}
+
 std::string
 mlir::effnet::codegen::compileRuntime(const TargetDescription &target,
                                       const std::string &objectPath) {

@@ -30,6 +30,16 @@ struct TargetDescription {
 /// "" on success.
 std::string describeTarget(const std::string &name, TargetDescription &out);
 
+/// The stack each thread that calls compileKernel or compileRuntime must
+/// have: Halide's lowering recurses deeply (Halide itself allows 32 MB).
+constexpr unsigned kCompilerStackBytes = 64u << 20;
+
+/// Makes Halide compile on the calling thread's own stack (which must hold
+/// kCompilerStackBytes) instead of switching to a side stack of its own with
+/// makecontext/swapcontext, which sanitizers and debuggers cannot follow.
+/// Call once, before any compileKernel or compileRuntime.
+void useCallerStackForHalide();
+
 /// Compiles `spec` to an object file defining `int function(halide_buffer_t
 /// *input0, ..., halide_buffer_t *weight0, ..., halide_buffer_t *output)`,
 /// without a Halide runtime. Returns an error message, or "" on success.

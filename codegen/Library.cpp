@@ -9,6 +9,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/thread.h"
 
 #include <fmt/core.h>
 
@@ -81,10 +82,13 @@ Error compileObjects(const ModelPlan &plan, const TargetDescription &target,
                    secondsSince(start));
     }
   };
-  std::vector<std::thread> pool;
+  // Every compile runs on a thread of ours with a stack large enough for
+  // Halide's lowering, so Halide need not switch stacks.
+  useCallerStackForHalide();
+  std::vector<llvm::thread> pool;
   for (unsigned i = 0; i < std::max(1u, threads); ++i)
-    pool.emplace_back(worker);
-  for (std::thread &t : pool)
+    pool.emplace_back(std::optional<unsigned>(kCompilerStackBytes), worker);
+  for (llvm::thread &t : pool)
     t.join();
   if (!firstError.empty())
     return fail(firstError);

@@ -29,8 +29,9 @@ struct Buffer {
   std::vector<float> host;
 };
 
-/// The most elements a fuzzed host may span (larger: null host).
-constexpr int64_t kMaxElements = 1 << 18;
+/// The most bytes a fuzzed host may span (larger: a null host); ten images
+/// of the 32 x 32 model, so that a call that runs stays quick.
+constexpr int64_t kMaxBytes = 128 << 10;
 
 /// Mostly a right value, sometimes anything.
 int32_t pick(FuzzedDataProvider &data, int32_t right) {
@@ -47,7 +48,8 @@ int32_t pick(FuzzedDataProvider &data, int32_t right) {
 void build(FuzzedDataProvider &data, Buffer &b,
            const std::vector<int32_t> &extents) {
   int rank = static_cast<int>(extents.size());
-  b.buffer.type.code = static_cast<uint8_t>(pick(data, halide_type_float));
+  b.buffer.type.code = static_cast<halide_type_code_t>(
+      static_cast<uint8_t>(pick(data, halide_type_float)));
   b.buffer.type.bits = static_cast<uint8_t>(pick(data, 32));
   b.buffer.type.lanes = static_cast<uint16_t>(pick(data, 1));
   b.buffer.dimensions = pick(data, rank);
@@ -69,21 +71,23 @@ void build(FuzzedDataProvider &data, Buffer &b,
     stride *= right;
     if (dim.extent > 0) {
       int64_t reach = (int64_t(dim.extent) - 1) * std::abs(int64_t(dim.stride));
-      span += reach;
-      spanKnown &= reach < kMaxElements;
+      if (reach < kMaxBytes)
+        span += reach;
+      else
+        spanKnown = false;
     }
   }
   if (!data.ConsumeIntegralInRange<int>(0, 15))
     b.dims.clear(); // A null dims array.
   b.buffer.dim = b.dims.empty() ? nullptr : b.dims.data();
-  // A host the size the descriptor spans, or none at all.
-  bool nullHost = !spanKnown || span > kMaxElements ||
+  // A host the size the descriptor spans (in elements of the descriptor's
+  // own type), or none at all.
+  int64_t elementBytes = std::max<int64_t>(1, (b.buffer.type.bits + 7) / 8) *
+                         std::max<int64_t>(1, b.buffer.type.lanes);
+  bool nullHost = !spanKnown || span * elementBytes > kMaxBytes ||
                   !data.ConsumeIntegralInRange<int>(0, 15);
   if (!nullHost) {
-    // Doubles or vectors of any type fit in 8 x lanes bytes an element.
-    size_t elements = static_cast<size_t>(span) * 2 *
-                      std::max<size_t>(1, b.buffer.type.lanes);
-    b.host.assign(elements, 0.5f);
+    b.host.assign(static_cast<size_t>(span * elementBytes + 3) / 4, 0.5f);
     b.buffer.host = reinterpret_cast<uint8_t *>(b.host.data());
   }
 }
