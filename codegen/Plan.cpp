@@ -35,15 +35,6 @@ TensorShape shapeOf(Type type) {
   return shape;
 }
 
-/// TensorFlow's 'same' padding before the first element.
-int64_t samePadBefore(int64_t size, int64_t kernel, int64_t stride,
-                      int64_t dilation) {
-  int64_t out = (size + stride - 1) / stride;
-  int64_t total = std::max<int64_t>(
-      (out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0);
-  return total / 2;
-}
-
 /// Builds the KernelSpec of one group and the packed weights of its step.
 class GroupLowering {
 public:
@@ -131,8 +122,7 @@ LogicalResult GroupLowering::convolution(Conv2DOp conv) {
   auto input = cast<RankedTensorType>(conv.getInput().getType());
   auto weight = cast<RankedTensorType>(conv.getWeight().getType());
   ArrayRef<int64_t> strides = conv.getStrides(),
-                    dilations = conv.getDilations(),
-                    padding = conv.getPadding();
+                    dilations = conv.getDilations();
   ConvParams &p = spec.conv;
   p.inChannels = input.getDimSize(1);
   p.outChannels = weight.getDimSize(0);
@@ -143,15 +133,9 @@ LogicalResult GroupLowering::convolution(Conv2DOp conv) {
   p.dilationY = dilations[0];
   p.dilationX = dilations[1];
   p.groups = static_cast<int64_t>(conv.getGroups());
-  if (conv.getPaddingMode() == PaddingMode::same) {
-    p.padTop =
-        samePadBefore(input.getDimSize(2), p.kernelH, p.strideY, p.dilationY);
-    p.padLeft =
-        samePadBefore(input.getDimSize(3), p.kernelW, p.strideX, p.dilationX);
-  } else {
-    p.padTop = padding[0];
-    p.padLeft = padding[1];
-  }
+  SmallVector<int64_t, 4> padding = conv.getResolvedPadding();
+  p.padTop = padding[0];
+  p.padLeft = padding[1];
   spec.anchor = AnchorKind::Conv;
   if (failed(addWeight(
           conv.getWeight(),

@@ -37,6 +37,19 @@ int64_t convOutputSize(int64_t size, int64_t kernel, int64_t stride,
                        int64_t padBefore, int64_t padAfter,
                        int64_t dilation = 1);
 
+/// TensorFlow's "same" padding along one dimension, the one definition of it
+/// (the verifier's shapes and codegen's borders both come from here): the
+/// output has ceil(size / stride) elements, the padding totals
+/// max((output - 1) * stride + dilation * (kernel - 1) + 1 - size, 0), and
+/// `before` is half of it, rounded down; `after` is the rest.
+struct SamePadding {
+  int64_t before = 0;
+  int64_t after = 0;
+  int64_t output = 0;
+};
+SamePadding computeSamePadding(int64_t size, int64_t kernel, int64_t stride,
+                               int64_t dilation = 1);
+
 /// Output extent of a block convolution: padding (kernel - 1) / 2 each side.
 int64_t blockConvOutputSize(int64_t size, int64_t kernel, int64_t stride);
 

@@ -47,6 +47,17 @@ int64_t mlir::effnet::convOutputSize(int64_t size, int64_t kernel,
   return span / stride + 1;
 }
 
+SamePadding mlir::effnet::computeSamePadding(int64_t size, int64_t kernel,
+                                             int64_t stride, int64_t dilation) {
+  SamePadding padding;
+  padding.output = llvm::divideCeil(size, stride);
+  int64_t total = std::max<int64_t>(
+      (padding.output - 1) * stride + dilation * (kernel - 1) + 1 - size, 0);
+  padding.before = total / 2;
+  padding.after = total - padding.before;
+  return padding;
+}
+
 int64_t mlir::effnet::blockConvOutputSize(int64_t size, int64_t kernel,
                                           int64_t stride) {
   int64_t pad = (kernel - 1) / 2;

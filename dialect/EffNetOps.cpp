@@ -433,8 +433,9 @@ FailureOr<RankedTensorType> Conv2DOp::inferResultType(EmitErrorFn emitError) {
     if (llvm::any_of(padding, [](int64_t p) { return p != 0; }))
       return emitError()
              << "expects no explicit padding with padding_mode 'same'";
-    return nchw(*input, filters, llvm::divideCeil(h, strides[0]),
-                llvm::divideCeil(w, strides[1]));
+    return nchw(*input, filters,
+                computeSamePadding(h, kh, strides[0], dilations[0]).output,
+                computeSamePadding(w, kw, strides[1], dilations[1]).output);
   }
   int64_t oh =
       convOutputSize(h, kh, strides[0], padding[0], padding[2], dilations[0]);
@@ -742,6 +743,19 @@ bool Conv2DOp::isDepthwise() {
   return getGroups() > 1 &&
          static_cast<int64_t>(getGroups()) == weight.getDimSize(0) &&
          weight.getDimSize(1) == 1;
+}
+
+SmallVector<int64_t, 4> Conv2DOp::getResolvedPadding() {
+  if (getPaddingMode() != PaddingMode::same)
+    return SmallVector<int64_t, 4>(getPadding());
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto weight = cast<RankedTensorType>(getWeight().getType());
+  ArrayRef<int64_t> strides = getStrides(), dilations = getDilations();
+  SamePadding rows = computeSamePadding(
+      input.getDimSize(2), weight.getDimSize(2), strides[0], dilations[0]);
+  SamePadding columns = computeSamePadding(
+      input.getDimSize(3), weight.getDimSize(3), strides[1], dilations[1]);
+  return {rows.before, columns.before, rows.after, columns.after};
 }
 
 bool Conv2DOp::isPointwise() {

@@ -288,6 +288,9 @@ def EffNet_Conv2DOp : EffNet_Op<"conv2d", ShapedAndCounted> {
     bool isDepthwise();
     /// A 1x1 window, one group, stride 1, no padding (MBConv's expansion).
     bool isPointwise();
+    /// The padding as [top, left, bottom, right], whichever the mode: the
+    /// explicit values, or those computeSamePadding gives for 'same'.
+    llvm::SmallVector<int64_t, 4> getResolvedPadding();
   }];
 }
 

@@ -56,3 +56,25 @@ TEST(Variants, B0TableIsThePapersTable1) {
   EXPECT_EQ(b0->rows[2].kernel, 5);
   EXPECT_EQ(b0->rows[2].outChannels, 40);
 }
+
+TEST(SamePadding, MatchesTensorFlowsDefinition) {
+  // total = max((ceil(in / stride) - 1) * stride + dilation * (kernel - 1) +
+  // 1 - in, 0); before = total / 2; after = the rest.
+  auto check = [](int64_t size, int64_t kernel, int64_t stride,
+                  int64_t dilation, int64_t before, int64_t after,
+                  int64_t output) {
+    mlir::effnet::SamePadding padding =
+        mlir::effnet::computeSamePadding(size, kernel, stride, dilation);
+    EXPECT_EQ(padding.before, before) << size << " " << kernel << " " << stride;
+    EXPECT_EQ(padding.after, after) << size << " " << kernel << " " << stride;
+    EXPECT_EQ(padding.output, output) << size << " " << kernel << " " << stride;
+  };
+  check(9, 3, 2, 1, 1, 1, 5);
+  check(10, 3, 2, 1, 0, 1, 5);  // Asymmetric: the extra row goes after.
+  check(224, 3, 2, 1, 0, 1, 112);
+  check(225, 5, 2, 1, 2, 2, 113);
+  check(9, 3, 2, 2, 2, 2, 5);   // Dilated.
+  check(1, 5, 1, 1, 2, 2, 1);
+  check(7, 1, 1, 1, 0, 0, 7);
+  check(2, 3, 4, 1, 0, 1, 1);   // A stride wider than the input.
+}
