@@ -1,6 +1,7 @@
 //===- RandomWeights.cpp - deterministic random weights -------------------===//
 
 #include "models/RandomWeights.h"
+#include "models/WeightNames.h"
 
 #include <cmath>
 
@@ -53,11 +54,14 @@ static uint64_t hashName(StringRef name) {
 std::vector<float> mlir::effnet::randomWeight(StringRef name,
                                               llvm::ArrayRef<int64_t> shape,
                                               uint64_t seed) {
+  using namespace weight_name;
+  WeightNameParts parts = splitWeightName(name);
   double lo, hi;
-  if (name.ends_with(".running_var") || name.ends_with("bn.weight")) {
+  if (parts.param == kRunningVar ||
+      (parts.layer == kBatchNorm && parts.param == kWeight)) {
     lo = 0.5;
     hi = 1.5;
-  } else if (name.ends_with(".running_mean") || name.ends_with(".bias")) {
+  } else if (parts.param == kRunningMean || parts.param == kBias) {
     lo = -0.2;
     hi = 0.2;
   } else {

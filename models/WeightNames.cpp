@@ -14,6 +14,38 @@ using namespace mlir::effnet;
 using llvm::StringRef;
 
 //===----------------------------------------------------------------------===//
+// The scheme
+//===----------------------------------------------------------------------===//
+
+using namespace mlir::effnet::weight_name;
+
+std::string mlir::effnet::makeWeightName(StringRef owner, StringRef layer,
+                                         StringRef param) {
+  return (owner + "." + layer + "." + param).str();
+}
+
+WeightNameParts mlir::effnet::splitWeightName(StringRef name) {
+  WeightNameParts parts;
+  auto [front, param] = name.rsplit('.');
+  if (param.empty() && front == name)
+    return {"", "", name};
+  parts.param = param;
+  std::tie(parts.owner, parts.layer) = front.rsplit('.');
+  if (parts.layer.empty() && parts.owner == front)
+    std::swap(parts.owner, parts.layer);
+  return parts;
+}
+
+std::string mlir::effnet::getWeightOwner(StringRef name) {
+  WeightNameParts parts = splitWeightName(name);
+  if (!parts.owner.empty() && (parts.layer == kConv || parts.layer == kFolded))
+    return parts.owner.str();
+  if (!parts.layer.empty())
+    return name.drop_back(parts.param.size() + 1).str();
+  return name.str();
+}
+
+//===----------------------------------------------------------------------===//
 // TorchvisionNameMap
 //===----------------------------------------------------------------------===//
 
@@ -43,9 +75,13 @@ static std::optional<int64_t> parseIndex(StringRef text) {
   return value;
 }
 
-static bool isConvBnParam(StringRef param) {
-  return llvm::is_contained({"conv.weight", "bn.weight", "bn.bias",
-                             "bn.running_mean", "bn.running_var"},
+/// `conv.weight` or `bn.PARAM`: what a convolution with batch norm holds.
+static bool isConvBnParam(StringRef layerAndParam) {
+  auto [layer, param] = layerAndParam.split('.');
+  if (layer == kConv)
+    return param == kWeight;
+  return layer == kBatchNorm &&
+         llvm::is_contained({kWeight, kBias, kRunningMean, kRunningVar},
                             param);
 }
 

@@ -1,6 +1,6 @@
-//===- ExpandBlocks.cpp - blocks into primitive ops
-//------------------------===//
+//===- ExpandBlocks.cpp - blocks into primitive ops -----------------------===//
 
+#include "models/WeightNames.h"
 #include "passes/Passes.h"
 
 #include "llvm/ADT/TypeSwitch.h"
@@ -16,6 +16,7 @@ namespace effnet {
 
 using namespace mlir;
 using namespace mlir::effnet;
+using namespace mlir::effnet::weight_name;
 
 namespace {
 
@@ -36,7 +37,7 @@ public:
                              int64_t kernel, int64_t stride, int64_t groups,
                              std::optional<ActivationKind> act) {
     FailureOr<Value> y =
-        conv(part, "conv", x, outChannels, kernel, stride, groups, false);
+        conv(part, kConv, x, outChannels, kernel, stride, groups, false);
     if (failed(y))
       return failure();
     y = batchNorm(part, *y);
@@ -54,11 +55,11 @@ public:
     if (failed(pooled))
       return failure();
     FailureOr<Value> s =
-        conv("se", "reduce", *pooled, squeeze, 1, 1, 1, /*bias=*/true);
+        conv("se", kSqueeze, *pooled, squeeze, 1, 1, 1, /*bias=*/true);
     if (succeeded(s))
       s = activation("se.reduce", ActivationKind::silu, *s);
     if (succeeded(s))
-      s = conv("se", "expand", *s, channels, 1, 1, 1, /*bias=*/true);
+      s = conv("se", kExcite, *s, channels, 1, 1, 1, /*bias=*/true);
     if (succeeded(s))
       s = activation("se.expand", ActivationKind::sigmoid, *s);
     if (failed(s))
@@ -84,8 +85,8 @@ public:
     if (failed(flat))
       return failure();
     int64_t features = cast<RankedTensorType>(flat->getType()).getDimSize(1);
-    Value w = weight("classifier", "weight", {numClasses, features});
-    Value b = weight("classifier", "bias", {numClasses});
+    Value w = weight("", kClassifier, kWeight, {numClasses, features});
+    Value b = weight("", kClassifier, kBias, {numClasses});
     return value(createInferred<DenseOp>(builder, loc, flat->getResult(), w, b,
                                          dropout));
   }
@@ -100,8 +101,10 @@ private:
     return NameLoc::get(builder.getStringAttr(qualify(part)), blockLoc);
   }
 
-  Value weight(StringRef part, StringRef param, ArrayRef<int64_t> shape) {
-    std::string name = qualify(part) + "." + param.str();
+  /// The weight `OWNER.LAYER.PARAM` (WeightNames.h) of `part`.
+  Value weight(StringRef part, StringRef layer, StringRef param,
+               ArrayRef<int64_t> shape) {
+    std::string name = makeWeightName(qualify(part), layer, param);
     auto type = RankedTensorType::get(shape, builder.getF32Type());
     return builder.create<WeightOp>(at(part), type, name, ElementsAttr());
   }
@@ -110,14 +113,13 @@ private:
                         int64_t outChannels, int64_t kernel, int64_t stride,
                         int64_t groups, bool bias) {
     int64_t inChannels = cast<RankedTensorType>(x.getType()).getDimSize(1);
-    std::string prefix = (sub + ".").str();
-    Value w = weight(part, prefix + "weight",
+    Value w = weight(part, sub, kWeight,
                      {outChannels, inChannels / groups, kernel, kernel});
-    Value b = bias ? weight(part, prefix + "bias", {outChannels}) : Value();
+    Value b = bias ? weight(part, sub, kBias, {outChannels}) : Value();
     int64_t pad = (kernel - 1) / 2;
     // Layers are named after their part, and sub-layers (se.reduce) after
     // both.
-    Location loc = at(sub == "conv" ? part.str() : (part + "." + sub).str());
+    Location loc = at(sub == kConv ? part.str() : (part + "." + sub).str());
     return value(createInferred<Conv2DOp>(
         builder, loc, x, w, b, ArrayRef<int64_t>{stride, stride},
         ArrayRef<int64_t>{pad, pad, pad, pad}, PaddingMode::explicit_,
@@ -126,10 +128,10 @@ private:
 
   FailureOr<Value> batchNorm(StringRef part, Value x) {
     int64_t channels = cast<RankedTensorType>(x.getType()).getDimSize(1);
-    Value scale = weight(part, "bn.weight", {channels});
-    Value shift = weight(part, "bn.bias", {channels});
-    Value mean = weight(part, "bn.running_mean", {channels});
-    Value var = weight(part, "bn.running_var", {channels});
+    Value scale = weight(part, kBatchNorm, kWeight, {channels});
+    Value shift = weight(part, kBatchNorm, kBias, {channels});
+    Value mean = weight(part, kBatchNorm, kRunningMean, {channels});
+    Value var = weight(part, kBatchNorm, kRunningVar, {channels});
     return value(createInferred<BatchNormOp>(builder, at(part), x, scale, shift,
                                              mean, var, bnEps));
   }

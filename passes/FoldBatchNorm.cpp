@@ -1,5 +1,6 @@
 //===- FoldBatchNorm.cpp - batch norms into convolution weights -----------===//
 
+#include "models/WeightNames.h"
 #include "passes/Passes.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
@@ -32,14 +33,6 @@ public:
 static WeightOp boundWeight(Value value) {
   auto weight = value.getDefiningOp<WeightOp>();
   return weight && weight.getValue() ? weight : WeightOp();
-}
-
-/// "blocks.1.0.dw.conv.weight" -> "blocks.1.0.dw.folded".
-static std::string foldedPrefix(StringRef convWeightName) {
-  StringRef base = convWeightName;
-  if (!base.consume_back(".conv.weight"))
-    base.consume_back(".weight");
-  return (base + ".folded").str();
 }
 
 /// Folds `bn` into the convolution producing its input. Returns failure (and
@@ -81,16 +74,21 @@ static FailureOr<bool> foldInto(BatchNormOp bn) {
   }
 
   OpBuilder builder(conv);
-  std::string prefix = foldedPrefix(weight.getName());
+  // "blocks.1.0.dw.conv.weight" -> "blocks.1.0.dw.folded.weight".
+  std::string owner = getWeightOwner(weight.getName());
+  std::string weightName =
+      makeWeightName(owner, weight_name::kFolded, weight_name::kWeight);
+  std::string biasName =
+      makeWeightName(owner, weight_name::kFolded, weight_name::kBias);
   auto weightType = weight.getType();
   auto biasType = RankedTensorType::get({static_cast<int64_t>(channels)},
                                         weightType.getElementType());
   auto newWeightOp = builder.create<WeightOp>(
-      weight.getLoc(), weightType, prefix + ".weight",
-      WeightOp::createValue(weightType, newWeight, prefix + ".weight"));
+      weight.getLoc(), weightType, weightName,
+      WeightOp::createValue(weightType, newWeight, weightName));
   auto newBiasOp = builder.create<WeightOp>(
-      bn.getLoc(), biasType, prefix + ".bias",
-      WeightOp::createValue(biasType, newBias, prefix + ".bias"));
+      bn.getLoc(), biasType, biasName,
+      WeightOp::createValue(biasType, newBias, biasName));
   auto folded = builder.create<Conv2DOp>(
       conv.getLoc(), bn.getType(), conv.getInput(), newWeightOp, newBiasOp,
       conv.getStridesAttr(), conv.getPaddingAttr(), conv.getPaddingModeAttr(),

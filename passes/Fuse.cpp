@@ -1,5 +1,6 @@
 //===- Fuse.cpp - primitive ops into effnet.group regions -----------------===//
 
+#include "models/WeightNames.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
@@ -63,13 +64,8 @@ static std::string groupName(Operation *first, unsigned index) {
   if (auto name = dyn_cast<NameLoc>(first->getLoc()))
     return name.getName().str();
   for (Value operand : first->getOperands())
-    if (auto weight = operand.getDefiningOp<WeightOp>()) {
-      StringRef name = weight.getName();
-      for (StringRef suffix : {".conv.weight", ".folded.weight", ".weight"})
-        if (name.consume_back(suffix))
-          break;
-      return name.str();
-    }
+    if (auto weight = operand.getDefiningOp<WeightOp>())
+      return getWeightOwner(weight.getName());
   return first->getName().stripDialect().str() + std::to_string(index);
 }
 

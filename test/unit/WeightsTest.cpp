@@ -593,3 +593,33 @@ TEST(RandomWeight, RangesFollowTheName) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// The weight-name scheme
+//===----------------------------------------------------------------------===//
+
+TEST(WeightNames, SplitAndOwner) {
+  using namespace mlir::effnet::weight_name;
+  EXPECT_EQ(makeWeightName("blocks.1.0.dw", kBatchNorm, kRunningVar),
+            "blocks.1.0.dw.bn.running_var");
+  WeightNameParts parts = splitWeightName("blocks.1.0.se.reduce.bias");
+  EXPECT_EQ(parts.owner, "blocks.1.0.se");
+  EXPECT_EQ(parts.layer, "reduce");
+  EXPECT_EQ(parts.param, "bias");
+  parts = splitWeightName("w.bias");
+  EXPECT_EQ(parts.owner, "");
+  EXPECT_EQ(parts.layer, "w");
+  EXPECT_EQ(parts.param, "bias");
+  parts = splitWeightName("w");
+  EXPECT_EQ(parts.owner, "");
+  EXPECT_EQ(parts.layer, "");
+  EXPECT_EQ(parts.param, "w");
+  EXPECT_EQ(getWeightOwner("blocks.0.0.dw.conv.weight"), "blocks.0.0.dw");
+  EXPECT_EQ(getWeightOwner("blocks.0.0.dw.folded.bias"), "blocks.0.0.dw");
+  EXPECT_EQ(getWeightOwner("stem.conv.weight"), "stem");
+  EXPECT_EQ(getWeightOwner("blocks.0.0.se.reduce.weight"),
+            "blocks.0.0.se.reduce");
+  EXPECT_EQ(getWeightOwner("head.classifier.weight"), "head.classifier");
+  EXPECT_EQ(getWeightOwner("w.weight"), "w");
+  EXPECT_EQ(getWeightOwner("w"), "w");
+}
