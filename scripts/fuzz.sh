@@ -5,7 +5,9 @@
 # report is a finding: it is saved under build-sanitize/fuzz/findings/ and the
 # script fails.
 # Usage: scripts/fuzz.sh [SECONDS-PER-HARNESS (default 60)] [HARNESS...]
-#   CI runs a minute each; a long campaign is, say, scripts/fuzz.sh 3600.
+#   CI runs a minute each; a long campaign is, say, scripts/fuzz.sh 3600, or
+#   FUZZ_RUNS=1000000 scripts/fuzz.sh 7200 to stop each harness after 10^6
+#   executions (or the time, whichever comes first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -29,7 +31,9 @@ for name in "${harnesses[@]}"; do
   # -timeout: one input may take 30 s; -rss_limit_mb: 3 GB (the harnesses
   # set memory limits of their own well below it).
   set +e
-  "$binary" "$corpus" "test/fuzz/corpus/$name" \
+  runs=()
+  [[ -n ${FUZZ_RUNS:-} ]] && runs=(-runs="$FUZZ_RUNS")
+  "$binary" "$corpus" "test/fuzz/corpus/$name" "${runs[@]}" \
     -max_total_time="$seconds" -timeout=30 -rss_limit_mb=3072 \
     -print_final_stats=1 -artifact_prefix="$work/findings/$name/" \
     >"$log" 2>&1
