@@ -40,6 +40,12 @@ llvm::Expected<std::string> resolveTarget(const std::string &name);
 /// their keys and schedules, the steps, the arena and the weight blob).
 llvm::Error printPlan(mlir::func::FuncOp func, llvm::raw_ostream &os);
 
+/// Prints the LLVM IR of the driver emitLibrary would compile for `func`
+/// (every entry point of the library's header; the weights' values elided),
+/// its symbols named after `options.output`'s NAME.
+llvm::Error printDriver(mlir::func::FuncOp func, const LibraryOptions &options,
+                        llvm::raw_ostream &os);
+
 /// Registers `effnet-print-plan`, which prints every function's plan (the
 /// test seam effnet-opt offers lit tests).
 void registerPlanPass();

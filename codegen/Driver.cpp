@@ -49,8 +49,16 @@ struct HalideTypes {
                                 "halide_buffer_t");
   }
   StructType *dim, *type, *buffer;
-  // Field indices of halide_buffer_t.
+  // Field indices of halide_buffer_t, halide_type_t and halide_dimension_t
+  // (HalideRuntime.h).
   static constexpr unsigned kHost = 2, kType = 4, kDimensions = 5, kDim = 6;
+  static constexpr unsigned kCode = 0, kBits = 1, kLanes = 2;
+  static constexpr unsigned kMin = 0, kExtent = 1, kStride = 2, kFlags = 3;
+  /// halide_type_float: the one type code every buffer here has.
+  static constexpr uint8_t kFloatCode = 2;
+  static constexpr uint8_t kFloatBits = 32;
+  /// The most dimensions a buffer here has (activations: 3, weights: 4).
+  static constexpr unsigned kMaxRank = 4;
 };
 
 /// Builds the module's functions.
@@ -69,8 +77,10 @@ public:
     sizeT = module.getDataLayout().getIntPtrType(ctx);
   }
 
-  void build() {
-    emitWeights();
+  /// Builds every function; `elideWeights` gives the weight blob zeros
+  /// instead of its values (for printing).
+  void build(bool elideWeights) {
+    emitWeights(elideWeights);
     emitFillBuffer();
     Function *withWorkspace = emitRunWithWorkspace();
     Function *run = emitRun(withWorkspace);
@@ -101,11 +111,16 @@ private:
             .getCallee());
   }
 
-  void emitWeights() {
-    StringRef bytes(reinterpret_cast<const char *>(plan.weights.data()),
-                    plan.weights.size() * sizeof(float));
-    Constant *data = ConstantDataArray::getRaw(
-        bytes, plan.weights.size() * sizeof(float), i8);
+  void emitWeights(bool elide) {
+    size_t bytes = plan.weights.size() * sizeof(float);
+    Constant *data;
+    if (elide) {
+      data = ConstantAggregateZero::get(ArrayType::get(i8, bytes));
+    } else {
+      StringRef raw(reinterpret_cast<const char *>(plan.weights.data()),
+                    bytes);
+      data = ConstantDataArray::getRaw(raw, bytes, i8);
+    }
     weights = new GlobalVariable(module, data->getType(), /*isConstant=*/true,
                                  GlobalValue::InternalLinkage, data,
                                  symbol("weights"));
@@ -115,8 +130,9 @@ private:
   /// fill(buffer, dims, host, rank, extent0, stride0, ... extent3, stride3):
   /// a dense float32 buffer.
   void emitFillBuffer() {
+    using T = HalideTypes;
     SmallVector<Type *> params{ptr, ptr, ptr, i32};
-    for (int i = 0; i < 8; ++i)
+    for (unsigned i = 0; i < 2 * T::kMaxRank; ++i)
       params.push_back(i32);
     fill = define(symbol("fill_buffer"), Type::getVoidTy(ctx), params,
                   /*external=*/false);
@@ -126,61 +142,44 @@ private:
     builder.CreateMemSet(buffer, builder.getInt8(0),
                          module.getDataLayout().getTypeAllocSize(halide.buffer),
                          MaybeAlign(8));
-    builder.CreateStore(
-        fill->getArg(2),
-        builder.CreateStructGEP(halide.buffer, buffer, HalideTypes::kHost));
-    Value *type =
-        builder.CreateStructGEP(halide.buffer, buffer, HalideTypes::kType);
-    builder.CreateStore(builder.getInt8(2), // halide_type_float
-                        builder.CreateStructGEP(halide.type, type, 0));
-    builder.CreateStore(builder.getInt8(32),
-                        builder.CreateStructGEP(halide.type, type, 1));
+    builder.CreateStore(fill->getArg(2),
+                        builder.CreateStructGEP(halide.buffer, buffer, T::kHost));
+    Value *type = builder.CreateStructGEP(halide.buffer, buffer, T::kType);
+    builder.CreateStore(builder.getInt8(T::kFloatCode),
+                        builder.CreateStructGEP(halide.type, type, T::kCode));
+    builder.CreateStore(builder.getInt8(T::kFloatBits),
+                        builder.CreateStructGEP(halide.type, type, T::kBits));
     builder.CreateStore(builder.getInt16(1),
-                        builder.CreateStructGEP(halide.type, type, 2));
-    builder.CreateStore(fill->getArg(3),
-                        builder.CreateStructGEP(halide.buffer, buffer,
-                                                HalideTypes::kDimensions));
-    builder.CreateStore(dims, builder.CreateStructGEP(halide.buffer, buffer,
-                                                      HalideTypes::kDim));
-    for (unsigned d = 0; d < 4; ++d) {
+                        builder.CreateStructGEP(halide.type, type, T::kLanes));
+    builder.CreateStore(
+        fill->getArg(3),
+        builder.CreateStructGEP(halide.buffer, buffer, T::kDimensions));
+    builder.CreateStore(dims,
+                        builder.CreateStructGEP(halide.buffer, buffer, T::kDim));
+    for (unsigned d = 0; d < T::kMaxRank; ++d) {
       Value *dim = builder.CreateConstInBoundsGEP1_32(halide.dim, dims, d);
       builder.CreateStore(builder.getInt32(0),
-                          builder.CreateStructGEP(halide.dim, dim, 0));
+                          builder.CreateStructGEP(halide.dim, dim, T::kMin));
       builder.CreateStore(fill->getArg(4 + 2 * d),
-                          builder.CreateStructGEP(halide.dim, dim, 1));
+                          builder.CreateStructGEP(halide.dim, dim, T::kExtent));
       builder.CreateStore(fill->getArg(5 + 2 * d),
-                          builder.CreateStructGEP(halide.dim, dim, 2));
+                          builder.CreateStructGEP(halide.dim, dim, T::kStride));
       builder.CreateStore(builder.getInt32(0),
-                          builder.CreateStructGEP(halide.dim, dim, 3));
+                          builder.CreateStructGEP(halide.dim, dim, T::kFlags));
     }
     builder.CreateRetVoid();
   }
 
-  /// (extent, stride) pairs of an activation buffer, innermost first.
-  static std::vector<int64_t> activationDims(const TensorShape &s) {
-    if (s.planar)
-      return {s.width, 1, s.height, s.width, s.channels, s.width * s.height};
-    return {s.channels, 1, s.width, s.channels, s.height, s.channels * s.width};
-  }
-
-  static std::vector<int64_t> weightDims(const WeightShape &w) {
-    std::vector<int64_t> dims;
-    int64_t stride = 1;
-    for (int64_t extent : w.dims) {
-      dims.push_back(extent);
-      dims.push_back(stride);
-      stride *= extent;
-    }
-    return dims;
-  }
-
+  /// Calls fill_buffer for a buffer of `bufferDims` (getBufferDims).
   void callFill(Value *buffer, Value *dims, Value *host,
-                const std::vector<int64_t> &extentsAndStrides) {
+                const std::vector<BufferDim> &bufferDims) {
     SmallVector<Value *> args{buffer, dims, host,
-                              builder.getInt32(extentsAndStrides.size() / 2)};
-    for (size_t i = 0; i < 8; ++i)
-      args.push_back(builder.getInt32(
-          i < extentsAndStrides.size() ? extentsAndStrides[i] : 0));
+                              builder.getInt32(bufferDims.size())};
+    for (unsigned d = 0; d < HalideTypes::kMaxRank; ++d) {
+      BufferDim dim = d < bufferDims.size() ? bufferDims[d] : BufferDim();
+      args.push_back(builder.getInt32(dim.extent));
+      args.push_back(builder.getInt32(dim.stride));
+    }
     builder.CreateCall(fill, args);
   }
 
@@ -215,7 +214,8 @@ private:
     std::vector<Value *> buffers, dims;
     for (size_t i = 0; i < slots; ++i) {
       buffers.push_back(builder.CreateAlloca(halide.buffer));
-      dims.push_back(builder.CreateAlloca(halide.dim, builder.getInt32(4)));
+      dims.push_back(builder.CreateAlloca(
+          halide.dim, builder.getInt32(HalideTypes::kMaxRank)));
     }
 
     returnIf(builder.CreateOr(builder.CreateIsNull(input),
@@ -256,19 +256,19 @@ private:
       const KernelSpec &kernel = plan.kernels[step.kernel];
       SmallVector<Value *> args;
       size_t slot = 0;
-      auto addBuffer = [&](Value *host, const std::vector<int64_t> &dimsOf) {
+      auto addBuffer = [&](Value *host, const std::vector<BufferDim> &dimsOf) {
         callFill(buffers[slot], dims[slot], host, dimsOf);
         args.push_back(buffers[slot++]);
       };
       for (size_t i = 0; i < step.inputs.size(); ++i) {
         const ArenaTensor &t = plan.tensors[step.inputs[i]];
-        addBuffer(floatAt(arena, t.offset), activationDims(kernel.inputs[i]));
+        addBuffer(floatAt(arena, t.offset), getBufferDims(kernel.inputs[i]));
       }
       for (size_t i = 0; i < step.weights.size(); ++i)
         addBuffer(floatAt(weights, step.weights[i]),
-                  weightDims(kernel.weights[i]));
+                  getBufferDims(kernel.weights[i]));
       const ArenaTensor &o = plan.tensors[step.output];
-      addBuffer(floatAt(arena, o.offset), activationDims(kernel.output));
+      addBuffer(floatAt(arena, o.offset), getBufferDims(kernel.output));
       SmallVector<Type *> params(args.size(), ptr);
       Function *callee = declare(kernelNames[step.kernel], i32, params);
       Value *status = builder.CreateCall(callee, args);
@@ -322,76 +322,61 @@ private:
         valid, sizeConstant(workspaceBytes(plan)), sizeConstant(0)));
   }
 
-  /// Loads field `index` of `dims[d]`.
-  Value *dimField(Value *dims, unsigned d, unsigned index) {
+  /// Loads field `field` of `dims[d]`.
+  Value *dimField(Value *dims, unsigned d, unsigned field) {
     Value *dim = builder.CreateConstInBoundsGEP1_32(halide.dim, dims, d);
     return builder.CreateLoad(i32,
-                              builder.CreateStructGEP(halide.dim, dim, index));
+                              builder.CreateStructGEP(halide.dim, dim, field));
   }
 
-  /// A dense float32 buffer of rank `rank` whose inner extents are given;
-  /// returns (ok, host, outermost extent).
-  std::tuple<Value *, Value *, Value *>
-  checkBuffer(Value *buffer, ArrayRef<int64_t> innerExtents) {
-    unsigned rank = innerExtents.size() + 1;
-    Value *type =
-        builder.CreateStructGEP(halide.buffer, buffer, HalideTypes::kType);
+  /// Checks that `buffer` is a float32 buffer of the layout the driver
+  /// builds: `inner` (getBufferDims), then a dense outermost dimension of any
+  /// extent. Returns kBadBuffer from the current function when it is not;
+  /// else gives (host, outermost extent).
+  std::pair<Value *, Value *> checkBuffer(Value *buffer,
+                                          const std::vector<BufferDim> &inner) {
+    using T = HalideTypes;
+    Value *type = builder.CreateStructGEP(halide.buffer, buffer, T::kType);
+    auto typeField = [&](Type *fieldType, unsigned field) {
+      return builder.CreateLoad(
+          fieldType, builder.CreateStructGEP(halide.type, type, field));
+    };
     Value *ok = builder.CreateAnd(
-        builder.CreateICmpEQ(builder.CreateLoad(i8, builder.CreateStructGEP(
-                                                        halide.type, type, 0)),
-                             builder.getInt8(2)),
-        builder.CreateICmpEQ(builder.CreateLoad(i8, builder.CreateStructGEP(
-                                                        halide.type, type, 1)),
-                             builder.getInt8(32)));
-    ok = builder.CreateAnd(
-        ok,
-        builder.CreateICmpEQ(builder.CreateLoad(i16, builder.CreateStructGEP(
-                                                         halide.type, type, 2)),
-                             builder.getInt16(1)));
+        builder.CreateICmpEQ(typeField(i8, T::kCode),
+                             builder.getInt8(T::kFloatCode)),
+        builder.CreateICmpEQ(typeField(i8, T::kBits),
+                             builder.getInt8(T::kFloatBits)));
+    ok = builder.CreateAnd(ok, builder.CreateICmpEQ(typeField(i16, T::kLanes),
+                                                    builder.getInt16(1)));
+    unsigned rank = inner.size() + 1;
     ok = builder.CreateAnd(
         ok, builder.CreateICmpEQ(
-                builder.CreateLoad(
-                    i32, builder.CreateStructGEP(halide.buffer, buffer,
-                                                 HalideTypes::kDimensions)),
+                builder.CreateLoad(i32, builder.CreateStructGEP(
+                                            halide.buffer, buffer,
+                                            T::kDimensions)),
                 builder.getInt32(rank)));
-    Value *host =
-        builder.CreateLoad(ptr, builder.CreateStructGEP(halide.buffer, buffer,
-                                                        HalideTypes::kHost));
+    Value *host = builder.CreateLoad(
+        ptr, builder.CreateStructGEP(halide.buffer, buffer, T::kHost));
     ok = builder.CreateAnd(ok, builder.CreateIsNotNull(host));
-    // Only look at the dims once the rank is known to be right.
-    Function *fn = builder.GetInsertBlock()->getParent();
-    auto *dimsBlock = BasicBlock::Create(ctx, "dims", fn);
-    returnIfNot(ok, kBadBuffer, dimsBlock);
     Value *dims = builder.CreateLoad(
-        ptr, builder.CreateStructGEP(halide.buffer, buffer, HalideTypes::kDim));
-    // A buffer of the right rank may still have no dims array.
-    auto *fieldsBlock = BasicBlock::Create(ctx, "dim_fields", fn);
-    returnIfNot(builder.CreateIsNotNull(dims), kBadBuffer, fieldsBlock);
+        ptr, builder.CreateStructGEP(halide.buffer, buffer, T::kDim));
+    ok = builder.CreateAnd(ok, builder.CreateIsNotNull(dims));
+    // The dims are read only once the rank is right and they exist.
+    returnIf(builder.CreateNot(ok), kBadBuffer);
     Value *dimsOk = builder.getTrue();
-    int64_t stride = 1;
-    for (unsigned d = 0; d < innerExtents.size(); ++d) {
+    auto expect = [&](unsigned d, unsigned field, int64_t value) {
       dimsOk = builder.CreateAnd(
-          dimsOk, builder.CreateICmpEQ(dimField(dims, d, 1),
-                                       builder.getInt32(innerExtents[d])));
-      dimsOk = builder.CreateAnd(
-          dimsOk,
-          builder.CreateICmpEQ(dimField(dims, d, 2), builder.getInt32(stride)));
-      stride *= innerExtents[d];
+          dimsOk, builder.CreateICmpEQ(dimField(dims, d, field),
+                                       builder.getInt32(value)));
+    };
+    for (unsigned d = 0; d < inner.size(); ++d) {
+      expect(d, T::kExtent, inner[d].extent);
+      expect(d, T::kStride, inner[d].stride);
     }
-    Value *outer = dimField(dims, rank - 1, 1);
-    dimsOk = builder.CreateAnd(dimsOk,
-                               builder.CreateICmpEQ(dimField(dims, rank - 1, 2),
-                                                    builder.getInt32(stride)));
-    return {dimsOk, host, outer};
-  }
-
-  void returnIfNot(Value *ok, int code, BasicBlock *cont) {
-    Function *fn = builder.GetInsertBlock()->getParent();
-    auto *bail = BasicBlock::Create(ctx, "bad_buffer", fn);
-    builder.CreateCondBr(ok, cont, bail);
-    builder.SetInsertPoint(bail);
-    builder.CreateRet(builder.getInt32(code));
-    builder.SetInsertPoint(cont);
+    const BufferDim &last = inner.back();
+    expect(rank - 1, T::kStride, last.extent * last.stride);
+    returnIf(builder.CreateNot(dimsOk), kBadBuffer);
+    return {host, dimField(dims, rank - 1, T::kExtent)};
   }
 
   void emitHalideEntry(Function *run) {
@@ -403,13 +388,10 @@ private:
              kNullPointer);
     const TensorShape &in = plan.tensors[plan.inputTensor].shape;
     const TensorShape &out = plan.tensors[plan.outputTensor].shape;
-    auto [inOk, inHost, batch] =
-        checkBuffer(input, {in.width, in.height, in.channels});
-    auto [outOk, outHost, outBatch] = checkBuffer(output, {out.channels});
-    Value *ok = builder.CreateAnd(builder.CreateAnd(inOk, outOk),
-                                  builder.CreateICmpEQ(batch, outBatch));
-    auto *call = BasicBlock::Create(ctx, "call", fn);
-    returnIfNot(ok, kBadBuffer, call);
+    auto [inHost, batch] = checkBuffer(input, getBufferDims(in));
+    // The logits: [classes, N].
+    auto [outHost, outBatch] = checkBuffer(output, {{out.channels, 1}});
+    returnIf(builder.CreateICmpNE(batch, outBatch), kBadBuffer);
     builder.CreateRet(builder.CreateCall(run, {inHost, batch, outHost}));
   }
 
@@ -468,10 +450,9 @@ int64_t mlir::effnet::codegen::workspaceBytes(const ModelPlan &plan) {
   return plan.arenaFloats * 4 + kAlignBytes;
 }
 
-Error mlir::effnet::codegen::emitDriverObject(
-    const ModelPlan &plan, const ModelInfo &info,
-    const std::vector<std::string> &kernelNames, const std::string &triple,
-    const std::string &objectPath) {
+/// The target machine for `triple`.
+static Expected<std::unique_ptr<TargetMachine>>
+createMachine(const std::string &triple) {
   initializeTargets();
   std::string error;
   const Target *target = TargetRegistry::lookupTarget(triple, error);
@@ -485,18 +466,39 @@ Error mlir::effnet::codegen::emitDriverObject(
     return createStringError(inconvertibleErrorCode(),
                              "cannot create an LLVM target machine for '%s'",
                              triple.c_str());
+  return std::move(machine);
+}
 
-  LLVMContext ctx;
-  Module module(info.name, ctx);
+/// Builds the driver module for `machine` and verifies it.
+static Error buildDriver(Module &module, TargetMachine &machine,
+                         const std::string &triple, const ModelPlan &plan,
+                         const ModelInfo &info,
+                         const std::vector<std::string> &kernelNames,
+                         bool elideWeights) {
   module.setTargetTriple(triple);
-  module.setDataLayout(machine->createDataLayout());
-  DriverBuilder(module, plan, info, kernelNames).build();
+  module.setDataLayout(machine.createDataLayout());
+  DriverBuilder(module, plan, info, kernelNames).build(elideWeights);
   std::string verifyErrors;
   raw_string_ostream verifyStream(verifyErrors);
   if (verifyModule(module, &verifyStream))
     return createStringError(inconvertibleErrorCode(),
                              "internal error: invalid driver IR: %s",
                              verifyErrors.c_str());
+  return Error::success();
+}
+
+Error mlir::effnet::codegen::emitDriverObject(
+    const ModelPlan &plan, const ModelInfo &info,
+    const std::vector<std::string> &kernelNames, const std::string &triple,
+    const std::string &objectPath) {
+  Expected<std::unique_ptr<TargetMachine>> machine = createMachine(triple);
+  if (!machine)
+    return machine.takeError();
+  LLVMContext ctx;
+  Module module(info.name, ctx);
+  if (Error err = buildDriver(module, **machine, triple, plan, info,
+                              kernelNames, /*elideWeights=*/false))
+    return err;
 
   std::error_code ec;
   raw_fd_ostream os(objectPath, ec, sys::fs::OF_None);
@@ -504,8 +506,8 @@ Error mlir::effnet::codegen::emitDriverObject(
     return createStringError(ec, "cannot write '%s': %s", objectPath.c_str(),
                              ec.message().c_str());
   legacy::PassManager passes;
-  if (machine->addPassesToEmitFile(passes, os, nullptr,
-                                   CodeGenFileType::ObjectFile))
+  if ((*machine)->addPassesToEmitFile(passes, os, nullptr,
+                                      CodeGenFileType::ObjectFile))
     return createStringError(inconvertibleErrorCode(),
                              "LLVM cannot emit objects for '%s'",
                              triple.c_str());
@@ -514,5 +516,21 @@ Error mlir::effnet::codegen::emitDriverObject(
   if (os.has_error())
     return createStringError(os.error(), "cannot write '%s'",
                              objectPath.c_str());
+  return Error::success();
+}
+
+Error mlir::effnet::codegen::printDriver(
+    const ModelPlan &plan, const ModelInfo &info,
+    const std::vector<std::string> &kernelNames, const std::string &triple,
+    raw_ostream &os) {
+  Expected<std::unique_ptr<TargetMachine>> machine = createMachine(triple);
+  if (!machine)
+    return machine.takeError();
+  LLVMContext ctx;
+  Module module(info.name, ctx);
+  if (Error err = buildDriver(module, **machine, triple, plan, info,
+                              kernelNames, /*elideWeights=*/true))
+    return err;
+  module.print(os, nullptr);
   return Error::success();
 }

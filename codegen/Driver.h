@@ -12,6 +12,7 @@
 #include "codegen/Plan.h"
 
 #include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <string>
 #include <vector>
@@ -46,6 +47,12 @@ llvm::Error emitDriverObject(const ModelPlan &plan, const ModelInfo &info,
                              const std::vector<std::string> &kernelNames,
                              const std::string &triple,
                              const std::string &objectPath);
+
+/// Prints the driver's LLVM IR for `triple`, the weight blob's values
+/// elided (zeros of its size): what emitDriverObject compiles.
+llvm::Error printDriver(const ModelPlan &plan, const ModelInfo &info,
+                        const std::vector<std::string> &kernelNames,
+                        const std::string &triple, llvm::raw_ostream &os);
 
 } // namespace codegen
 } // namespace effnet

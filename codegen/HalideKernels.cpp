@@ -65,20 +65,13 @@ int asInt(int64_t value) { return static_cast<int>(value); }
 
 Var c("c"), x("x"), y("y"), k("k");
 
-/// Constrains an activation buffer to the layout of `shape`, so that Halide
-/// knows every stride and extent when it compiles.
-void constrain(OutputImageParam param, const TensorShape &shape) {
-  int cs = asInt(shape.channels), ws = asInt(shape.width),
-      hs = asInt(shape.height);
-  if (shape.planar) {
-    param.dim(0).set_bounds(0, ws).set_stride(1);
-    param.dim(1).set_bounds(0, hs).set_stride(ws);
-    param.dim(2).set_bounds(0, cs).set_stride(ws * hs);
-  } else {
-    param.dim(0).set_bounds(0, cs).set_stride(1);
-    param.dim(1).set_bounds(0, ws).set_stride(cs);
-    param.dim(2).set_bounds(0, hs).set_stride(cs * ws);
-  }
+/// Constrains a buffer to `dims` (getBufferDims), so that Halide knows every
+/// stride and extent when it compiles.
+void constrain(OutputImageParam param, const std::vector<BufferDim> &dims) {
+  for (size_t d = 0; d < dims.size(); ++d)
+    param.dim(static_cast<int>(d))
+        .set_bounds(0, asInt(dims[d].extent))
+        .set_stride(asInt(dims[d].stride));
 }
 
 /// The activation as a function of (c, x, y), whatever its layout.
@@ -125,20 +118,14 @@ Expr activate(Activation kind, Expr value) {
 void lower(const KernelSpec &spec, Lowered &out) {
   for (size_t i = 0; i < spec.inputs.size(); ++i) {
     ImageParam param(Float(32), 3, "input" + std::to_string(i));
-    constrain(param, spec.inputs[i]);
+    constrain(param, getBufferDims(spec.inputs[i]));
     out.inputs.push_back(param);
   }
   for (size_t i = 0; i < spec.weights.size(); ++i) {
     const WeightShape &shape = spec.weights[i];
     ImageParam param(Float(32), static_cast<int>(shape.dims.size()),
                      "weight" + std::to_string(i));
-    int stride = 1;
-    for (size_t d = 0; d < shape.dims.size(); ++d) {
-      param.dim(static_cast<int>(d))
-          .set_bounds(0, asInt(shape.dims[d]))
-          .set_stride(stride);
-      stride *= asInt(shape.dims[d]);
-    }
+    constrain(param, getBufferDims(shape));
     out.weights.push_back(param);
   }
 
@@ -303,7 +290,7 @@ void lower(const KernelSpec &spec, Lowered &out) {
     chain = next;
   }
   out.output(c, x, y) = chain(c, x, y);
-  constrain(out.output.output_buffer(), spec.output);
+  constrain(out.output.output_buffer(), getBufferDims(spec.output));
 }
 
 TailStrategy tailOf(const Schedule &s) {

@@ -8,6 +8,35 @@
 
 using namespace mlir::effnet::codegen;
 
+/// Dense strides for `extents`, innermost first.
+static std::vector<BufferDim> dense(std::initializer_list<int64_t> extents) {
+  std::vector<BufferDim> dims;
+  int64_t stride = 1;
+  for (int64_t extent : extents) {
+    dims.push_back({extent, stride});
+    stride *= extent;
+  }
+  return dims;
+}
+
+std::vector<BufferDim>
+mlir::effnet::codegen::getBufferDims(const TensorShape &shape) {
+  if (shape.planar)
+    return dense({shape.width, shape.height, shape.channels});
+  return dense({shape.channels, shape.width, shape.height});
+}
+
+std::vector<BufferDim>
+mlir::effnet::codegen::getBufferDims(const WeightShape &shape) {
+  std::vector<BufferDim> dims;
+  int64_t stride = 1;
+  for (int64_t extent : shape.dims) {
+    dims.push_back({extent, stride});
+    stride *= extent;
+  }
+  return dims;
+}
+
 bool Schedule::unrolls(int loop) const {
   return std::find(unroll.begin(), unroll.end(), loop) != unroll.end();
 }

@@ -32,6 +32,18 @@ struct TensorShape {
   int64_t elements() const { return channels * width * height; }
 };
 
+/// One dimension of a buffer as Halide describes it.
+struct BufferDim {
+  int64_t extent = 0;
+  int64_t stride = 0;
+};
+
+/// The dimensions of an activation buffer, innermost first: x, y, c for the
+/// planar model input, c, x, y otherwise; dense. The one definition of a
+/// buffer's layout: kernels are compiled for it (HalideKernels.cpp) and the
+/// driver builds and checks buffers by it (Driver.cpp).
+std::vector<BufferDim> getBufferDims(const TensorShape &shape);
+
 /// How a kernel starts.
 enum class AnchorKind {
   /// Convolution (also dense layers, as 1x1 convolutions of a 1x1 image).
@@ -86,6 +98,9 @@ struct WeightShape {
     return n;
   }
 };
+
+/// The dimensions of a weight buffer: its dims, innermost first, dense.
+std::vector<BufferDim> getBufferDims(const WeightShape &shape);
 
 /// A group's #effnet.schedule, in plain C++ (see dialect/EffNetSchedule.td
 /// for what each field means). Loops and levels use the dialect's numbering:

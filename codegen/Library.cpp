@@ -240,6 +240,46 @@ Error mlir::effnet::codegen::checkOutputPath(const std::string &output) {
   return Error::success();
 }
 
+/// The kernels' symbols: NAME_k0, NAME_k1, ...
+static std::vector<std::string> getKernelNames(const ModelPlan &plan,
+                                               const std::string &name) {
+  std::vector<std::string> names;
+  for (size_t k = 0; k < plan.kernels.size(); ++k)
+    names.push_back(fmt::format("{}_k{}", name, k));
+  return names;
+}
+
+static ModelInfo getModelInfo(const LibraryOptions &options,
+                              const std::string &name,
+                              const TargetDescription &target) {
+  ModelInfo info;
+  info.name = name;
+  info.variant = options.variant;
+  info.target = target.halide;
+  info.resolution = options.resolution;
+  info.numClasses = options.numClasses;
+  return info;
+}
+
+Error mlir::effnet::codegen::printDriver(mlir::func::FuncOp func,
+                                         const LibraryOptions &options,
+                                         llvm::raw_ostream &os) {
+  std::string name = llvm::sys::path::filename(options.output).str();
+  if (!isIdentifier(name))
+    return fail(fmt::format("the library name '{}' must be a C identifier: "
+                            "letters, digits and '_'",
+                            name));
+  TargetDescription target;
+  std::string error = describeTarget(options.target, target);
+  if (!error.empty())
+    return fail(fmt::format("bad --target: {}", error));
+  mlir::FailureOr<ModelPlan> plan = planModel(func);
+  if (mlir::failed(plan))
+    return fail(""); // The diagnostic said it all.
+  return printDriver(*plan, getModelInfo(options, name, target),
+                     getKernelNames(*plan, name), target.triple, os);
+}
+
 Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
                                          const LibraryOptions &options) {
   Clock::time_point start = Clock::now();
@@ -281,11 +321,10 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
     return path.str().str();
   };
 
-  std::vector<std::string> kernelNames, kernelObjects;
-  for (size_t k = 0; k < plan->kernels.size(); ++k) {
-    kernelNames.push_back(fmt::format("{}_k{}", name, k));
-    kernelObjects.push_back(scratchFile(fmt::format("{}_k{}.o", name, k)));
-  }
+  std::vector<std::string> kernelNames = getKernelNames(*plan, name);
+  std::vector<std::string> kernelObjects;
+  for (const std::string &kernel : kernelNames)
+    kernelObjects.push_back(scratchFile(kernel + ".o"));
   std::string runtimeObject = scratchFile(name + "_runtime.o");
   std::string driverObject = scratchFile(name + "_driver.o");
 
@@ -303,12 +342,7 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
                secondsSince(compileStart), threads);
 
   Clock::time_point linkStart = Clock::now();
-  ModelInfo info;
-  info.name = name;
-  info.variant = options.variant;
-  info.target = target.halide;
-  info.resolution = options.resolution;
-  info.numClasses = options.numClasses;
+  ModelInfo info = getModelInfo(options, name, target);
   if (Error err = emitDriverObject(*plan, info, kernelNames, target.triple,
                                    driverObject))
     return err;

@@ -58,7 +58,7 @@ cl::opt<bool> perLayer("per-layer",
                        cl::desc("with --stats, a row for every layer first"),
                        cl::cat(category));
 /// What --emit prints: the IR at a level, or codegen's plan.
-enum class Emit { Stages, Blocks, Primitives, Groups, Tiled, Plan };
+enum class Emit { Stages, Blocks, Primitives, Groups, Tiled, Plan, Driver };
 cl::opt<Emit> emit(
     "emit", cl::desc("print the IR at this level, or the code plan"),
     cl::values(clEnumValN(Emit::Stages, "stages", "the scaled stage table"),
@@ -71,7 +71,10 @@ cl::opt<Emit> emit(
                           "every group with its schedule for --target"),
                clEnumValN(Emit::Plan, "plan",
                           "the kernels, their keys and schedules, the steps, "
-                          "the arena and the weight blob")),
+                          "the arena and the weight blob"),
+               clEnumValN(Emit::Driver, "driver",
+                          "the LLVM IR of the library's entry points (named "
+                          "after -o's NAME, else 'model'; weights elided)")),
     cl::cat(category));
 cl::opt<std::string> schedules(
     "schedules",
@@ -193,9 +196,10 @@ static llvm::Error readOptions(bool stats, Request &request) {
 
   // The deepest level asked for; the statistics are those of the model as
   // written (primitives, before batch norms fold).
-  bool emitPlan = request.emitting && emit.getValue() == Emit::Plan;
+  bool emitCode = request.emitting && (emit.getValue() == Emit::Plan ||
+                                       emit.getValue() == Emit::Driver);
   Level deepest = Level::Stages;
-  if (request.compiling || emitPlan)
+  if (request.compiling || emitCode)
     deepest = Level::Tiled;
   else if (request.emitting)
     deepest = static_cast<Level>(emit.getValue());
@@ -249,10 +253,12 @@ static FailureOr<OwningOpRef<ModuleOp>> buildModel(MLIRContext &context,
                          modelOptions);
 }
 
-/// Compiles the tiled `model` into -o's library and header.
-static int compile(func::FuncOp model) {
+/// What codegen needs besides the tiled `model`, or a message.
+static llvm::Expected<codegen::LibraryOptions>
+getLibraryOptions(func::FuncOp model) {
   codegen::LibraryOptions library;
-  library.output = outputPath.getValue();
+  library.output =
+      outputPath.getNumOccurrences() ? outputPath.getValue() : "model";
   library.target = target.getValue();
   library.threads = jobs.getValue();
   auto variantAttr = model->getAttrOfType<StringAttr>("effnet.variant");
@@ -265,15 +271,19 @@ static int compile(func::FuncOp model) {
                     ? dyn_cast<RankedTensorType>(model.getResultTypes()[0])
                     : nullptr;
   if (!input || input.getRank() != 4 || !output || output.getRank() != 2)
-    return fail("expects the model to take N x 3 x R x R and return N x K");
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "expects the model to take N x 3 x R x R and return N x K");
   library.resolution = input.getDimSize(2);
   library.numClasses = output.getDimSize(1);
   library.verbose = !quiet;
-  if (llvm::Error err = codegen::emitLibrary(model, library)) {
-    std::string message = llvm::toString(std::move(err));
-    return message.empty() ? 1 : fail(message);
-  }
-  return 0;
+  return library;
+}
+
+/// Reports `err` (empty: the diagnostics said it) and returns the exit code.
+static int report(llvm::Error err) {
+  std::string message = llvm::toString(std::move(err));
+  return message.empty() ? 1 : fail(message);
 }
 
 int main(int argc, char **argv) {
@@ -334,9 +344,19 @@ int main(int argc, char **argv) {
     return 1;
 
   if (request.emitting && emit.getValue() == Emit::Plan)
-    if (llvm::Error err = codegen::printPlan(model, llvm::outs())) {
-      std::string message = llvm::toString(std::move(err));
-      return message.empty() ? 1 : fail(message);
-    }
-  return request.compiling ? compile(model) : 0;
+    if (llvm::Error err = codegen::printPlan(model, llvm::outs()))
+      return report(std::move(err));
+  if (!request.compiling &&
+      !(request.emitting && emit.getValue() == Emit::Driver))
+    return 0;
+  llvm::Expected<codegen::LibraryOptions> library = getLibraryOptions(model);
+  if (!library)
+    return report(library.takeError());
+  if (request.emitting && emit.getValue() == Emit::Driver)
+    if (llvm::Error err = codegen::printDriver(model, *library, llvm::outs()))
+      return report(std::move(err));
+  if (request.compiling)
+    if (llvm::Error err = codegen::emitLibrary(model, *library))
+      return report(std::move(err));
+  return 0;
 }
