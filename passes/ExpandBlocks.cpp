@@ -25,9 +25,9 @@ namespace {
 class PrimitiveBuilder {
 public:
   PrimitiveBuilder(OpBuilder &builder, Operation *block, StringRef blockName,
-                   APFloat bnEps)
+                   APFloat bnEps, PaddingMode padding)
       : builder(builder), blockLoc(block->getLoc()), blockName(blockName),
-        bnEps(bnEps) {
+        bnEps(bnEps), padding(padding) {
     builder.setInsertionPoint(block);
   }
 
@@ -116,13 +116,18 @@ private:
     Value w = weight(part, sub, kWeight,
                      {outChannels, inChannels / groups, kernel, kernel});
     Value b = bias ? weight(part, sub, kBias, {outChannels}) : Value();
-    int64_t pad = (kernel - 1) / 2;
+    // torchvision pads (kernel - 1) / 2 on every side; TensorFlow's "same"
+    // padding is computed from the input size (computeSamePadding). A 1 x 1
+    // window pads nothing either way, and stays explicit so that it still
+    // counts as pointwise.
+    PaddingMode mode = kernel > 1 ? padding : PaddingMode::explicit_;
+    int64_t pad = mode == PaddingMode::same ? 0 : (kernel - 1) / 2;
     // Layers are named after their part, and sub-layers (se.reduce) after
     // both.
     Location loc = at(sub == kConv ? part.str() : (part + "." + sub).str());
     return value(createInferred<Conv2DOp>(
         builder, loc, x, w, b, ArrayRef<int64_t>{stride, stride},
-        ArrayRef<int64_t>{pad, pad, pad, pad}, PaddingMode::explicit_,
+        ArrayRef<int64_t>{pad, pad, pad, pad}, mode,
         ArrayRef<int64_t>{1, 1}, groups));
   }
 
@@ -150,6 +155,7 @@ private:
   Location blockLoc;
   std::string blockName;
   APFloat bnEps;
+  PaddingMode padding;
 };
 
 class ExpandBlocksPass
@@ -162,15 +168,17 @@ public:
 
 } // namespace
 
-static FailureOr<Value> expand(OpBuilder &builder, StemOp stem) {
-  PrimitiveBuilder b(builder, stem, stem.getName(), stem.getBnEps());
+static FailureOr<Value> expand(OpBuilder &builder, StemOp stem,
+                               PaddingMode padding) {
+  PrimitiveBuilder b(builder, stem, stem.getName(), stem.getBnEps(), padding);
   return b.convBnAct("", stem.getInput(), stem.getOutChannels(),
                      stem.getKernel(), stem.getStride(), 1,
                      ActivationKind::silu);
 }
 
-static FailureOr<Value> expand(OpBuilder &builder, HeadOp head) {
-  PrimitiveBuilder b(builder, head, head.getName(), head.getBnEps());
+static FailureOr<Value> expand(OpBuilder &builder, HeadOp head,
+                               PaddingMode padding) {
+  PrimitiveBuilder b(builder, head, head.getName(), head.getBnEps(), padding);
   FailureOr<Value> x = b.convBnAct("", head.getInput(), head.getChannels(), 1,
                                    1, 1, ActivationKind::silu);
   if (failed(x))
@@ -181,9 +189,10 @@ static FailureOr<Value> expand(OpBuilder &builder, HeadOp head) {
 /// MBConv and Fused-MBConv differ only in how they reach the expanded
 /// features; squeeze-excite, projection and residual are shared.
 template <typename BlockOp>
-static FailureOr<Value> expand(OpBuilder &builder, BlockOp block) {
+static FailureOr<Value> expand(OpBuilder &builder, BlockOp block,
+                               PaddingMode padding) {
   BlockConfig config = block.getBlockConfig();
-  PrimitiveBuilder b(builder, block, block.getName(), block.getBnEps());
+  PrimitiveBuilder b(builder, block, block.getName(), block.getBnEps(), padding);
   Value input = block.getInput();
   FailureOr<Value> x = input;
   bool projects = true;
@@ -217,6 +226,17 @@ static FailureOr<Value> expand(OpBuilder &builder, BlockOp block) {
 
 void ExpandBlocksPass::runOnOperation() {
   OpBuilder builder(&getContext());
+  PaddingMode mode;
+  if (padding == "torchvision")
+    mode = PaddingMode::explicit_;
+  else if (padding == "tf-same")
+    mode = PaddingMode::same;
+  else {
+    emitError(getOperation().getLoc())
+        << "effnet-expand-blocks: unknown padding '" << padding
+        << "' (expected 'torchvision' or 'tf-same')";
+    return signalPassFailure();
+  }
   SmallVector<Operation *> blocks;
   getOperation().walk([&](Operation *op) {
     if (isa<StemOp, MBConvOp, FusedMBConvOp, HeadOp>(op))
@@ -226,7 +246,7 @@ void ExpandBlocksPass::runOnOperation() {
     FailureOr<Value> result =
         llvm::TypeSwitch<Operation *, FailureOr<Value>>(op)
             .Case<StemOp, MBConvOp, FusedMBConvOp, HeadOp>(
-                [&](auto block) { return expand(builder, block); })
+                [&](auto block) { return expand(builder, block, mode); })
             .Default([](Operation *) { return failure(); });
     if (failed(result))
       return signalPassFailure();

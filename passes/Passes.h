@@ -156,6 +156,10 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       *this, "random-seed",
       llvm::cl::desc("seed of the random weights used without a file"),
       llvm::cl::init(0)};
+  Option<std::string> padding{
+      *this, "padding",
+      llvm::cl::desc("how convolutions pad: torchvision or tf-same"),
+      llvm::cl::init("torchvision")};
   Option<std::string> maxMemory{
       *this, "max-memory",
       llvm::cl::desc("the most memory compiling or running the model may "

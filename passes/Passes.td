@@ -67,8 +67,19 @@ def ExpandBlocks : Pass<"effnet-expand-blocks", "mlir::func::FuncOp"> {
     `effnet.weight` named `BLOCK.PART.PARAM`, for example
     `blocks.1.0.expand.conv.weight` or `blocks.1.0.se.reduce.bias`; batch
     norms take `weight`, `bias`, `running_mean` and `running_var`.
+
+    `padding` says how convolutions pad: `torchvision` (the default) pads
+    `(kernel - 1) / 2` on every side; `tf-same` gives every convolution
+    TensorFlow's "same" padding (`padding_mode = same`: computed from the
+    input size, the odd row or column after), as checkpoints ported from
+    TensorFlow expect. Output sizes are the same either way (kernels are
+    odd); only where the padding goes differs.
   }];
   let dependentDialects = ["mlir::effnet::EffNetDialect"];
+  let options = [
+    Option<"padding", "padding", "std::string", /*default=*/"\"torchvision\"",
+           "how convolutions pad: torchvision or tf-same">
+  ];
   let statistics = [
     Statistic<"numBlocksExpanded", "blocks-expanded", "Number of blocks expanded">
   ];

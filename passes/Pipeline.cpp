@@ -87,7 +87,8 @@ void mlir::effnet::addPassesForLevel(OpPassManager &pm, Level level,
     pm.addNestedPass<func::FuncOp>(createExpandStages());
     return;
   case Level::Primitives:
-    pm.addNestedPass<func::FuncOp>(createExpandBlocks());
+    pm.addNestedPass<func::FuncOp>(
+        GivenOptions().add("padding", options.padding).to(createExpandBlocks()));
     pm.addPass(createCanonicalizerPass());
     return;
   case Level::Groups: {

@@ -97,6 +97,11 @@ cl::opt<int64_t> randomWeights(
     cl::desc("seed of deterministic random weights (default 0, used when "
              "no --weights is given)"),
     cl::cat(category));
+cl::opt<std::string> padding(
+    "padding",
+    cl::desc("how convolutions pad: torchvision (default) or tf-same "
+             "(TensorFlow's, for checkpoints ported from it)"),
+    cl::value_desc("mode"), cl::init("torchvision"), cl::cat(category));
 cl::opt<std::string> maxMemory(
     "max-memory",
     cl::desc("refuse models that would take more memory than this to "
@@ -193,6 +198,7 @@ static llvm::Error readOptions(bool stats, Request &request) {
   passOn(randomWeights, options.randomSeed);
   passOn(schedules, options.schedules);
   passOn(maxMemory, options.maxMemory);
+  passOn(padding, options.padding);
 
   // The deepest level asked for; the statistics are those of the model as
   // written (primitives, before batch norms fold).

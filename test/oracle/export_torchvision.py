@@ -18,7 +18,10 @@ convolution and dense biases (zero in torchvision's initialization) U(-0.2,
 and --output it runs the model in eval mode on a seeded N(0, 1) NCHW float32
 input of B images at R x R (default: the variant's resolution, as effnetc
 uses it) and writes the input and the B x K logits as raw little-endian
-float32.
+float32. With --tf-same-padding the reference run gives every convolution
+wider than 1 x 1 TensorFlow's "same" padding instead of torchvision's, computed
+here from its definition (see tf_same_padding), for checkpoints ported from
+TensorFlow.
 """
 import argparse
 import os
@@ -55,6 +58,32 @@ def build(variant, num_classes, seed):
     return model.eval()
 
 
+def tf_same_padding(model):
+    """Pads every convolution wider than 1 x 1 as TensorFlow's "same" does.
+
+    Per dimension: total = max((ceil(in / stride) - 1) * stride +
+    (kernel - 1) * dilation + 1 - in, 0); before = total // 2, after = the
+    rest; torch.nn.functional.pad, then conv2d without padding.
+    """
+    def amounts(size, kernel, stride, dilation):
+        out = -(-size // stride)
+        total = max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0)
+        return total // 2, total - total // 2
+
+    for m in model.modules():
+        if isinstance(m, torch.nn.Conv2d) and m.kernel_size != (1, 1):
+            def forward(x, m=m):
+                top, bottom = amounts(x.shape[2], m.kernel_size[0],
+                                      m.stride[0], m.dilation[0])
+                left, right = amounts(x.shape[3], m.kernel_size[1],
+                                      m.stride[1], m.dilation[1])
+                x = torch.nn.functional.pad(x, (left, right, top, bottom))
+                return torch.nn.functional.conv2d(x, m.weight, m.bias,
+                                                  m.stride, 0, m.dilation,
+                                                  m.groups)
+            m.forward = forward
+
+
 def save(model, path):
     tensors = {}
     for name, t in model.state_dict().items():
@@ -76,6 +105,8 @@ def main():
     parser.add_argument("--input")
     parser.add_argument("--output")
     parser.add_argument("--onnx", help="also write the model as ONNX (any batch)")
+    parser.add_argument("--tf-same-padding", action="store_true",
+                        help="the reference run pads as TensorFlow does")
     parser.add_argument("--pretrained", action="store_true",
                         help="torchvision's ImageNet weights instead of "
                              "random ones (downloads them; needs a network)")
@@ -100,6 +131,8 @@ def main():
     if args.input is None:
         return
     resolution = args.resolution or RESOLUTIONS[args.variant]
+    if args.tf_same_padding:
+        tf_same_padding(model)
     generator = torch.Generator().manual_seed(args.seed)
     x = torch.randn(args.batch, 3, resolution, resolution,
                     generator=generator, dtype=torch.float32)
