@@ -3,7 +3,7 @@
 #
 #   effnet_add_model(<name>
 #     [VARIANT b0..b7|v2_s|v2_m|v2_l] [PHI f] [WIDTH w] [DEPTH d]
-#     [RESOLUTION r] [NUM_CLASSES k]
+#     [RESOLUTION r] [NUM_CLASSES k] [IN_CHANNELS n] [PADDING torchvision|tf-same]
 #     [WEIGHTS file.safetensors] [NAMING torchvision|canonical]
 #     [RANDOM_WEIGHTS seed]
 #     [TARGET host|<Halide target string>]
@@ -15,14 +15,14 @@
 
 function(effnet_add_model name)
   cmake_parse_arguments(ARG ""
-    "VARIANT;PHI;WIDTH;DEPTH;RESOLUTION;NUM_CLASSES;WEIGHTS;NAMING;RANDOM_WEIGHTS;TARGET"
+    "VARIANT;PHI;WIDTH;DEPTH;RESOLUTION;NUM_CLASSES;IN_CHANNELS;PADDING;WEIGHTS;NAMING;RANDOM_WEIGHTS;TARGET"
     "EFFNETC_ARGS" ${ARGN})
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "effnet_add_model(${name}): unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
   endif()
 
   set(args)
-  foreach(option VARIANT PHI WIDTH DEPTH RESOLUTION NUM_CLASSES NAMING RANDOM_WEIGHTS TARGET)
+  foreach(option VARIANT PHI WIDTH DEPTH RESOLUTION NUM_CLASSES IN_CHANNELS PADDING NAMING RANDOM_WEIGHTS TARGET)
     if(DEFINED ARG_${option})
       string(TOLOWER "${option}" flag)
       string(REPLACE "_" "-" flag "${flag}")

@@ -26,6 +26,7 @@ struct LibraryOptions {
   unsigned threads = 0;
   /// Metadata the header reports.
   std::string variant;
+  int64_t inChannels = 3;
   int64_t resolution = 0;
   int64_t numClasses = 0;
   /// Per-phase and per-kernel timing on stderr.

@@ -409,6 +409,7 @@ private:
     };
     stringGetter("variant", info.variant);
     stringGetter("target", info.target);
+    intGetter("in_channels", info.inChannels);
     intGetter("resolution", info.resolution);
     intGetter("num_classes", info.numClasses);
 

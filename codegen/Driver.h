@@ -27,6 +27,7 @@ struct ModelInfo {
   std::string name;
   std::string variant;
   std::string target;
+  int64_t inChannels = 3;
   int64_t resolution = 0;
   int64_t numClasses = 0;
 };

@@ -101,8 +101,9 @@ std::string header(const ModelInfo &info, const ModelPlan &plan) {
   std::string text = fmt::format(
       R"(/* {n}.h: EfficientNet {variant} compiled by effnetc for {target}.
  *
- * Input: float32 images in NCHW order, batch x 3 x {res} x {res}, normalized
- * as torchvision expects (mean 0.485 0.456 0.406, std 0.229 0.224 0.225).
+ * Input: float32 images in NCHW order, batch x {ch} x {res} x {res},
+ * normalized as the weights expect (torchvision's RGB models: mean 0.485
+ * 0.456 0.406, std 0.229 0.224 0.225).
  * Output: batch x {classes} float32 logits.
  * Link with {n}.a and -lpthread -ldl -lm. Every function is safe to call
  * from several threads at once: each call has its own workspace. Threads:
@@ -128,11 +129,12 @@ enum {{
   {N}_ERROR_BAD_BUFFER = {buf}
 }};
 
+#define {N}_IN_CHANNELS {ch}
 #define {N}_RESOLUTION {res}
 #define {N}_NUM_CLASSES {classes}
 #define {N}_WORKSPACE_BYTES {wsbytes}
 
-/* Classifies `batch` images: input holds batch x 3 x {res} x {res} floats,
+/* Classifies `batch` images: input holds batch x {ch} x {res} x {res} floats,
  * output receives batch x {classes}. Allocates its workspace. */
 int {n}_run(const float *input, int batch, float *output);
 
@@ -146,11 +148,12 @@ int {n}_run_with_workspace(const float *input, int batch, float *output,
                            void *workspace, size_t workspace_size);
 
 /* Halide-style entry: input a dense float32 buffer of extents
- * [{res}, {res}, 3, N] (x, y, c, n), output [{classes}, N]. */
+ * [{res}, {res}, {ch}, N] (x, y, c, n), output [{classes}, N]. */
 int {n}(struct halide_buffer_t *input, struct halide_buffer_t *output);
 
 const char *{n}_variant(void);
 const char *{n}_target(void);
+int {n}_in_channels(void);
 int {n}_resolution(void);
 int {n}_num_classes(void);
 
@@ -165,7 +168,7 @@ int {n}_set_num_threads(int threads);
 )",
       fmt::arg("n", n), fmt::arg("N", llvm::StringRef(n).upper()),
       fmt::arg("guard", guard), fmt::arg("variant", info.variant),
-      fmt::arg("target", info.target), fmt::arg("res", info.resolution),
+      fmt::arg("target", info.target), fmt::arg("res", info.resolution), fmt::arg("ch", info.inChannels),
       fmt::arg("classes", info.numClasses),
       fmt::arg("null", static_cast<int>(kNullPointer)),
       fmt::arg("batch", static_cast<int>(kBadBatch)),
@@ -256,6 +259,7 @@ static ModelInfo getModelInfo(const LibraryOptions &options,
   info.name = name;
   info.variant = options.variant;
   info.target = target.halide;
+  info.inChannels = options.inChannels;
   info.resolution = options.resolution;
   info.numClasses = options.numClasses;
   return info;

@@ -110,9 +110,14 @@ mlir::effnet::buildStageModel(MLIRContext *context, const StageTable &table,
   if (options.numClasses < 1 || options.numClasses > kMaxCount)
     return emitError(loc) << "expects a number of classes in [1, "
                           << kMaxCount << "], got " << options.numClasses;
+  constexpr int64_t kMaxInChannels = 1024;
+  if (options.inChannels < 1 || options.inChannels > kMaxInChannels)
+    return emitError(loc) << "expects input channels in [1, " << kMaxInChannels
+                          << "], got " << options.inChannels;
   int64_t batch = options.batch == 0 ? ShapedType::kDynamic : options.batch;
   auto inputType = RankedTensorType::get(
-      {batch, 3, table.resolution, table.resolution}, builder.getF32Type());
+      {batch, options.inChannels, table.resolution, table.resolution},
+      builder.getF32Type());
 
   builder.setInsertionPointToEnd(module->getBody());
   // The result type is fixed once the body is built.

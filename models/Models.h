@@ -79,6 +79,10 @@ struct ModelOptions {
   int64_t numClasses = 1000;
   /// Images per call; 0 builds a dynamic batch dimension.
   int64_t batch = 1;
+  /// Channels of the input image: 3 (RGB) as torchvision builds it; 1 for
+  /// grey images, more for multispectral ones (EfficientNet-PyTorch's
+  /// `in_channels`). Only the stem's weights change.
+  int64_t inChannels = 3;
 };
 
 /// Builds a module holding `func.func @efficientnet` at the stage level:

@@ -51,6 +51,10 @@ cl::opt<int64_t>
                cl::cat(category));
 cl::opt<int64_t> numClasses("num-classes", cl::desc("classifier outputs"),
                             cl::init(1000), cl::cat(category));
+cl::opt<int64_t> inChannels(
+    "in-channels",
+    cl::desc("channels of the input image (default 3; 1 for grey images)"),
+    cl::init(3), cl::cat(category));
 cl::opt<int64_t> batch("batch",
                        cl::desc("images per call in the IR (0: dynamic)"),
                        cl::init(1), cl::cat(category));
@@ -163,9 +167,11 @@ static llvm::Error readOptions(bool stats, Request &request) {
                 depth.getNumOccurrences();
   if (request.fromFile &&
       (variantName.getNumOccurrences() || custom ||
-       numClasses.getNumOccurrences() || batch.getNumOccurrences()))
+       numClasses.getNumOccurrences() || batch.getNumOccurrences() ||
+       inChannels.getNumOccurrences()))
     return error("--input takes the model from the file: drop --variant, "
-                 "--phi, --width, --depth, --num-classes and --batch");
+                 "--phi, --width, --depth, --num-classes, --in-channels and "
+                 "--batch");
   std::string name =
       variantName.getNumOccurrences() ? variantName.getValue() : "b0";
   std::optional<Variant> variant = lookupVariant(name);
@@ -255,6 +261,7 @@ static FailureOr<OwningOpRef<ModuleOp>> buildModel(MLIRContext &context,
   ModelOptions modelOptions;
   modelOptions.numClasses = numClasses;
   modelOptions.batch = batch;
+  modelOptions.inChannels = inChannels;
   return buildStageModel(&context, *lookupStageTable(request.variant.table),
                          modelOptions);
 }
@@ -276,10 +283,12 @@ getLibraryOptions(func::FuncOp model) {
   auto output = model.getNumResults() == 1
                     ? dyn_cast<RankedTensorType>(model.getResultTypes()[0])
                     : nullptr;
-  if (!input || input.getRank() != 4 || !output || output.getRank() != 2)
+  if (!input || input.getRank() != 4 || !output || output.getRank() != 2 ||
+      input.getDimSize(2) != input.getDimSize(3))
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
-        "expects the model to take N x 3 x R x R and return N x K");
+        "expects the model to take N x C x R x R and return N x K");
+  library.inChannels = input.getDimSize(1);
   library.resolution = input.getDimSize(2);
   library.numClasses = output.getDimSize(1);
   library.verbose = !quiet;

@@ -41,10 +41,19 @@ RESOLUTIONS = {"b0": 224, "b1": 240, "b2": 260, "b3": 300, "b4": 380,
 DTYPES = {torch.float32: ("F32", "<f4"), torch.int64: ("I64", "<i8")}
 
 
-def build(variant, num_classes, seed):
+def build(variant, num_classes, seed, in_channels=3):
     torch.manual_seed(seed)
     model = getattr(tvm, "efficientnet_" + variant)(weights=None,
                                                     num_classes=num_classes)
+    if in_channels != 3:
+        # torchvision builds RGB models only: the stem convolution is
+        # replaced by one of `in_channels` inputs, as EfficientNet-PyTorch's
+        # in_channels does, with torchvision's initialization.
+        old = model.features[0][0]
+        stem = torch.nn.Conv2d(in_channels, old.out_channels, old.kernel_size,
+                               old.stride, old.padding, bias=False)
+        torch.nn.init.kaiming_normal_(stem.weight, mode="fan_out")
+        model.features[0][0] = stem
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, torch.nn.BatchNorm2d):
@@ -105,6 +114,8 @@ def main():
     parser.add_argument("--input")
     parser.add_argument("--output")
     parser.add_argument("--onnx", help="also write the model as ONNX (any batch)")
+    parser.add_argument("--in-channels", type=int, default=3,
+                        help="channels of the input image (stem replaced)")
     parser.add_argument("--tf-same-padding", action="store_true",
                         help="the reference run pads as TensorFlow does")
     parser.add_argument("--pretrained", action="store_true",
@@ -119,11 +130,13 @@ def main():
         model = getattr(tvm, "efficientnet_" + args.variant)(
             weights="DEFAULT").eval()
     else:
-        model = build(args.variant, args.num_classes, args.seed)
+        model = build(args.variant, args.num_classes, args.seed,
+                      args.in_channels)
     save(model, args.out)
     if args.onnx:
         resolution = args.resolution or RESOLUTIONS[args.variant]
-        torch.onnx.export(model, torch.zeros(1, 3, resolution, resolution),
+        torch.onnx.export(model, torch.zeros(1, args.in_channels, resolution,
+                                             resolution),
                           args.onnx, opset_version=13, input_names=["input"],
                           output_names=["logits"],
                           dynamic_axes={"input": {0: "batch"},
@@ -134,7 +147,7 @@ def main():
     if args.tf_same_padding:
         tf_same_padding(model)
     generator = torch.Generator().manual_seed(args.seed)
-    x = torch.randn(args.batch, 3, resolution, resolution,
+    x = torch.randn(args.batch, args.in_channels, resolution, resolution,
                     generator=generator, dtype=torch.float32)
     with torch.no_grad():
         logits = model(x)

@@ -16,7 +16,8 @@ int main(int argc, char **argv) {
   }
   int batch = atoi(argv[1]);
   int res = FN(_resolution)(), classes = FN(_num_classes)();
-  size_t in = (size_t)batch * 3 * res * res, out = (size_t)batch * classes;
+  size_t in = (size_t)batch * FN(_in_channels)() * res * res,
+         out = (size_t)batch * classes;
   float *x = malloc(in * sizeof(float)), *y = malloc(out * sizeof(float));
   FILE *f = fopen(argv[2], "rb");
   if (!f || fread(x, sizeof(float), in, f) != in) {
