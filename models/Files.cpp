@@ -79,6 +79,54 @@ mlir::effnet::readInputFile(StringRef path, uint64_t maxBytes, StringRef what,
   return std::move(*buffer);
 }
 
+llvm::Error mlir::effnet::checkTextNesting(StringRef text, StringRef what,
+                                           StringRef path, unsigned maxDepth) {
+  unsigned depth = 0;
+  size_t line = 1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    switch (c) {
+    case '\n':
+      ++line;
+      break;
+    case '"':
+      // A string: up to the closing quote, escapes skipped.
+      for (++i; i < text.size() && text[i] != '"' && text[i] != '\n'; ++i)
+        if (text[i] == '\\')
+          ++i;
+      break;
+    case '/':
+      if (i + 1 < text.size() && text[i + 1] == '/')
+        while (i + 1 < text.size() && text[i + 1] != '\n')
+          ++i;
+      break;
+    case '-':
+      if (i + 1 < text.size() && text[i + 1] == '>')
+        ++i; // An arrow, not a closing bracket.
+      break;
+    case '(':
+    case '[':
+    case '{':
+    case '<':
+      if (++depth > maxDepth)
+        return fail(what, path,
+                    "nests brackets deeper than " + llvm::Twine(maxDepth) +
+                        " levels (line " + llvm::Twine(line) + ")");
+      break;
+    case ')':
+    case ']':
+    case '}':
+    case '>':
+      if (depth > 0)
+        --depth;
+      break;
+    default:
+      break;
+    }
+  }
+  return llvm::Error::success();
+}
+
 std::string mlir::effnet::formatBytes(uint64_t bytes) {
   static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB",
                                       "EiB"};

@@ -29,6 +29,19 @@ llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 readInputFile(llvm::StringRef path, uint64_t maxBytes, llvm::StringRef what,
               bool requiresNullTerminator = true);
 
+/// MLIR's parser recurses once per nested bracket, so text nesting deeper
+/// than its stack allows crashes it (found by test/fuzz/mlir.cpp: 20,000
+/// opening parentheses). The deepest nesting a file of ours may have: real
+/// IR nests a dozen levels.
+constexpr unsigned kMaxTextNesting = 256;
+
+/// Refuses MLIR text whose brackets ( [ { < nest deeper than `maxDepth`,
+/// counted without recursion outside strings and comments (`->` is not a
+/// bracket). `what` and `path` name the text in the one-line error.
+llvm::Error checkTextNesting(llvm::StringRef text, llvm::StringRef what,
+                             llvm::StringRef path,
+                             unsigned maxDepth = kMaxTextNesting);
+
 /// `'name'`, with anything unprintable escaped, so that a message stays on one
 /// line whatever a file calls its tensors or its groups.
 std::string quoteForMessage(llvm::StringRef name);

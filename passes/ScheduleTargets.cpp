@@ -140,6 +140,9 @@ mlir::effnet::readScheduleFile(llvm::StringRef path, MLIRContext *context) {
       readInputFile(path, kMaxScheduleFileBytes, "schedule file");
   if (!buffer)
     return buffer.takeError();
+  if (llvm::Error err =
+          checkTextNesting((*buffer)->getBuffer(), "schedule file", path))
+    return std::move(err);
   std::vector<ScheduleEntry> entries;
   SmallVector<StringRef> lines;
   (*buffer)->getBuffer().split(lines, '\n');

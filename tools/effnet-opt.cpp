@@ -41,6 +41,12 @@ int main(int argc, char **argv) {
                  << "\n";
     return 1;
   }
+  if (llvm::Error err = mlir::effnet::checkTextNesting(
+          (*input)->getBuffer(), "input", inputPath)) {
+    llvm::errs() << "effnet-opt: error: " << llvm::toString(std::move(err))
+                 << "\n";
+    return 1;
+  }
   std::string message;
   std::unique_ptr<llvm::ToolOutputFile> output =
       mlir::openOutputFile(outputPath, &message);

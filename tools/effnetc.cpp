@@ -250,6 +250,12 @@ static FailureOr<OwningOpRef<ModuleOp>> buildModel(MLIRContext &context,
                  llvm::toString(buffer.takeError()));
       return failure();
     }
+    if (llvm::Error err = checkTextNesting((*buffer)->getBuffer(),
+                                           "input file", inputFile)) {
+      fmt::print(stderr, "effnetc: error: {}\n",
+                 llvm::toString(std::move(err)));
+      return failure();
+    }
     context.loadDialect<EffNetDialect, func::FuncDialect>();
     llvm::SourceMgr sources;
     sources.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialect/EffNet.h"
+#include "models/Files.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -33,6 +34,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // MLIR's lexer reads the byte after the text, which must be a NUL: the
   // tools read files into NUL-terminated buffers, and so does this harness.
   std::string text(reinterpret_cast<const char *>(data), size);
+  // As the tools do: text nested past MLIR parser's stack is refused first.
+  if (llvm::Error err = checkTextNesting(text, "input", "fuzz.mlir")) {
+    llvm::consumeError(std::move(err));
+    return 0;
+  }
   OwningOpRef<ModuleOp> module =
       parseSourceString<ModuleOp>(text, ParserConfig(&context));
   if (!module)

@@ -94,3 +94,25 @@ TEST(QuoteForMessage, KeepsOneLine) {
 }
 
 } // namespace
+
+namespace {
+TEST(CheckTextNesting, CountsBracketsOutsideStringsAndComments) {
+  auto check = [](llvm::StringRef text, unsigned depth) {
+    llvm::Error err = checkTextNesting(text, "input", "t.mlir", depth);
+    bool ok = !err;
+    llvm::consumeError(std::move(err));
+    return ok;
+  };
+  EXPECT_TRUE(check("((()))", 3));
+  EXPECT_FALSE(check("(((())))", 3));
+  EXPECT_TRUE(check("\"((((((\" (())", 2));   // In a string.
+  EXPECT_TRUE(check("// ((((((\n(())", 2));   // In a comment.
+  EXPECT_TRUE(check("(i32) -> (i32) -> i32", 1)); // Arrows close nothing.
+  EXPECT_FALSE(check("(() -> (() -> (() -> i32)))", 2));
+  EXPECT_TRUE(check("tensor<1x3xf32> {a = [1, 2]}", 2));
+  EXPECT_FALSE(check("tensor<1x3xf32> {a = [1, 2]}", 1));
+  llvm::Error err = checkTextNesting("\n\n((((", "input", "t.mlir", 3);
+  EXPECT_EQ(llvm::toString(std::move(err)),
+            "input 't.mlir' nests brackets deeper than 3 levels (line 3)");
+}
+} // namespace
