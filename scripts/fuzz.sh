@@ -26,6 +26,9 @@ for name in "${harnesses[@]}"; do
   binary=build-sanitize/bin/fuzz-$name
   [[ -x $binary ]] || { echo "fuzz: no harness $binary" >&2; exit 1; }
   corpus=$work/corpus/$name
+  # A run's findings are its own: those of an earlier run are cleared (copy
+  # them away first to keep them); its corpus carries over.
+  rm -rf "$work/findings/$name"
   mkdir -p "$corpus" "$work/findings/$name"
   log=$work/$name.log
   # -timeout: one input may take 30 s; -rss_limit_mb: 3 GB (the harnesses
