@@ -6,6 +6,7 @@
 # is off; ASan's own checks (heap, stack, globals, use-after-free) stay on.
 # Leaks inside the uninstrumented libraries are suppressed by name
 # (test/sanitize/lsan.supp); ours are not.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export ASAN_OPTIONS="allow_user_poisoning=0:detect_leaks=1:halt_on_error=1"
-export LSAN_OPTIONS="suppressions=$PWD/test/sanitize/lsan.supp:print_suppressions=0"
+export LSAN_OPTIONS="suppressions=$root/test/sanitize/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

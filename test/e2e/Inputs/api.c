@@ -118,7 +118,7 @@ int main(void) {
   in.dimensions = 4;
   in.host = NULL;
   EXPECT(FN()(&in, &out) == CAT(MODEL_UPPER, _ERROR_BAD_BUFFER));
-  in.host = x;
+  in.host = (uint8_t *)x;
   in.dim = NULL;
   EXPECT(FN()(&in, &out) == CAT(MODEL_UPPER, _ERROR_BAD_BUFFER));
   in.dim = in_dims;
@@ -151,6 +151,14 @@ int main(void) {
   EXPECT(FN(_run)(inputs[0], kBatch, z) == 0);
   EXPECT(memcmp(z, expected[0], sizeof(float) * classes * kBatch) == 0);
 
+  for (int t = 0; t < kThreads; ++t) {
+    free(inputs[t]);
+    free(expected[t]);
+  }
+  free(workspace);
+  free(x);
+  free(y);
+  free(z);
   printf("%d failures\n", failures);
   return failures != 0;
 }
