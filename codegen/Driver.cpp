@@ -470,14 +470,20 @@ createMachine(const std::string &triple) {
   return std::move(machine);
 }
 
-/// Builds the driver module for `machine` and verifies it.
-static Error buildDriver(Module &module, TargetMachine &machine,
-                         const std::string &triple, const ModelPlan &plan,
-                         const ModelInfo &info,
-                         const std::vector<std::string> &kernelNames,
-                         bool elideWeights) {
+/// Builds the driver module for `triple`, verifies it and hands it, with its
+/// target machine, to `use`: what compiling and printing share.
+static Error
+withDriver(const ModelPlan &plan, const ModelInfo &info,
+           const std::vector<std::string> &kernelNames,
+           const std::string &triple, bool elideWeights,
+           function_ref<Error(Module &, TargetMachine &)> use) {
+  Expected<std::unique_ptr<TargetMachine>> machine = createMachine(triple);
+  if (!machine)
+    return machine.takeError();
+  LLVMContext ctx;
+  Module module(info.name, ctx);
   module.setTargetTriple(triple);
-  module.setDataLayout(machine.createDataLayout());
+  module.setDataLayout((*machine)->createDataLayout());
   DriverBuilder(module, plan, info, kernelNames).build(elideWeights);
   std::string verifyErrors;
   raw_string_ostream verifyStream(verifyErrors);
@@ -485,53 +491,43 @@ static Error buildDriver(Module &module, TargetMachine &machine,
     return createStringError(inconvertibleErrorCode(),
                              "internal error: invalid driver IR: %s",
                              verifyErrors.c_str());
-  return Error::success();
+  return use(module, **machine);
 }
 
 Error mlir::effnet::codegen::emitDriverObject(
     const ModelPlan &plan, const ModelInfo &info,
     const std::vector<std::string> &kernelNames, const std::string &triple,
     const std::string &objectPath) {
-  Expected<std::unique_ptr<TargetMachine>> machine = createMachine(triple);
-  if (!machine)
-    return machine.takeError();
-  LLVMContext ctx;
-  Module module(info.name, ctx);
-  if (Error err = buildDriver(module, **machine, triple, plan, info,
-                              kernelNames, /*elideWeights=*/false))
-    return err;
-
-  std::error_code ec;
-  raw_fd_ostream os(objectPath, ec, sys::fs::OF_None);
-  if (ec)
-    return createStringError(ec, "cannot write '%s': %s", objectPath.c_str(),
-                             ec.message().c_str());
-  legacy::PassManager passes;
-  if ((*machine)->addPassesToEmitFile(passes, os, nullptr,
-                                      CodeGenFileType::ObjectFile))
-    return createStringError(inconvertibleErrorCode(),
-                             "LLVM cannot emit objects for '%s'",
-                             triple.c_str());
-  passes.run(module);
-  os.flush();
-  if (os.has_error())
-    return createStringError(os.error(), "cannot write '%s'",
-                             objectPath.c_str());
-  return Error::success();
+  return withDriver(
+      plan, info, kernelNames, triple, /*elideWeights=*/false,
+      [&](Module &module, TargetMachine &machine) -> Error {
+        std::error_code ec;
+        raw_fd_ostream os(objectPath, ec, sys::fs::OF_None);
+        if (ec)
+          return createStringError(ec, "cannot write '%s': %s",
+                                   objectPath.c_str(), ec.message().c_str());
+        legacy::PassManager passes;
+        if (machine.addPassesToEmitFile(passes, os, nullptr,
+                                        CodeGenFileType::ObjectFile))
+          return createStringError(inconvertibleErrorCode(),
+                                   "LLVM cannot emit objects for '%s'",
+                                   triple.c_str());
+        passes.run(module);
+        os.flush();
+        if (os.has_error())
+          return createStringError(os.error(), "cannot write '%s'",
+                                   objectPath.c_str());
+        return Error::success();
+      });
 }
 
 Error mlir::effnet::codegen::printDriver(
     const ModelPlan &plan, const ModelInfo &info,
     const std::vector<std::string> &kernelNames, const std::string &triple,
     raw_ostream &os) {
-  Expected<std::unique_ptr<TargetMachine>> machine = createMachine(triple);
-  if (!machine)
-    return machine.takeError();
-  LLVMContext ctx;
-  Module module(info.name, ctx);
-  if (Error err = buildDriver(module, **machine, triple, plan, info,
-                              kernelNames, /*elideWeights=*/true))
-    return err;
-  module.print(os, nullptr);
-  return Error::success();
+  return withDriver(plan, info, kernelNames, triple, /*elideWeights=*/true,
+                    [&](Module &module, TargetMachine &) {
+                      module.print(os, nullptr);
+                      return Error::success();
+                    });
 }
