@@ -7,6 +7,8 @@
 #     [WEIGHTS file.safetensors] [NAMING torchvision|canonical]
 #     [RANDOM_WEIGHTS seed]
 #     [TARGET host|<Halide target string>]
+#     [OUTPUTS logits|features|reduction_1 ...]
+#     [NORMALIZE imagenet|advprop|MEAN,MEAN,MEAN:STD,STD,STD]
 #     [EFFNETC_ARGS ...])
 #
 # Creates the imported target <name>: link it and include "<name>.h".
@@ -15,20 +17,24 @@
 
 function(effnet_add_model name)
   cmake_parse_arguments(ARG ""
-    "VARIANT;PHI;WIDTH;DEPTH;RESOLUTION;NUM_CLASSES;IN_CHANNELS;PADDING;WEIGHTS;NAMING;RANDOM_WEIGHTS;TARGET"
-    "EFFNETC_ARGS" ${ARGN})
+    "VARIANT;PHI;WIDTH;DEPTH;RESOLUTION;NUM_CLASSES;IN_CHANNELS;PADDING;WEIGHTS;NAMING;RANDOM_WEIGHTS;TARGET;NORMALIZE"
+    "OUTPUTS;EFFNETC_ARGS" ${ARGN})
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "effnet_add_model(${name}): unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
   endif()
 
   set(args)
-  foreach(option VARIANT PHI WIDTH DEPTH RESOLUTION NUM_CLASSES IN_CHANNELS PADDING NAMING RANDOM_WEIGHTS TARGET)
+  foreach(option VARIANT PHI WIDTH DEPTH RESOLUTION NUM_CLASSES IN_CHANNELS PADDING NAMING RANDOM_WEIGHTS TARGET NORMALIZE)
     if(DEFINED ARG_${option})
       string(TOLOWER "${option}" flag)
       string(REPLACE "_" "-" flag "${flag}")
       list(APPEND args "--${flag}" "${ARG_${option}}")
     endif()
   endforeach()
+  if(DEFINED ARG_OUTPUTS)
+    list(JOIN ARG_OUTPUTS "," outputs)
+    list(APPEND args --outputs "${outputs}")
+  endif()
   set(depends)
   if(DEFINED ARG_WEIGHTS)
     get_filename_component(weights "${ARG_WEIGHTS}" ABSOLUTE)

@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <string>
 
 namespace mlir {
@@ -29,6 +30,11 @@ struct LibraryOptions {
   int64_t inChannels = 3;
   int64_t resolution = 0;
   int64_t numClasses = 0;
+  /// How NAME_run_rgb8 normalizes 8-bit pixels: `imagenet` (torchvision's
+  /// mean and std, the default), `advprop` (to [-1, 1]) or
+  /// `MEAN,MEAN,MEAN:STD,STD,STD` on the [0, 1] scale. The 8-bit entries
+  /// exist for models of 3 input channels.
+  std::optional<std::string> normalize;
   /// Per-phase and per-kernel timing on stderr.
   bool verbose = true;
 };
@@ -39,7 +45,8 @@ llvm::Expected<std::string> resolveTarget(const std::string &name);
 
 /// Plans `func` as emitLibrary would and prints the plan (the kernels with
 /// their keys and schedules, the steps, the arena and the weight blob).
-llvm::Error printPlan(mlir::func::FuncOp func, llvm::raw_ostream &os);
+llvm::Error printPlan(mlir::func::FuncOp func, const LibraryOptions &options,
+                      llvm::raw_ostream &os);
 
 /// Prints the LLVM IR of the driver emitLibrary would compile for `func`
 /// (every entry point of the library's header; the weights' values elided),

@@ -6,8 +6,14 @@
 //   int NAME_run(const float *input, int batch, float *output);
 //   int NAME_run_with_workspace(const float *input, int batch, float *output,
 //                               void *workspace, size_t workspace_size);
+//   int NAME_run_outputs(const float *input, int batch,
+//                        float *const *outputs);
+//   int NAME_run_outputs_with_workspace(const float *input, int batch,
+//                                       float *const *outputs,
+//                                       void *workspace, size_t size);
 //   size_t NAME_workspace_size(int batch);
-//   int NAME(halide_buffer_t *input, halide_buffer_t *output);
+//   int NAME(halide_buffer_t *input, halide_buffer_t *output0, ...);
+// (NAME_run fills the first output alone.)
 //   metadata getters and NAME_set_num_threads.
 //
 // Images run one at a time through the arena, so its size does not depend on
@@ -28,6 +34,7 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 
+#include <limits>
 #include <mutex>
 
 using namespace llvm;
@@ -54,9 +61,12 @@ struct HalideTypes {
   static constexpr unsigned kHost = 2, kType = 4, kDimensions = 5, kDim = 6;
   static constexpr unsigned kCode = 0, kBits = 1, kLanes = 2;
   static constexpr unsigned kMin = 0, kExtent = 1, kStride = 2, kFlags = 3;
-  /// halide_type_float: the one type code every buffer here has.
+  /// halide_type_float, 32 bits: every buffer here but 8-bit pixels.
   static constexpr uint8_t kFloatCode = 2;
   static constexpr uint8_t kFloatBits = 32;
+  /// halide_type_uint, 8 bits: NAME_run_rgb8's pixels.
+  static constexpr uint8_t kUIntCode = 1;
+  static constexpr uint8_t kByteBits = 8;
   /// The most dimensions a buffer here has (activations: 3, weights: 4).
   static constexpr unsigned kMaxRank = 4;
 };
@@ -77,15 +87,46 @@ public:
     sizeT = module.getDataLayout().getIntPtrType(ctx);
   }
 
+  /// Which family of entry points a function belongs to: float images
+  /// (NAME_run...) or 8-bit pixels (NAME_run_rgb8..., which take the rows'
+  /// stride after the batch).
+  struct Entry {
+    bool pixels = false;
+
+    /// `run_SUFFIX` or `run_rgb8_SUFFIX`.
+    std::string name(StringRef suffix) const {
+      return (pixels ? "run_rgb8_" : "run_") + suffix.str();
+    }
+    /// (input, batch, [row_stride,] output(s), workspace, size).
+    SmallVector<Type *> params(const DriverBuilder &b) const {
+      if (pixels)
+        return {b.ptr, b.i32, b.sizeT, b.ptr, b.ptr, b.sizeT};
+      return {b.ptr, b.i32, b.ptr, b.ptr, b.sizeT};
+    }
+    unsigned firstOutputArg() const { return pixels ? 3 : 2; }
+  };
+
   /// Builds every function; `elideWeights` gives the weight blob zeros
   /// instead of its values (for printing).
   void build(bool elideWeights) {
     emitWeights(elideWeights);
     emitFillBuffer();
-    Function *withWorkspace = emitRunWithWorkspace();
-    Function *run = emitRun(withWorkspace);
+    // The float entries, then (when the plan has its kernels) the same for
+    // 8-bit pixels.
+    Function *runOutputs = nullptr;
+    for (bool pixels : {false, true}) {
+      if (pixels && plan.pixelKernels.empty())
+        continue;
+      Entry entry{pixels};
+      Function *core = emitRunInto(entry);
+      Function *outputs = emitAllocating(
+          entry, "_outputs", emitRunOutputsWithWorkspace(entry, core));
+      emitAllocating(entry, "", emitRunWithWorkspace(entry, core));
+      if (!pixels)
+        runOutputs = outputs;
+    }
     emitWorkspaceSize();
-    emitHalideEntry(run);
+    emitHalideEntry(runOutputs);
     emitMetadata();
   }
 
@@ -127,11 +168,11 @@ private:
     weights->setAlignment(Align(kAlignBytes));
   }
 
-  /// fill(buffer, dims, host, rank, extent0, stride0, ... extent3, stride3):
-  /// a dense float32 buffer.
+  /// fill(buffer, dims, host, code, bits, rank, extent0, stride0, ...
+  /// extent3, stride3): a buffer of one lane of type (code, bits).
   void emitFillBuffer() {
     using T = HalideTypes;
-    SmallVector<Type *> params{ptr, ptr, ptr, i32};
+    SmallVector<Type *> params{ptr, ptr, ptr, i8, i8, i32};
     for (unsigned i = 0; i < 2 * T::kMaxRank; ++i)
       params.push_back(i32);
     fill = define(symbol("fill_buffer"), Type::getVoidTy(ctx), params,
@@ -145,14 +186,14 @@ private:
     builder.CreateStore(fill->getArg(2),
                         builder.CreateStructGEP(halide.buffer, buffer, T::kHost));
     Value *type = builder.CreateStructGEP(halide.buffer, buffer, T::kType);
-    builder.CreateStore(builder.getInt8(T::kFloatCode),
+    builder.CreateStore(fill->getArg(3),
                         builder.CreateStructGEP(halide.type, type, T::kCode));
-    builder.CreateStore(builder.getInt8(T::kFloatBits),
+    builder.CreateStore(fill->getArg(4),
                         builder.CreateStructGEP(halide.type, type, T::kBits));
     builder.CreateStore(builder.getInt16(1),
                         builder.CreateStructGEP(halide.type, type, T::kLanes));
     builder.CreateStore(
-        fill->getArg(3),
+        fill->getArg(5),
         builder.CreateStructGEP(halide.buffer, buffer, T::kDimensions));
     builder.CreateStore(dims,
                         builder.CreateStructGEP(halide.buffer, buffer, T::kDim));
@@ -160,9 +201,9 @@ private:
       Value *dim = builder.CreateConstInBoundsGEP1_32(halide.dim, dims, d);
       builder.CreateStore(builder.getInt32(0),
                           builder.CreateStructGEP(halide.dim, dim, T::kMin));
-      builder.CreateStore(fill->getArg(4 + 2 * d),
+      builder.CreateStore(fill->getArg(6 + 2 * d),
                           builder.CreateStructGEP(halide.dim, dim, T::kExtent));
-      builder.CreateStore(fill->getArg(5 + 2 * d),
+      builder.CreateStore(fill->getArg(7 + 2 * d),
                           builder.CreateStructGEP(halide.dim, dim, T::kStride));
       builder.CreateStore(builder.getInt32(0),
                           builder.CreateStructGEP(halide.dim, dim, T::kFlags));
@@ -170,15 +211,25 @@ private:
     builder.CreateRetVoid();
   }
 
-  /// Calls fill_buffer for a buffer of `bufferDims` (getBufferDims).
+  /// Calls fill_buffer for a float32 buffer of `bufferDims` (getBufferDims),
+  /// or for 8-bit pixels whose rows are `rowStride` (an i32) apart.
   void callFill(Value *buffer, Value *dims, Value *host,
-                const std::vector<BufferDim> &bufferDims) {
-    SmallVector<Value *> args{buffer, dims, host,
-                              builder.getInt32(bufferDims.size())};
-    for (unsigned d = 0; d < HalideTypes::kMaxRank; ++d) {
+                const std::vector<BufferDim> &bufferDims,
+                Value *rowStride = nullptr) {
+    using T = HalideTypes;
+    SmallVector<Value *> args{
+        buffer,
+        dims,
+        host,
+        builder.getInt8(rowStride ? T::kUIntCode : T::kFloatCode),
+        builder.getInt8(rowStride ? T::kByteBits : T::kFloatBits),
+        builder.getInt32(bufferDims.size())};
+    for (unsigned d = 0; d < T::kMaxRank; ++d) {
       BufferDim dim = d < bufferDims.size() ? bufferDims[d] : BufferDim();
       args.push_back(builder.getInt32(dim.extent));
-      args.push_back(builder.getInt32(dim.stride));
+      args.push_back(dim.stride == kRuntimeStride
+                         ? rowStride
+                         : builder.getInt32(dim.stride));
     }
     builder.CreateCall(fill, args);
   }
@@ -198,12 +249,17 @@ private:
     builder.SetInsertPoint(cont);
   }
 
-  Function *emitRunWithWorkspace() {
-    Function *fn =
-        define(symbol("run_with_workspace"), i32, {ptr, i32, ptr, ptr, sizeT});
-    Value *input = fn->getArg(0), *batch = fn->getArg(1),
-          *output = fn->getArg(2), *workspace = fn->getArg(3),
-          *size = fn->getArg(4);
+  /// run_into(input, batch, outputs, workspace, size), or for pixels
+  /// run_rgb8_into(pixels, batch, row_stride, outputs, workspace, size): runs
+  /// the images one after another and copies each output into its entry of
+  /// `outputs`, skipping null entries. Checks what every entry point shares.
+  Function *emitRunInto(const Entry &kind) {
+    Function *fn = define(symbol(kind.name("into")), i32, kind.params(*this),
+                          /*external=*/false);
+    Value *input = fn->getArg(0), *batch = fn->getArg(1);
+    unsigned next = kind.firstOutputArg();
+    Value *outputs = fn->getArg(next), *workspace = fn->getArg(next + 1),
+          *size = fn->getArg(next + 2);
     auto *entry = BasicBlock::Create(ctx, "entry", fn);
     builder.SetInsertPoint(entry);
 
@@ -218,9 +274,7 @@ private:
           halide.dim, builder.getInt32(HalideTypes::kMaxRank)));
     }
 
-    returnIf(builder.CreateOr(builder.CreateIsNull(input),
-                              builder.CreateIsNull(output)),
-             kNullPointer);
+    returnIf(builder.CreateIsNull(input), kNullPointer);
     returnIf(builder.CreateICmpSLT(batch, builder.getInt32(1)), kBadBatch);
     returnIf(
         builder.CreateOr(builder.CreateIsNull(workspace),
@@ -236,8 +290,21 @@ private:
     Value *arena = builder.CreateInBoundsGEP(i8, workspace, skew, "arena");
 
     const ArenaTensor &in = plan.tensors[plan.inputTensor];
-    const ArenaTensor &out = plan.tensors[plan.outputTensor];
-    int64_t inFloats = in.shape.elements(), outFloats = out.shape.elements();
+    int64_t inFloats = in.shape.elements();
+    // Pixels: rows of at least C x W bytes, and every offset in an image
+    // within Halide's 32-bit indexing.
+    Value *rowStride = nullptr;
+    if (kind.pixels) {
+      Value *stride = fn->getArg(2);
+      int64_t rowBytes = in.shape.channels * in.shape.width;
+      returnIf(builder.CreateOr(
+                   builder.CreateICmpULT(stride, sizeConstant(rowBytes)),
+                   builder.CreateICmpUGT(
+                       stride, sizeConstant(std::numeric_limits<int32_t>::max() /
+                                            in.shape.height))),
+               kBadBuffer);
+      rowStride = builder.CreateTrunc(stride, i32);
+    }
 
     auto *loop = BasicBlock::Create(ctx, "image", fn);
     auto *done = BasicBlock::Create(ctx, "done", fn);
@@ -247,22 +314,39 @@ private:
     PHINode *n = builder.CreatePHI(i32, 2, "n");
     n->addIncoming(builder.getInt32(0), preheader);
     Value *n64 = builder.CreateZExt(n, i64);
-    Value *inImage = builder.CreateInBoundsGEP(
-        i8, input, builder.CreateMul(n64, builder.getInt64(inFloats * 4)));
-    builder.CreateMemCpy(floatAt(arena, in.offset), MaybeAlign(kAlignBytes),
-                         inImage, MaybeAlign(4), inFloats * 4);
+    // The image: copied into the arena, or pixels read where they are.
+    Value *pixels = nullptr;
+    if (kind.pixels) {
+      Value *imageBytes = builder.CreateMul(
+          builder.CreateZExtOrTrunc(fn->getArg(2), i64),
+          builder.getInt64(in.shape.height));
+      pixels = builder.CreateInBoundsGEP(i8, input,
+                                         builder.CreateMul(n64, imageBytes));
+    } else {
+      Value *inImage = builder.CreateInBoundsGEP(
+          i8, input, builder.CreateMul(n64, builder.getInt64(inFloats * 4)));
+      builder.CreateMemCpy(floatAt(arena, in.offset), MaybeAlign(kAlignBytes),
+                           inImage, MaybeAlign(4), inFloats * 4);
+    }
 
     for (const Step &step : plan.steps) {
-      const KernelSpec &kernel = plan.kernels[step.kernel];
+      int kernelIndex = step.kernel;
+      if (kind.pixels && plan.pixelKernels[step.kernel] >= 0)
+        kernelIndex = plan.pixelKernels[step.kernel];
+      const KernelSpec &kernel = plan.kernels[kernelIndex];
       SmallVector<Value *> args;
       size_t slot = 0;
-      auto addBuffer = [&](Value *host, const std::vector<BufferDim> &dimsOf) {
-        callFill(buffers[slot], dims[slot], host, dimsOf);
+      auto addBuffer = [&](Value *host, const std::vector<BufferDim> &dimsOf,
+                           Value *stride = nullptr) {
+        callFill(buffers[slot], dims[slot], host, dimsOf, stride);
         args.push_back(buffers[slot++]);
       };
       for (size_t i = 0; i < step.inputs.size(); ++i) {
         const ArenaTensor &t = plan.tensors[step.inputs[i]];
-        addBuffer(floatAt(arena, t.offset), getBufferDims(kernel.inputs[i]));
+        if (kernel.inputs[i].rgb8)
+          addBuffer(pixels, getBufferDims(kernel.inputs[i]), rowStride);
+        else
+          addBuffer(floatAt(arena, t.offset), getBufferDims(kernel.inputs[i]));
       }
       for (size_t i = 0; i < step.weights.size(); ++i)
         addBuffer(floatAt(weights, step.weights[i]),
@@ -270,7 +354,7 @@ private:
       const ArenaTensor &o = plan.tensors[step.output];
       addBuffer(floatAt(arena, o.offset), getBufferDims(kernel.output));
       SmallVector<Type *> params(args.size(), ptr);
-      Function *callee = declare(kernelNames[step.kernel], i32, params);
+      Function *callee = declare(kernelNames[kernelIndex], i32, params);
       Value *status = builder.CreateCall(callee, args);
       auto *fail = BasicBlock::Create(ctx, "kernel_failed", fn);
       auto *next = BasicBlock::Create(ctx, "next", fn);
@@ -281,10 +365,22 @@ private:
       builder.SetInsertPoint(next);
     }
 
-    Value *outImage = builder.CreateInBoundsGEP(
-        i8, output, builder.CreateMul(n64, builder.getInt64(outFloats * 4)));
-    builder.CreateMemCpy(outImage, MaybeAlign(4), floatAt(arena, out.offset),
-                         MaybeAlign(kAlignBytes), outFloats * 4);
+    for (auto [index, output] : llvm::enumerate(plan.outputs)) {
+      const ArenaTensor &out = plan.tensors[output.tensor];
+      int64_t outFloats = out.shape.elements();
+      Value *to = builder.CreateLoad(
+          ptr, builder.CreateConstInBoundsGEP1_32(ptr, outputs, index));
+      auto *copy = BasicBlock::Create(ctx, "copy_out", fn);
+      auto *copied = BasicBlock::Create(ctx, "copied", fn);
+      builder.CreateCondBr(builder.CreateIsNull(to), copied, copy);
+      builder.SetInsertPoint(copy);
+      Value *outImage = builder.CreateInBoundsGEP(
+          i8, to, builder.CreateMul(n64, builder.getInt64(outFloats * 4)));
+      builder.CreateMemCpy(outImage, MaybeAlign(4), floatAt(arena, out.offset),
+                           MaybeAlign(kAlignBytes), outFloats * 4);
+      builder.CreateBr(copied);
+      builder.SetInsertPoint(copied);
+    }
     Value *nextN = builder.CreateAdd(n, builder.getInt32(1));
     n->addIncoming(nextN, builder.GetInsertBlock());
     builder.CreateCondBr(builder.CreateICmpSLT(nextN, batch), loop, done);
@@ -293,11 +389,56 @@ private:
     return fn;
   }
 
-  Function *emitRun(Function *withWorkspace) {
-    Function *fn = define(symbol("run"), i32, {ptr, i32, ptr});
+  /// run_outputs_with_workspace(input, batch, outputs, workspace, size)
+  /// (run_rgb8_outputs_with_workspace: pixels, batch, row_stride, ...):
+  /// every entry of `outputs` must be a buffer.
+  Function *emitRunOutputsWithWorkspace(const Entry &kind, Function *core) {
+    Function *fn = define(symbol(kind.name("outputs_with_workspace")), i32,
+                          kind.params(*this));
+    builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
+    Value *outputs = fn->getArg(kind.firstOutputArg());
+    returnIf(builder.CreateIsNull(outputs), kNullPointer);
+    for (size_t i = 0; i < plan.outputs.size(); ++i)
+      returnIf(builder.CreateIsNull(builder.CreateLoad(
+                   ptr, builder.CreateConstInBoundsGEP1_32(ptr, outputs, i))),
+               kNullPointer);
+    SmallVector<Value *> args(llvm::make_pointer_range(fn->args()));
+    builder.CreateRet(builder.CreateCall(core, args));
+    return fn;
+  }
+
+  /// run_with_workspace(input, batch, output, workspace, size) (and
+  /// run_rgb8_with_workspace): the first output alone.
+  Function *emitRunWithWorkspace(const Entry &kind, Function *core) {
+    Function *fn = define(symbol(kind.name("with_workspace")), i32,
+                          kind.params(*this));
+    builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
+    auto *outputsType = ArrayType::get(ptr, plan.outputs.size());
+    Value *outputs = builder.CreateAlloca(outputsType);
+    unsigned outputArg = kind.firstOutputArg();
+    Value *output = fn->getArg(outputArg);
+    returnIf(builder.CreateIsNull(output), kNullPointer);
+    builder.CreateStore(ConstantAggregateZero::get(outputsType), outputs);
+    builder.CreateStore(output, outputs);
+    SmallVector<Value *> args(llvm::make_pointer_range(fn->args()));
+    args[outputArg] = outputs;
+    builder.CreateRet(builder.CreateCall(core, args));
+    return fn;
+  }
+
+  /// NAME_run`suffix`(input, batch, output(s)) (NAME_run_rgb8`suffix`(pixels,
+  /// batch, row_stride, output(s))): `withWorkspace` in a workspace it
+  /// allocates.
+  Function *emitAllocating(const Entry &kind, StringRef suffix,
+                           Function *withWorkspace) {
+    SmallVector<Type *> params = kind.params(*this);
+    params.resize(kind.firstOutputArg() + 1);
+    Function *fn = define(symbol(kind.pixels ? "run_rgb8" : "run") +
+                              suffix.str(),
+                          i32, params);
     builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
     Value *input = fn->getArg(0), *batch = fn->getArg(1),
-          *output = fn->getArg(2);
+          *output = fn->getArg(kind.firstOutputArg());
     returnIf(builder.CreateOr(builder.CreateIsNull(input),
                               builder.CreateIsNull(output)),
              kNullPointer);
@@ -307,8 +448,10 @@ private:
     Value *bytes = sizeConstant(workspaceBytes(plan));
     Value *workspace = builder.CreateCall(mallocFn, {bytes});
     returnIf(builder.CreateIsNull(workspace), kWorkspace);
-    Value *status = builder.CreateCall(
-        withWorkspace, {input, batch, output, workspace, bytes});
+    SmallVector<Value *> args(llvm::make_pointer_range(fn->args()));
+    args.push_back(workspace);
+    args.push_back(bytes);
+    Value *status = builder.CreateCall(withWorkspace, args);
     builder.CreateCall(freeFn, {workspace});
     builder.CreateRet(status);
     return fn;
@@ -379,20 +522,33 @@ private:
     return {host, dimField(dims, rank - 1, T::kExtent)};
   }
 
-  void emitHalideEntry(Function *run) {
-    Function *fn = define(symbol(""), i32, {ptr, ptr});
+  /// NAME(input, output0, output1, ...): Halide-style buffers, one per
+  /// output, each of the image's layout and then a batch dimension.
+  void emitHalideEntry(Function *runOutputs) {
+    SmallVector<Type *> params(1 + plan.outputs.size(), ptr);
+    Function *fn = define(symbol(""), i32, params);
     builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
-    Value *input = fn->getArg(0), *output = fn->getArg(1);
-    returnIf(builder.CreateOr(builder.CreateIsNull(input),
-                              builder.CreateIsNull(output)),
-             kNullPointer);
+    auto *outputsType = ArrayType::get(ptr, plan.outputs.size());
+    Value *outputs = builder.CreateAlloca(outputsType);
+    Value *nullArg = builder.getFalse();
+    for (Argument &arg : fn->args())
+      nullArg = builder.CreateOr(nullArg, builder.CreateIsNull(&arg));
+    returnIf(nullArg, kNullPointer);
     const TensorShape &in = plan.tensors[plan.inputTensor].shape;
-    const TensorShape &out = plan.tensors[plan.outputTensor].shape;
-    auto [inHost, batch] = checkBuffer(input, getBufferDims(in));
-    // The logits: [classes, N].
-    auto [outHost, outBatch] = checkBuffer(output, {{out.channels, 1}});
-    returnIf(builder.CreateICmpNE(batch, outBatch), kBadBuffer);
-    builder.CreateRet(builder.CreateCall(run, {inHost, batch, outHost}));
+    auto [inHost, batch] = checkBuffer(fn->getArg(0), getBufferDims(in));
+    for (auto [index, output] : llvm::enumerate(plan.outputs)) {
+      const TensorShape &shape = plan.tensors[output.tensor].shape;
+      // Logits: [classes, N]; others: [W, H, C, N].
+      std::vector<BufferDim> dims =
+          output.flat ? std::vector<BufferDim>{{shape.channels, 1}}
+                      : getBufferDims(shape);
+      auto [host, outBatch] = checkBuffer(fn->getArg(1 + index), dims);
+      returnIf(builder.CreateICmpNE(batch, outBatch), kBadBuffer);
+      builder.CreateStore(
+          host, builder.CreateConstInBoundsGEP2_32(outputsType, outputs, 0,
+                                                   index));
+    }
+    builder.CreateRet(builder.CreateCall(runOutputs, {inHost, batch, outputs}));
   }
 
   void emitMetadata() {
@@ -413,10 +569,71 @@ private:
     intGetter("resolution", info.resolution);
     intGetter("num_classes", info.numClasses);
 
+    emitOutputTables();
+
     Function *fn = define(symbol("set_num_threads"), i32, {i32});
     builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
     Function *halideSet = declare("halide_set_num_threads", i32, {i32});
     builder.CreateRet(builder.CreateCall(halideSet, {fn->getArg(0)}));
+  }
+
+  /// NAME_output_name(i): the name of output i, or NULL; and
+  /// NAME_output_shape(i, shape): C, H, W of output i per image (K, 1, 1 for
+  /// logits), 0, or kBadBuffer for no such output, kNullPointer for no shape.
+  void emitOutputTables() {
+    size_t count = plan.outputs.size();
+    SmallVector<Constant *> names;
+    SmallVector<Constant *> shapes;
+    for (const ModelOutput &output : plan.outputs) {
+      names.push_back(builder.CreateGlobalStringPtr(
+          output.name, symbol("output_" + output.name + "_str"), 0, &module));
+      const TensorShape &shape = plan.tensors[output.tensor].shape;
+      for (int64_t extent : {shape.channels, shape.height, shape.width})
+        shapes.push_back(builder.getInt32(extent));
+    }
+    auto table = [&](StringRef name, Type *element, ArrayRef<Constant *> all) {
+      auto *type = ArrayType::get(element, all.size());
+      auto *global = new GlobalVariable(module, type, /*isConstant=*/true,
+                                        GlobalValue::InternalLinkage,
+                                        ConstantArray::get(type, all),
+                                        symbol(name));
+      return std::make_pair(type, global);
+    };
+    auto [namesType, namesTable] = table("output_names", ptr, names);
+    auto [shapesType, shapesTable] = table("output_shapes", i32, shapes);
+    auto inRange = [&](Value *index) {
+      return builder.CreateICmpULT(index, builder.getInt32(count));
+    };
+
+    Function *nameFn = define(symbol("output_name"), ptr, {i32});
+    builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", nameFn));
+    Value *index = nameFn->getArg(0);
+    auto *found = BasicBlock::Create(ctx, "found", nameFn);
+    auto *none = BasicBlock::Create(ctx, "none", nameFn);
+    builder.CreateCondBr(inRange(index), found, none);
+    builder.SetInsertPoint(none);
+    builder.CreateRet(ConstantPointerNull::get(ptr));
+    builder.SetInsertPoint(found);
+    builder.CreateRet(builder.CreateLoad(
+        ptr, builder.CreateInBoundsGEP(namesType, namesTable,
+                                       {builder.getInt32(0), index})));
+
+    Function *shapeFn = define(symbol("output_shape"), i32, {i32, ptr});
+    builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", shapeFn));
+    index = shapeFn->getArg(0);
+    Value *shape = shapeFn->getArg(1);
+    returnIf(builder.CreateNot(inRange(index)), kBadBuffer);
+    returnIf(builder.CreateIsNull(shape), kNullPointer);
+    for (unsigned d = 0; d < 3; ++d) {
+      Value *at = builder.CreateAdd(builder.CreateMul(index, builder.getInt32(3)),
+                                    builder.getInt32(d));
+      Value *extent = builder.CreateLoad(
+          i32, builder.CreateInBoundsGEP(shapesType, shapesTable,
+                                         {builder.getInt32(0), at}));
+      builder.CreateStore(extent,
+                          builder.CreateConstInBoundsGEP1_32(i32, shape, d));
+    }
+    builder.CreateRet(builder.getInt32(0));
   }
 
   Module &module;

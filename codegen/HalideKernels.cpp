@@ -68,20 +68,35 @@ Var c("c"), x("x"), y("y"), k("k");
 /// Constrains a buffer to `dims` (getBufferDims), so that Halide knows every
 /// stride and extent when it compiles.
 void constrain(OutputImageParam param, const std::vector<BufferDim> &dims) {
-  for (size_t d = 0; d < dims.size(); ++d)
-    param.dim(static_cast<int>(d))
-        .set_bounds(0, asInt(dims[d].extent))
-        .set_stride(asInt(dims[d].stride));
+  for (size_t d = 0; d < dims.size(); ++d) {
+    auto dim = param.dim(static_cast<int>(d));
+    dim.set_bounds(0, asInt(dims[d].extent));
+    if (dims[d].stride != kRuntimeStride)
+      dim.set_stride(asInt(dims[d].stride));
+  }
 }
 
-/// The activation as a function of (c, x, y), whatever its layout.
+/// The activation as a function of (c, x, y), whatever its layout; 8-bit
+/// pixels normalized as `spec` says.
 Func view(const ImageParam &param, const TensorShape &shape,
-          const std::string &name) {
+          const std::string &name, const KernelSpec &spec) {
   Func f(name);
-  if (shape.planar)
+  if (shape.planar) {
     f(c, x, y) = param(x, y, c);
-  else
+  } else if (shape.rgb8) {
+    // Per channel, a select over the channels: a handful of values.
+    auto perChannel = [&](const std::vector<float> &values) {
+      Expr value = values.back();
+      for (size_t i = values.size() - 1; i-- > 0;)
+        value = select(c == static_cast<int>(i), values[i], value);
+      return value;
+    };
+    f(c, x, y) = (cast<float>(param(c, x, y)) / 255.0f -
+                  perChannel(spec.pixelMean)) /
+                 perChannel(spec.pixelStd);
+  } else {
     f(c, x, y) = param(c, x, y);
+  }
   return f;
 }
 
@@ -117,7 +132,8 @@ Expr activate(Activation kind, Expr value) {
 
 void lower(const KernelSpec &spec, Lowered &out) {
   for (size_t i = 0; i < spec.inputs.size(); ++i) {
-    ImageParam param(Float(32), 3, "input" + std::to_string(i));
+    ImageParam param(spec.inputs[i].rgb8 ? UInt(8) : Float(32), 3,
+                     "input" + std::to_string(i));
     constrain(param, getBufferDims(spec.inputs[i]));
     out.inputs.push_back(param);
   }
@@ -130,7 +146,7 @@ void lower(const KernelSpec &spec, Lowered &out) {
   }
 
   TensorShape in0 = spec.inputs.front();
-  Func input = view(out.inputs.front(), in0, "in");
+  Func input = view(out.inputs.front(), in0, "in", spec);
   Func chain("anchor");
   size_t weightIndex = 0;
 
@@ -177,6 +193,7 @@ void lower(const KernelSpec &spec, Lowered &out) {
     input = expanded;
     in0.channels = e.conv.outChannels;
     in0.planar = false;
+    in0.rgb8 = false;
   }
 
   switch (spec.anchor) {
@@ -206,7 +223,8 @@ void lower(const KernelSpec &spec, Lowered &out) {
       // A squeeze-excite scale per input channel: folded into the weights
       // when the schedule places them, else applied to the input as read.
       Func scale =
-          view(out.inputs[spec.inputScale], spec.inputs[spec.inputScale], "se");
+          view(out.inputs[spec.inputScale], spec.inputs[spec.inputScale],
+               "se", spec);
       if (spec.schedule.places[Schedule::Weights].compute != Schedule::Inline) {
         Func scaled("scaled_weights");
         scaled(c, x, y, k) = weightBuffer(c, x, y, k) * scale(x, 0, 0);
@@ -269,27 +287,32 @@ void lower(const KernelSpec &spec, Lowered &out) {
       break;
     case EpilogueStep::Kind::ScaleInput: {
       Func other = view(out.inputs[e.input], spec.inputs[e.input],
-                        "scaled" + std::to_string(step));
+                        "scaled" + std::to_string(step), spec);
       next(c, x, y) = other(c, x, y) * chain(c, 0, 0);
       out.excite = chain;
       break;
     }
     case EpilogueStep::Kind::ScaleByInput: {
       Func other = view(out.inputs[e.input], spec.inputs[e.input],
-                        "scale" + std::to_string(step));
+                        "scale" + std::to_string(step), spec);
       next(c, x, y) = chain(c, x, y) * other(c, 0, 0);
       break;
     }
     case EpilogueStep::Kind::Add: {
       Func other = view(out.inputs[e.input], spec.inputs[e.input],
-                        "residual" + std::to_string(step));
+                        "residual" + std::to_string(step), spec);
       next(c, x, y) = chain(c, x, y) + other(c, x, y);
       break;
     }
     }
     chain = next;
   }
-  out.output(c, x, y) = chain(c, x, y);
+  // The output's buffer dimensions are its variables, innermost first: a
+  // planar result (a model output) is (x, y, c), as getBufferDims lays it.
+  if (spec.output.planar)
+    out.output(x, y, c) = chain(c, x, y);
+  else
+    out.output(c, x, y) = chain(c, x, y);
   constrain(out.output.output_buffer(), getBufferDims(spec.output));
 }
 

@@ -23,7 +23,11 @@ std::vector<BufferDim>
 mlir::effnet::codegen::getBufferDims(const TensorShape &shape) {
   if (shape.planar)
     return dense({shape.width, shape.height, shape.channels});
-  return dense({shape.channels, shape.width, shape.height});
+  std::vector<BufferDim> dims =
+      dense({shape.channels, shape.width, shape.height});
+  if (shape.rgb8)
+    dims[2].stride = kRuntimeStride;
+  return dims;
 }
 
 std::vector<BufferDim>
@@ -41,7 +45,8 @@ bool Schedule::unrolls(int loop) const {
   return std::find(unroll.begin(), unroll.end(), loop) != unroll.end();
 }
 
-std::string mlir::effnet::codegen::describeKernel(const KernelSpec &spec) {
+/// What the kernel computes, from its anchor.
+static std::string describeAnchor(const KernelSpec &spec) {
   const TensorShape &in = spec.inputs.front();
   switch (spec.anchor) {
   case AnchorKind::Conv: {
@@ -66,6 +71,13 @@ std::string mlir::effnet::codegen::describeKernel(const KernelSpec &spec) {
                        in.height);
   }
   return "kernel";
+}
+
+std::string mlir::effnet::codegen::describeKernel(const KernelSpec &spec) {
+  bool pixels = std::any_of(
+      spec.inputs.begin(), spec.inputs.end(),
+      [](const TensorShape &shape) { return shape.rgb8; });
+  return describeAnchor(spec) + (pixels ? ", reading 8-bit pixels" : "");
 }
 
 std::vector<float>

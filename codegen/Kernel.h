@@ -28,6 +28,10 @@ struct TensorShape {
   int64_t height = 1;
   /// The model input's planar layout instead of channels innermost.
   bool planar = false;
+  /// 8-bit pixels, interleaved (c, x, y innermost first, as image decoders
+  /// give them), each row a stride apart that the caller gives at run time,
+  /// normalized as they are read (NAME_run_rgb8's input).
+  bool rgb8 = false;
 
   int64_t elements() const { return channels * width * height; }
 };
@@ -38,10 +42,15 @@ struct BufferDim {
   int64_t stride = 0;
 };
 
-/// The dimensions of an activation buffer, innermost first: x, y, c for the
-/// planar model input, c, x, y otherwise; dense. The one definition of a
-/// buffer's layout: kernels are compiled for it (HalideKernels.cpp) and the
-/// driver builds and checks buffers by it (Driver.cpp).
+/// A BufferDim's stride when the caller gives it at run time.
+constexpr int64_t kRuntimeStride = -1;
+
+/// The dimensions of an activation buffer, innermost first: x, y, c for a
+/// planar tensor, c, x, y otherwise; dense, except that the rows of 8-bit
+/// pixels have a stride known only at run time (kRuntimeStride). The one
+/// definition of a buffer's layout: kernels are compiled for it
+/// (HalideKernels.cpp) and the driver builds and checks buffers by it
+/// (Driver.cpp).
 std::vector<BufferDim> getBufferDims(const TensorShape &shape);
 
 /// How a kernel starts.
@@ -146,6 +155,9 @@ struct KernelSpec {
   /// Weights in the order the function takes them: conv weight, conv bias,
   /// then per Affine step its scale and shift.
   std::vector<WeightShape> weights;
+  /// For an input of 8-bit pixels, per channel: value = (pixel / 255 -
+  /// mean) / std, torchvision's ToTensor and Normalize.
+  std::vector<float> pixelMean, pixelStd;
   /// Index into `inputs` of a C x 1 x 1 tensor that scales the convolution's
   /// input per channel (a squeeze-excite scale fused in front), or -1.
   int inputScale = -1;

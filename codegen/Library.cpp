@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <mutex>
 #include <thread>
 
@@ -95,16 +96,103 @@ Error compileObjects(const ModelPlan &plan, const TargetDescription &target,
   return Error::success();
 }
 
+/// What the header says of each output: its shape per image and macros.
+struct OutputDoc {
+  std::string shape;  // "1000" or "16 x 112 x 112"
+  std::string macros; // #define NAME_OUTPUT_... lines
+};
+
+static OutputDoc describeOutput(const std::string &prefix,
+                                const ModelOutput &output,
+                                const TensorShape &shape) {
+  OutputDoc doc;
+  std::string upper = llvm::StringRef(output.name).upper();
+  std::string macro = prefix + "_" + upper;
+  if (output.flat) {
+    doc.shape = std::to_string(shape.channels);
+    doc.macros = fmt::format("#define {}_FLOATS {}\n", macro, shape.channels);
+    return doc;
+  }
+  doc.shape = fmt::format("{} x {} x {}", shape.channels, shape.height,
+                          shape.width);
+  doc.macros = fmt::format("#define {0}_CHANNELS {1}\n#define {0}_HEIGHT {2}\n"
+                           "#define {0}_WIDTH {3}\n#define {0}_FLOATS {4}\n",
+                           macro, shape.channels, shape.height, shape.width,
+                           shape.elements());
+  return doc;
+}
+
+/// The 8-bit entries' part of the header, when the library has them.
+static std::string pixelEntries(const ModelInfo &info, const ModelPlan &plan) {
+  if (plan.pixelKernels.empty())
+    return "";
+  auto list = [](const std::vector<float> &values) {
+    std::string text;
+    for (float value : values)
+      text += fmt::format("{}{:g}", text.empty() ? "" : " ", value);
+    return text;
+  };
+  return fmt::format(
+      R"(/* 8-bit RGB images, as image decoders give them: `batch` images of
+ * {res} x {res} pixels, each pixel 3 bytes (R, G, B), each row `row_stride`
+ * bytes apart (at least {row}), the images back to back ({res} x row_stride
+ * bytes each). Each pixel is normalized as it is read, per channel
+ * (p / 255 - mean) / std with mean {mean} and std {std}, inside the first
+ * convolution: no pass over the image of its own. Otherwise as {n}_run,
+ * {n}_run_outputs and their _with_workspace forms (the same workspace
+ * size); a row_stride below {row} (or above 2^31 / {res}) is
+ * {N}_ERROR_BAD_BUFFER. */
+int {n}_run_rgb8(const unsigned char *pixels, int batch, size_t row_stride,
+               float *output);
+int {n}_run_rgb8_outputs(const unsigned char *pixels, int batch,
+                       size_t row_stride, float *const *outputs);
+int {n}_run_rgb8_with_workspace(const unsigned char *pixels, int batch,
+                              size_t row_stride, float *output,
+                              void *workspace, size_t workspace_size);
+int {n}_run_rgb8_outputs_with_workspace(const unsigned char *pixels,
+                                      int batch, size_t row_stride,
+                                      float *const *outputs, void *workspace,
+                                      size_t workspace_size);
+
+)",
+      fmt::arg("n", info.name), fmt::arg("N", llvm::StringRef(info.name).upper()),
+      fmt::arg("res", info.resolution), fmt::arg("row", 3 * info.resolution),
+      fmt::arg("mean", list(plan.normalization.mean)),
+      fmt::arg("std", list(plan.normalization.std)));
+}
+
 std::string header(const ModelInfo &info, const ModelPlan &plan) {
   std::string guard = "EFFNET_" + llvm::StringRef(info.name).upper() + "_H";
   const std::string &n = info.name;
+  std::string prefix = llvm::StringRef(n).upper();
+  // The outputs: a line each in the comment, their macros, and the
+  // Halide-style entry's parameters.
+  std::string outputLines, outputMacros, bufferParams, bufferExtents;
+  for (auto [index, output] : llvm::enumerate(plan.outputs)) {
+    const TensorShape &shape = plan.tensors[output.tensor].shape;
+    OutputDoc doc = describeOutput(prefix, output, shape);
+    outputLines += fmt::format(" *   {}: {}, batch x {} floats{}\n", index,
+                               output.name, doc.shape,
+                               output.flat ? "" : " (NCHW)");
+    outputMacros += fmt::format("#define {}_{}_INDEX {}\n", prefix,
+                                llvm::StringRef(output.name).upper(), index) +
+                    doc.macros;
+    bufferParams += fmt::format(",\n    struct halide_buffer_t *{}", output.name);
+    bufferExtents +=
+        output.flat
+            ? fmt::format(", {} [{}, N]", output.name, shape.channels)
+            : fmt::format(", {} [{}, {}, {}, N]", output.name, shape.width,
+                          shape.height, shape.channels);
+  }
+  const ModelOutput &first = plan.outputs.front();
   std::string text = fmt::format(
       R"(/* {n}.h: EfficientNet {variant} compiled by effnetc for {target}.
  *
  * Input: float32 images in NCHW order, batch x {ch} x {res} x {res},
  * normalized as the weights expect (torchvision's RGB models: mean 0.485
  * 0.456 0.406, std 0.229 0.224 0.225).
- * Output: batch x {classes} float32 logits.
+ * Outputs, in this order (float32; the outputs array of {n}_run_outputs):
+{outputs} *
  * Link with {n}.a and -lpthread -ldl -lm. Every function is safe to call
  * from several threads at once: each call has its own workspace. Threads:
  * HL_NUM_THREADS in the environment, or {n}_set_num_threads().
@@ -133,29 +221,46 @@ enum {{
 #define {N}_RESOLUTION {res}
 #define {N}_NUM_CLASSES {classes}
 #define {N}_WORKSPACE_BYTES {wsbytes}
-
-/* Classifies `batch` images: input holds batch x {ch} x {res} x {res} floats,
- * output receives batch x {classes}. Allocates its workspace. */
+#define {N}_NUM_OUTPUTS {count}
+/* Per output: its index, and per image its floats (and C, H, W). */
+{macros}
+/* Runs `batch` images: input holds batch x {ch} x {res} x {res} floats;
+ * output receives the first output, {firstname} (batch x {firstshape}).
+ * Allocates its workspace. */
 int {n}_run(const float *input, int batch, float *output);
 
-/* Bytes of workspace {n}_run_with_workspace needs for `batch` images
+/* Runs `batch` images and fills outputs[i] with output i (above), batch
+ * images back to back. Allocates its workspace. */
+int {n}_run_outputs(const float *input, int batch, float *const *outputs);
+
+/* Bytes of workspace the _with_workspace functions need for `batch` images
  * (0 when batch < 1). */
 size_t {n}_workspace_size(int batch);
 
-/* As {n}_run, in a caller's workspace of at least {n}_workspace_size(batch)
- * bytes; allocates nothing. */
+/* As {n}_run and {n}_run_outputs, in a caller's workspace of at least
+ * {n}_workspace_size(batch) bytes; they allocate nothing. */
 int {n}_run_with_workspace(const float *input, int batch, float *output,
                            void *workspace, size_t workspace_size);
+int {n}_run_outputs_with_workspace(const float *input, int batch,
+                                   float *const *outputs, void *workspace,
+                                   size_t workspace_size);
 
-/* Halide-style entry: input a dense float32 buffer of extents
- * [{res}, {res}, {ch}, N] (x, y, c, n), output [{classes}, N]. */
-int {n}(struct halide_buffer_t *input, struct halide_buffer_t *output);
+{pixels}/* Halide-style entry: dense float32 buffers with the batch outermost: input
+ * [{res}, {res}, {ch}, N] (x, y, c, n){extents}. */
+int {n}(struct halide_buffer_t *input{params});
 
 const char *{n}_variant(void);
 const char *{n}_target(void);
 int {n}_in_channels(void);
 int {n}_resolution(void);
 int {n}_num_classes(void);
+
+/* Output `index` (0 .. {N}_NUM_OUTPUTS - 1): its name ("logits", "features",
+ * "reduction_K"), or NULL past the last; and its shape per image, C, H, W
+ * (logits: classes, 1, 1), stored in shape[0..2]: returns {N}_OK, or
+ * {N}_ERROR_BAD_BUFFER past the last output. */
+const char *{n}_output_name(int index);
+int {n}_output_shape(int index, int shape[3]);
 
 /* Sets the threads of the Halide runtime's pool; returns the old count. */
 int {n}_set_num_threads(int threads);
@@ -166,15 +271,23 @@ int {n}_set_num_threads(int threads);
 
 #endif /* {guard} */
 )",
-      fmt::arg("n", n), fmt::arg("N", llvm::StringRef(n).upper()),
-      fmt::arg("guard", guard), fmt::arg("variant", info.variant),
-      fmt::arg("target", info.target), fmt::arg("res", info.resolution), fmt::arg("ch", info.inChannels),
+      fmt::arg("n", n), fmt::arg("N", prefix), fmt::arg("guard", guard),
+      fmt::arg("variant", info.variant), fmt::arg("target", info.target),
+      fmt::arg("res", info.resolution), fmt::arg("ch", info.inChannels),
       fmt::arg("classes", info.numClasses),
       fmt::arg("null", static_cast<int>(kNullPointer)),
       fmt::arg("batch", static_cast<int>(kBadBatch)),
       fmt::arg("ws", static_cast<int>(kWorkspace)),
       fmt::arg("buf", static_cast<int>(kBadBuffer)),
-      fmt::arg("wsbytes", workspaceBytes(plan)));
+      fmt::arg("wsbytes", workspaceBytes(plan)),
+      fmt::arg("count", plan.outputs.size()), fmt::arg("outputs", outputLines),
+      fmt::arg("macros", outputMacros), fmt::arg("firstname", first.name),
+      fmt::arg("firstshape",
+               describeOutput(prefix, first,
+                              plan.tensors[first.tensor].shape)
+                   .shape),
+      fmt::arg("extents", bufferExtents), fmt::arg("params", bufferParams),
+      fmt::arg("pixels", pixelEntries(info, plan)));
   return text;
 }
 
@@ -210,11 +323,78 @@ mlir::effnet::codegen::resolveTarget(const std::string &name) {
   return target.halide;
 }
 
-Error mlir::effnet::codegen::printPlan(mlir::func::FuncOp func,
-                                       llvm::raw_ostream &os) {
+/// `--normalize`'s value: `imagenet`, `advprop` or
+/// `MEAN,MEAN,MEAN:STD,STD,STD`, each finite, every std above 0.
+static llvm::Expected<PixelNormalization>
+parseNormalization(llvm::StringRef text) {
+  PixelNormalization normalization;
+  if (text == "imagenet")
+    return normalization;
+  if (text == "advprop") {
+    normalization.mean.assign(3, 0.5f);
+    normalization.std.assign(3, 0.5f);
+    return normalization;
+  }
+  auto bad = [&](const std::string &why) {
+    return fail(fmt::format("bad --normalize '{}': {} (expected imagenet, "
+                            "advprop or MEAN,MEAN,MEAN:STD,STD,STD)",
+                            text.str(), why));
+  };
+  auto [means, stds] = text.split(':');
+  auto parse = [&](llvm::StringRef list,
+                   std::vector<float> &out) -> std::string {
+    llvm::SmallVector<llvm::StringRef> items;
+    list.split(items, ',');
+    out.clear();
+    for (llvm::StringRef item : items) {
+      double value;
+      if (item.trim().getAsDouble(value) || !std::isfinite(value))
+        return fmt::format("'{}' is not a finite number", item.trim().str());
+      out.push_back(static_cast<float>(value));
+    }
+    return out.size() == 3 ? "" : "it needs three values on each side";
+  };
+  if (!text.contains(':'))
+    return bad("no ':' between the means and the stds");
+  for (auto [list, out] : {std::pair{means, &normalization.mean},
+                           std::pair{stds, &normalization.std}})
+    if (std::string why = parse(list, *out); !why.empty())
+      return bad(why);
+  for (float std : normalization.std)
+    if (!(std > 0))
+      return bad("every std must be above 0");
+  return normalization;
+}
+
+/// What every output of `func` is computed by: planModel's plan, with the
+/// kernels of the 8-bit entries for a model of 3 input channels.
+static llvm::Expected<ModelPlan> planLibrary(mlir::func::FuncOp func,
+                                             const LibraryOptions &options) {
   mlir::FailureOr<ModelPlan> plan = planModel(func);
   if (mlir::failed(plan))
     return fail(""); // The diagnostic said it all.
+  int64_t channels = plan->tensors[plan->inputTensor].shape.channels;
+  if (channels != 3) {
+    if (options.normalize)
+      return fail(fmt::format("--normalize is for NAME_run_rgb8, which takes "
+                              "RGB pixels: this model takes {} channels",
+                              channels));
+    return std::move(*plan);
+  }
+  llvm::Expected<PixelNormalization> normalization =
+      parseNormalization(options.normalize.value_or("imagenet"));
+  if (!normalization)
+    return normalization.takeError();
+  addPixelKernels(*plan, *normalization);
+  return std::move(*plan);
+}
+
+Error mlir::effnet::codegen::printPlan(mlir::func::FuncOp func,
+                                       const LibraryOptions &options,
+                                       llvm::raw_ostream &os) {
+  llvm::Expected<ModelPlan> plan = planLibrary(func, options);
+  if (!plan)
+    return plan.takeError();
   printPlan(os, *plan);
   return Error::success();
 }
@@ -277,9 +457,9 @@ Error mlir::effnet::codegen::printDriver(mlir::func::FuncOp func,
   std::string error = describeTarget(options.target, target);
   if (!error.empty())
     return fail(fmt::format("bad --target: {}", error));
-  mlir::FailureOr<ModelPlan> plan = planModel(func);
-  if (mlir::failed(plan))
-    return fail(""); // The diagnostic said it all.
+  llvm::Expected<ModelPlan> plan = planLibrary(func, options);
+  if (!plan)
+    return plan.takeError();
   return printDriver(*plan, getModelInfo(options, name, target),
                      getKernelNames(*plan, name), target.triple, os);
 }
@@ -303,9 +483,9 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
   if (!error.empty())
     return fail(fmt::format("bad --target: {}", error));
 
-  mlir::FailureOr<ModelPlan> plan = planModel(func);
-  if (mlir::failed(plan))
-    return fail(""); // The diagnostic said it all.
+  llvm::Expected<ModelPlan> plan = planLibrary(func, options);
+  if (!plan)
+    return plan.takeError();
   if (options.verbose)
     fmt::print(stderr,
                "effnetc: {} steps, {} distinct kernels, arena {:.1f} MiB, "

@@ -5,6 +5,7 @@
 #include "dialect/EffNet.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/Format.h"
 
 #include <algorithm>
 #include <cmath>
@@ -401,15 +402,35 @@ int64_t planArena(std::vector<ArenaTensor> &tensors) {
 } // namespace
 
 FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
-  if (func.getNumArguments() != 1 || func.getNumResults() != 1)
+  auto inputType = func.getNumArguments() == 1
+                       ? dyn_cast<RankedTensorType>(func.getArgument(0).getType())
+                       : nullptr;
+  if (!inputType || inputType.getRank() != 4 || func.getNumResults() == 0)
     return func.emitOpError()
-           << "expects one input (N x 3 x R x R) and one result (N x K)";
-  auto inputType = dyn_cast<RankedTensorType>(func.getArgument(0).getType());
-  auto outputType = dyn_cast<RankedTensorType>(func.getResultTypes()[0]);
-  if (!inputType || inputType.getRank() != 4 || !outputType ||
-      outputType.getRank() != 2)
+           << "expects one N x C x H x W input and at least one result";
+  auto names = func->getAttrOfType<ArrayAttr>(kOutputsAttrName);
+  if (names ? names.size() != func.getNumResults() ||
+                  !llvm::all_of(names, llvm::IsaPred<StringAttr>)
+            : func.getNumResults() != 1)
     return func.emitOpError()
-           << "expects an N x C x H x W input and an N x K result";
+           << "expects '" << kOutputsAttrName << "' to name each of its "
+           << func.getNumResults() << " results";
+  std::vector<ModelOutput> outputs;
+  // Every result is a group's (checked below), so N x K or N x C x H x W.
+  for (auto [index, type] : llvm::enumerate(func.getResultTypes())) {
+    ModelOutput output;
+    output.name = names ? cast<StringAttr>(names[index]).str() : "logits";
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    output.flat = tensor && tensor.getRank() == 2;
+    outputs.push_back(output);
+  }
+  // Results of N x C x H x W are stored planar (the caller's NCHW), by the
+  // group that computes them, and read so by later groups.
+  llvm::DenseSet<Value> planarResults;
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  for (auto [value, output] : llvm::zip(ret.getOperands(), outputs))
+    if (!output.flat)
+      planarResults.insert(value);
 
   ModelPlan plan;
   llvm::DenseMap<Value, int> tensorOf;
@@ -421,10 +442,15 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
   std::map<std::string, int> kernelOf;
 
   for (Operation &op : func.getBody().front()) {
-    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+    if (isa<func::ReturnOp>(op)) {
       // Every value at the top level is the input or a group's result: any
       // other op was refused below before the return is reached.
-      plan.outputTensor = tensorOf.lookup(ret.getOperand(0));
+      for (auto [value, output] : llvm::zip(op.getOperands(), outputs)) {
+        output.tensor = tensorOf.lookup(value);
+        if (output.tensor == plan.inputTensor)
+          return func.emitOpError()
+                 << "expects its results to be computed, not its input";
+      }
       continue;
     }
     auto group = dyn_cast<GroupOp>(op);
@@ -451,6 +477,7 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
       lowering.spec.inputs[i].planar =
           plan.tensors[step.inputs[i]].shape.planar;
 
+    lowering.spec.output.planar = planarResults.contains(group.getResult());
     ArenaTensor output;
     output.shape = lowering.spec.output;
     output.first = output.last = stepIndex;
@@ -465,8 +492,14 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
       plan.weights.insert(plan.weights.end(), weight.begin(), weight.end());
     }
 
-    // The model input's layout is part of the key (as operand "in0").
-    std::string key = lowering.spec.key;
+    // The model input's layout is part of the key (as operand "in0"); the
+    // planar layout of results, written or read, is added here.
+    std::string &key = lowering.spec.key;
+    for (size_t i = 0; i < step.inputs.size(); ++i)
+      if (step.inputs[i] != plan.inputTensor && lowering.spec.inputs[i].planar)
+        key += " planar-a" + std::to_string(lowering.argumentOrder[i]);
+    if (lowering.spec.output.planar)
+      key += " planar-out";
     auto [it, inserted] =
         kernelOf.try_emplace(key, static_cast<int>(plan.kernels.size()));
     if (inserted)
@@ -474,7 +507,6 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
     step.kernel = it->second;
     plan.steps.push_back(std::move(step));
   }
-  // At least one group: an N x K result cannot be the N x C x H x W input.
   // Halide indexes buffers with 32-bit integers.
   for (const ArenaTensor &tensor : plan.tensors)
     if (tensor.shape.elements() > std::numeric_limits<int32_t>::max())
@@ -482,10 +514,41 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
              << "has a tensor of " << tensor.shape.elements()
              << " elements per image, more than the 2^31 - 1 that compiled "
                 "kernels can index: lower the resolution";
-  plan.tensors[plan.outputTensor].last = static_cast<int>(plan.steps.size());
+  // Outputs stay in the arena until the driver copies them out.
+  for (ModelOutput &output : outputs)
+    plan.tensors[output.tensor].last = static_cast<int>(plan.steps.size());
+  plan.outputs = std::move(outputs);
   plan.weights.resize(alignUp(static_cast<int64_t>(plan.weights.size())), 0.0f);
   plan.arenaFloats = planArena(plan.tensors);
   return plan;
+}
+
+void mlir::effnet::codegen::addPixelKernels(
+    ModelPlan &plan, const PixelNormalization &normalization) {
+  plan.normalization = normalization;
+  plan.pixelKernels.assign(plan.kernels.size(), -1);
+  for (const Step &step : plan.steps) {
+    if (plan.pixelKernels[step.kernel] >= 0 ||
+        !llvm::is_contained(step.inputs, plan.inputTensor))
+      continue;
+    KernelSpec spec = plan.kernels[step.kernel];
+    for (size_t i = 0; i < step.inputs.size(); ++i)
+      if (step.inputs[i] == plan.inputTensor) {
+        spec.inputs[i].planar = false;
+        spec.inputs[i].rgb8 = true;
+      }
+    spec.pixelMean = normalization.mean;
+    spec.pixelStd = normalization.std;
+    std::string values;
+    llvm::raw_string_ostream os(values);
+    for (auto [mean, std] : llvm::zip(spec.pixelMean, spec.pixelStd))
+      os << " " << llvm::format("%.9g", mean) << "/"
+         << llvm::format("%.9g", std);
+    spec.key += " rgb8" + values;
+    plan.pixelKernels[step.kernel] = static_cast<int>(plan.kernels.size());
+    plan.kernels.push_back(std::move(spec));
+  }
+  plan.pixelKernels.resize(plan.kernels.size(), -1);
 }
 
 void mlir::effnet::codegen::printPlan(llvm::raw_ostream &os,
@@ -518,6 +581,12 @@ void mlir::effnet::codegen::printPlan(llvm::raw_ostream &os,
        << tensor.shape.width << "x" << tensor.shape.height
        << (tensor.shape.planar ? " planar" : "") << ", offset " << tensor.offset
        << ", live " << tensor.first << ".." << tensor.last << "\n";
-  os << "input t" << plan.inputTensor << ", output t" << plan.outputTensor
-     << "\n";
+  for (auto [kernel, pixels] : llvm::enumerate(plan.pixelKernels))
+    if (pixels >= 0)
+      os << "8-bit pixels: kernel " << kernel << " -> kernel " << pixels
+         << "\n";
+  os << "input t" << plan.inputTensor;
+  for (const ModelOutput &output : plan.outputs)
+    os << ", output " << output.name << " t" << output.tensor;
+  os << "\n";
 }

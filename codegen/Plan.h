@@ -43,12 +43,36 @@ struct Step {
   std::string name;
 };
 
+/// One result of the model, as the library returns it.
+struct ModelOutput {
+  /// `logits`, `features` or `reduction_K` (the function's effnet.outputs).
+  std::string name;
+  /// The arena tensor copied out after the last step: planar (NCHW per
+  /// image) for an N x C x H x W result, N x K logits as they are.
+  int tensor = 0;
+  /// N x K rather than N x C x H x W.
+  bool flat = false;
+};
+
+/// How NAME_run_rgb8 normalizes 8-bit pixels, per channel: (pixel / 255 -
+/// mean) / std, as torchvision's ToTensor and Normalize do.
+struct PixelNormalization {
+  std::vector<float> mean{0.485f, 0.456f, 0.406f};
+  std::vector<float> std{0.229f, 0.224f, 0.225f};
+};
+
 struct ModelPlan {
   std::vector<KernelSpec> kernels;
   std::vector<Step> steps;
   std::vector<ArenaTensor> tensors;
   int inputTensor = 0;
-  int outputTensor = 0;
+  /// In the order of the function's results.
+  std::vector<ModelOutput> outputs;
+  /// Per kernel, the kernel that computes the same from 8-bit pixels
+  /// instead of the float input (NAME_run_rgb8), or -1; empty when the
+  /// library has no 8-bit entry (addPixelKernels).
+  std::vector<int> pixelKernels;
+  PixelNormalization normalization;
   /// Floats of arena one image needs.
   int64_t arenaFloats = 0;
   /// Every packed weight, each starting at a multiple of 16 floats.
@@ -56,9 +80,17 @@ struct ModelPlan {
 };
 
 /// Plans `func`, whose body must be effnet.group ops with bound weights
-/// reading the single NCHW input and returning N x K logits. Emits a
+/// reading the single NCHW input and returning N x K logits or, named by
+/// effnet.outputs, several results (N x K or N x C x H x W). Emits a
 /// diagnostic and fails on anything it cannot compile.
 mlir::FailureOr<ModelPlan> planModel(mlir::func::FuncOp func);
+
+/// Adds, for every kernel that reads the model input, one that reads
+/// interleaved 8-bit pixels instead, normalized by `normalization` as they
+/// are read (the border stays zero after normalizing, as torchvision pads
+/// the normalized image): NAME_run_rgb8's kernels. The normalization must
+/// have a mean and a std per input channel.
+void addPixelKernels(ModelPlan &plan, const PixelNormalization &normalization);
 
 /// Prints the plan as `effnetc --emit=plan` shows it: the kernels with their
 /// keys and schedules, the steps, the arena and the weight blob.

@@ -25,6 +25,17 @@
 namespace mlir {
 namespace effnet {
 
+/// The function attribute naming each result of a model that returns more
+/// than its logits: an array of `logits`, `features` and `reduction_K`
+/// (effnet-expand-blocks' `outputs`). Absent, the one result is the logits.
+inline constexpr llvm::StringLiteral kOutputsAttrName = "effnet.outputs";
+
+/// The function attribute listing the weights (canonical names) that
+/// effnet-expand-blocks erased with what no requested output needs, so that
+/// effnet-bind-weights accepts a whole model's file for the backbone.
+inline constexpr llvm::StringLiteral kPrunedWeightsAttrName =
+    "effnet.pruned_weights";
+
 /// Rounds a channel count to a multiple of `divisor`, never below `divisor`
 /// and never more than 10% down: torchvision's `_make_divisible`, which every
 /// width multiplier and expansion ratio goes through.

@@ -52,6 +52,8 @@ private:
 
   /// Names of the file's tensors that some weight read.
   llvm::StringSet<> tensorsRead;
+  /// Names in the file of weights a backbone's pruning removed.
+  llvm::StringSet<> tensorsPruned;
 };
 
 } // namespace
@@ -139,12 +141,28 @@ void BindWeightsPass::runOnOperation() {
   });
 
   for (auto &[model, weights] : models) {
+    // The weights of what a backbone no longer computes (its classifier,
+    // the blocks after its last output) are in the file but not read.
+    SmallVector<StringRef> pruned;
+    if (auto attr = model->getAttrOfType<ArrayAttr>(kPrunedWeightsAttrName))
+      for (auto name : attr.getAsRange<StringAttr>())
+        pruned.push_back(name.getValue());
     std::optional<TorchvisionNameMap> names;
     if (source->file && source->torchvisionNames) {
-      SmallVector<StringRef> canonical;
+      SmallVector<StringRef> canonical(pruned);
       for (WeightOp weight : weights)
         canonical.push_back(weight.getName());
       names.emplace(canonical);
+    }
+    for (StringRef name : pruned) {
+      if (!names) {
+        tensorsPruned.insert(name);
+        continue;
+      }
+      if (llvm::Expected<std::string> mapped = names->lookup(name))
+        tensorsPruned.insert(*mapped);
+      else
+        llvm::consumeError(mapped.takeError());
     }
     for (WeightOp weight : weights) {
       if (weight.getValueAttr())
@@ -167,7 +185,7 @@ void BindWeightsPass::runOnOperation() {
   if (source->file && !allowUnused) {
     std::vector<StringRef> unused;
     for (StringRef name : source->file->names())
-      if (!tensorsRead.contains(name) &&
+      if (!tensorsRead.contains(name) && !tensorsPruned.contains(name) &&
           source->file->find(name)->dtype == SafetensorsDType::F32)
         unused.push_back(name);
     if (!unused.empty()) {

@@ -158,12 +158,27 @@ private:
   PaddingMode padding;
 };
 
+/// What the function returns instead of its logits: a name per result
+/// (`logits`, `features`, `reduction_K`), and where each comes from.
+struct OutputSelection {
+  SmallVector<std::string> names;
+  /// The block whose output each name is (the head's for `logits`), or
+  /// nullptr for the head's activation. Erased by the expansion: only
+  /// compared, never read.
+  SmallVector<Operation *> sources;
+};
+
 class ExpandBlocksPass
     : public effnet::impl::ExpandBlocksBase<ExpandBlocksPass> {
 public:
   using ExpandBlocksBase::ExpandBlocksBase;
 
   void runOnOperation() override;
+
+private:
+  void returnOutputs(func::FuncOp func, const OutputSelection &selection,
+                     const llvm::DenseMap<Operation *, Value> &expanded,
+                     Value features);
 };
 
 } // namespace
@@ -176,13 +191,15 @@ static FailureOr<Value> expand(OpBuilder &builder, StemOp stem,
                      ActivationKind::silu);
 }
 
+/// The head's activation (`features`) is given in `features`.
 static FailureOr<Value> expand(OpBuilder &builder, HeadOp head,
-                               PaddingMode padding) {
+                               PaddingMode padding, Value &features) {
   PrimitiveBuilder b(builder, head, head.getName(), head.getBnEps(), padding);
   FailureOr<Value> x = b.convBnAct("", head.getInput(), head.getChannels(), 1,
                                    1, 1, ActivationKind::silu);
   if (failed(x))
     return failure();
+  features = *x;
   return b.classifier(*x, head.getNumClasses(), head.getDropout());
 }
 
@@ -224,34 +241,175 @@ static FailureOr<Value> expand(OpBuilder &builder, BlockOp block,
   return x;
 }
 
+
+/// The op computing `value`'s block, when it is one.
+static bool isBlock(Operation *op) {
+  return isa_and_nonnull<StemOp, MBConvOp, FusedMBConvOp>(op);
+}
+
+/// EfficientNet-PyTorch's endpoints (`extract_endpoints`): walking the
+/// blocks from the stem's output, a block's input is an endpoint when the
+/// block shrinks the height, and the last block's output is one unless that
+/// block shrinks it; the head's activation is the last endpoint (nullptr
+/// stands for it here).
+static SmallVector<Operation *> findReductions(HeadOp head) {
+  SmallVector<Operation *> chain;
+  for (Operation *op = head.getInput().getDefiningOp(); isBlock(op);
+       op = op->getOperand(0).getDefiningOp())
+    chain.push_back(op);
+  std::reverse(chain.begin(), chain.end());
+  auto height = [](Operation *op) {
+    return cast<RankedTensorType>(op->getResult(0).getType()).getDimSize(2);
+  };
+  SmallVector<Operation *> endpoints;
+  for (size_t i = 1; i < chain.size(); ++i) {
+    if (height(chain[i - 1]) > height(chain[i]))
+      endpoints.push_back(chain[i - 1]);
+    else if (i + 1 == chain.size())
+      endpoints.push_back(chain[i]);
+  }
+  endpoints.push_back(nullptr);
+  return endpoints;
+}
+
+/// Parses `outputs` (names separated by commas) against the function's
+/// blocks. Emits an error and fails on an unknown, repeated or absent name.
+static FailureOr<OutputSelection> selectOutputs(func::FuncOp func,
+                                                StringRef outputs) {
+  auto fail = [&]() {
+    return emitError(func.getLoc()) << "effnet-expand-blocks: ";
+  };
+  HeadOp head;
+  if (func.getNumResults() == 1)
+    if (auto ret = dyn_cast<func::ReturnOp>(func.getBody().back().back()))
+      head = ret.getOperand(0).getDefiningOp<HeadOp>();
+  if (!head || !isBlock(head.getInput().getDefiningOp())) {
+    fail() << "outputs other than the logits need a model of stem, blocks "
+              "and head that returns the head's logits";
+    return failure();
+  }
+  SmallVector<Operation *> reductions = findReductions(head);
+  OutputSelection selection;
+  SmallVector<StringRef> names;
+  outputs.split(names, ',');
+  for (StringRef raw : names) {
+    StringRef name = raw.trim();
+    if (llvm::is_contained(selection.names, name)) {
+      fail() << "output '" << name << "' is requested twice";
+      return failure();
+    }
+    Operation *source = nullptr;
+    unsigned index = 0;
+    if (name == "logits") {
+      source = head;
+    } else if (name == "features") {
+      source = nullptr;
+    } else if (name.consume_front("reduction_") &&
+               !name.getAsInteger(10, index) && index >= 1 &&
+               std::to_string(index) == name) {
+      if (index > reductions.size()) {
+        fail() << "output 'reduction_" << index << "' does not exist: this "
+               << "model has " << reductions.size() << " reduction"
+               << (reductions.size() == 1 ? "" : "s")
+               << " at its resolution (reduction_1 .. reduction_"
+               << reductions.size() << ")";
+        return failure();
+      }
+      source = reductions[index - 1];
+    } else {
+      fail() << "unknown output '" << raw.trim()
+             << "' (expected logits, features or reduction_1 .. reduction_"
+             << reductions.size() << ", separated by commas)";
+      return failure();
+    }
+    selection.names.push_back(raw.trim().str());
+    selection.sources.push_back(source);
+  }
+  return selection;
+}
+
 void ExpandBlocksPass::runOnOperation() {
   OpBuilder builder(&getContext());
+  func::FuncOp func = getOperation();
   PaddingMode mode;
   if (padding == "torchvision")
     mode = PaddingMode::explicit_;
   else if (padding == "tf-same")
     mode = PaddingMode::same;
   else {
-    emitError(getOperation().getLoc())
+    emitError(func.getLoc())
         << "effnet-expand-blocks: unknown padding '" << padding
         << "' (expected 'torchvision' or 'tf-same')";
     return signalPassFailure();
   }
+  std::optional<OutputSelection> selection;
+  if (outputs.hasValue() && StringRef(outputs).trim() != "logits") {
+    FailureOr<OutputSelection> selected = selectOutputs(func, outputs);
+    if (failed(selected))
+      return signalPassFailure();
+    selection = std::move(*selected);
+  }
+
   SmallVector<Operation *> blocks;
-  getOperation().walk([&](Operation *op) {
+  func.walk([&](Operation *op) {
     if (isa<StemOp, MBConvOp, FusedMBConvOp, HeadOp>(op))
       blocks.push_back(op);
   });
+  // What each selected block became: its output, or the head's activation.
+  llvm::DenseMap<Operation *, Value> expanded;
+  Value features;
   for (Operation *op : blocks) {
     FailureOr<Value> result =
         llvm::TypeSwitch<Operation *, FailureOr<Value>>(op)
-            .Case<StemOp, MBConvOp, FusedMBConvOp, HeadOp>(
+            .Case<StemOp, MBConvOp, FusedMBConvOp>(
                 [&](auto block) { return expand(builder, block, mode); })
+            .Case<HeadOp>([&](HeadOp head) {
+              return expand(builder, head, mode, features);
+            })
             .Default([](Operation *) { return failure(); });
     if (failed(result))
       return signalPassFailure();
+    expanded[op] = *result;
     op->getResult(0).replaceAllUsesWith(*result);
     op->erase();
     ++numBlocksExpanded;
+  }
+  if (selection)
+    returnOutputs(func, *selection, expanded, features);
+}
+
+/// Makes `func` return the selected outputs, named by `effnet.outputs`, and
+/// erases what none of them needs (the classifier of a backbone, the blocks
+/// after its last endpoint).
+void ExpandBlocksPass::returnOutputs(
+    func::FuncOp func, const OutputSelection &selection,
+    const llvm::DenseMap<Operation *, Value> &expanded, Value features) {
+  SmallVector<Value> values;
+  SmallVector<Attribute> names;
+  for (auto [name, source] : llvm::zip(selection.names, selection.sources)) {
+    values.push_back(source ? expanded.lookup(source) : features);
+    names.push_back(StringAttr::get(&getContext(), name));
+  }
+  auto ret = cast<func::ReturnOp>(func.getBody().back().getTerminator());
+  ret->setOperands(values);
+  func.setType(FunctionType::get(&getContext(), func.getArgumentTypes(),
+                                 ValueRange(values).getTypes()));
+  func->setAttr(kOutputsAttrName, ArrayAttr::get(&getContext(), names));
+  // Users come after what they use: one walk backwards erases every chain.
+  SmallVector<Operation *> ops;
+  for (Operation &op : func.getBody().front().without_terminator())
+    ops.push_back(&op);
+  SmallVector<Attribute> pruned;
+  for (Operation *op : llvm::reverse(ops)) {
+    if (!op->use_empty() || !isMemoryEffectFree(op))
+      continue;
+    if (auto weight = dyn_cast<WeightOp>(op))
+      pruned.push_back(weight.getNameAttr());
+    op->erase();
+  }
+  if (!pruned.empty()) {
+    std::reverse(pruned.begin(), pruned.end());
+    func->setAttr(kPrunedWeightsAttrName,
+                  ArrayAttr::get(&getContext(), pruned));
   }
 }

@@ -160,6 +160,11 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       *this, "padding",
       llvm::cl::desc("how convolutions pad: torchvision or tf-same"),
       llvm::cl::init("torchvision")};
+  Option<std::string> outputs{
+      *this, "outputs",
+      llvm::cl::desc("what the model returns: logits, features, reduction_K, "
+                     "separated by commas"),
+      llvm::cl::init("logits")};
   Option<std::string> maxMemory{
       *this, "max-memory",
       llvm::cl::desc("the most memory compiling or running the model may "

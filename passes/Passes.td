@@ -74,11 +74,27 @@ def ExpandBlocks : Pass<"effnet-expand-blocks", "mlir::func::FuncOp"> {
     input size, the odd row or column after), as checkpoints ported from
     TensorFlow expect. Output sizes are the same either way (kernels are
     odd); only where the padding goes differs.
+
+    `outputs` makes the function return other tensors than the logits, in
+    the order given (names separated by commas), and records their names in
+    the function's `effnet.outputs` attribute: `logits`; `features`, the
+    head's activation before pooling (EfficientNet-PyTorch's
+    `extract_features`); `reduction_1`, `reduction_2`, ...
+    (EfficientNet-PyTorch's `extract_endpoints`: walking the blocks from the
+    stem's output, the input of every block that lowers the resolution, the
+    last block's output unless it lowers the resolution itself, and the
+    head's activation last, so B0 at 224 has six, from 112 x 112 to 7 x 7).
+    What no requested output needs (a backbone's classifier, the blocks
+    after its last endpoint) is erased. An unknown or repeated name, or a
+    reduction the model does not have at its resolution, is an error.
   }];
   let dependentDialects = ["mlir::effnet::EffNetDialect"];
   let options = [
     Option<"padding", "padding", "std::string", /*default=*/"\"torchvision\"",
-           "how convolutions pad: torchvision or tf-same">
+           "how convolutions pad: torchvision or tf-same">,
+    Option<"outputs", "outputs", "std::string", /*default=*/"\"logits\"",
+           "what the function returns: logits, features, reduction_K, "
+           "separated by commas">
   ];
   let statistics = [
     Statistic<"numBlocksExpanded", "blocks-expanded", "Number of blocks expanded">

@@ -88,7 +88,10 @@ void mlir::effnet::addPassesForLevel(OpPassManager &pm, Level level,
     return;
   case Level::Primitives:
     pm.addNestedPass<func::FuncOp>(
-        GivenOptions().add("padding", options.padding).to(createExpandBlocks()));
+        GivenOptions()
+            .add("padding", options.padding)
+            .add("outputs", options.outputs)
+            .to(createExpandBlocks()));
     pm.addPass(createCanonicalizerPass());
     return;
   case Level::Groups: {

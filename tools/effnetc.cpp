@@ -106,6 +106,19 @@ cl::opt<std::string> padding(
     cl::desc("how convolutions pad: torchvision (default) or tf-same "
              "(TensorFlow's, for checkpoints ported from it)"),
     cl::value_desc("mode"), cl::init("torchvision"), cl::cat(category));
+cl::opt<std::string> outputs(
+    "outputs",
+    cl::desc("what the library returns, in this order, separated by commas: "
+             "logits (default), features (the head's activation before "
+             "pooling), reduction_1 .. reduction_6 (EfficientNet-PyTorch's "
+             "endpoints)"),
+    cl::value_desc("list"), cl::cat(category));
+cl::opt<std::string> normalize(
+    "normalize",
+    cl::desc("how NAME_run_rgb8 normalizes 8-bit RGB pixels: imagenet "
+             "(default: torchvision's mean and std), advprop ([-1, 1]) or "
+             "MEAN,MEAN,MEAN:STD,STD,STD"),
+    cl::value_desc("values"), cl::cat(category));
 cl::opt<std::string> maxMemory(
     "max-memory",
     cl::desc("refuse models that would take more memory than this to "
@@ -205,6 +218,7 @@ static llvm::Error readOptions(bool stats, Request &request) {
   passOn(schedules, options.schedules);
   passOn(maxMemory, options.maxMemory);
   passOn(padding, options.padding);
+  passOn(outputs, options.outputs);
 
   // The deepest level asked for; the statistics are those of the model as
   // written (primitives, before batch norms fold).
@@ -221,6 +235,9 @@ static llvm::Error readOptions(bool stats, Request &request) {
   if (schedules.getNumOccurrences() && deepest < Level::Tiled)
     return error("--schedules takes effect at the tiled level: give -o "
                  "DIR/NAME, --emit=tiled or --emit=plan");
+  if (normalize.getNumOccurrences() && !request.compiling && !emitCode)
+    return error("--normalize shapes the library's 8-bit entry: give -o "
+                 "DIR/NAME, --emit=plan or --emit=driver");
   // Schedules are chosen for what Halide will compile for.
   if (deepest >= Level::Tiled) {
     llvm::Expected<std::string> resolved =
@@ -282,21 +299,29 @@ getLibraryOptions(func::FuncOp model) {
   library.threads = jobs.getValue();
   auto variantAttr = model->getAttrOfType<StringAttr>("effnet.variant");
   library.variant = variantAttr ? variantAttr.str() : "custom";
-  // The header reports what the compiled function takes and returns.
+  // The header reports what the compiled function takes and returns: the
+  // logits' classes, when they are among its outputs.
   auto input = model.getNumArguments() == 1
                    ? dyn_cast<RankedTensorType>(model.getArgumentTypes()[0])
                    : nullptr;
-  auto output = model.getNumResults() == 1
-                    ? dyn_cast<RankedTensorType>(model.getResultTypes()[0])
-                    : nullptr;
-  if (!input || input.getRank() != 4 || !output || output.getRank() != 2 ||
+  if (!input || input.getRank() != 4 ||
       input.getDimSize(2) != input.getDimSize(3))
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "expects the model to take N x C x R x R and return N x K");
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "expects the model to take N x C x R x R");
   library.inChannels = input.getDimSize(1);
   library.resolution = input.getDimSize(2);
-  library.numClasses = output.getDimSize(1);
+  auto names = model->getAttrOfType<ArrayAttr>(kOutputsAttrName);
+  for (auto [index, type] : llvm::enumerate(model.getResultTypes())) {
+    auto name = names && index < names.size()
+                    ? dyn_cast<StringAttr>(names[index])
+                    : StringAttr();
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if ((!name || name.getValue() == "logits") && tensor &&
+        tensor.getRank() == 2)
+      library.numClasses = tensor.getDimSize(1);
+  }
+  if (normalize.getNumOccurrences())
+    library.normalize = normalize.getValue();
   library.verbose = !quiet;
   return library;
 }
@@ -364,15 +389,16 @@ int main(int argc, char **argv) {
   if (failed(runEffNetPipeline(**module, request.pipeline, afterLevel)))
     return 1;
 
-  if (request.emitting && emit.getValue() == Emit::Plan)
-    if (llvm::Error err = codegen::printPlan(model, llvm::outs()))
-      return report(std::move(err));
-  if (!request.compiling &&
-      !(request.emitting && emit.getValue() == Emit::Driver))
+  bool emitCode = request.emitting && (emit.getValue() == Emit::Plan ||
+                                       emit.getValue() == Emit::Driver);
+  if (!request.compiling && !emitCode)
     return 0;
   llvm::Expected<codegen::LibraryOptions> library = getLibraryOptions(model);
   if (!library)
     return report(library.takeError());
+  if (request.emitting && emit.getValue() == Emit::Plan)
+    if (llvm::Error err = codegen::printPlan(model, *library, llvm::outs()))
+      return report(std::move(err));
   if (request.emitting && emit.getValue() == Emit::Driver)
     if (llvm::Error err = codegen::printDriver(model, *library, llvm::outs()))
       return report(std::move(err));

@@ -5,8 +5,10 @@
  *   classify IMAGE.{ppm,png} [--labels FILE] [--runs N] [--threads N]
  *
  * The image is resized (bilinear) so that its shorter side is 256/224 of the
- * model's resolution, center-cropped, scaled to [0, 1] and normalized with
- * ImageNet's mean and standard deviation, as torchvision's transforms do. */
+ * model's resolution and center-cropped, as torchvision's transforms do, into
+ * 8-bit RGB pixels; the library's classify_model_run_rgb8 normalizes them
+ * (ImageNet's mean and standard deviation unless effnetc was given
+ * --normalize) inside its first convolution. */
 #include "classify_model.h"
 
 #include <math.h>
@@ -113,22 +115,22 @@ static float sample(const Image *image, float x, float y, int c) {
   return top * (1 - fy) + bottom * fy;
 }
 
-/* torchvision's Resize(R * 256 / 224) + CenterCrop(R) + Normalize, to NCHW. */
-static void preprocess(const Image *image, int res, float *out) {
-  static const float mean[3] = {0.485f, 0.456f, 0.406f};
-  static const float std[3] = {0.229f, 0.224f, 0.225f};
+/* torchvision's Resize(R * 256 / 224) + CenterCrop(R), to R x R 8-bit RGB
+ * pixels, rows packed (3 * R bytes apart). */
+static void preprocess(const Image *image, int res, unsigned char *out) {
   float shorter = (float)(image->width < image->height ? image->width
                                                        : image->height);
   float scale = shorter / (res * 256.0f / 224.0f); /* source px per resized px */
   float resizedW = image->width / scale, resizedH = image->height / scale;
   float left = (resizedW - res) / 2, top = (resizedH - res) / 2;
-  for (int c = 0; c < 3; ++c)
-    for (int y = 0; y < res; ++y)
-      for (int x = 0; x < res; ++x) {
+  for (int y = 0; y < res; ++y)
+    for (int x = 0; x < res; ++x)
+      for (int c = 0; c < 3; ++c) {
         float sx = (left + x + 0.5f) * scale - 0.5f;
         float sy = (top + y + 0.5f) * scale - 0.5f;
-        float v = sample(image, sx, sy, c) / 255.0f;
-        out[((size_t)c * res + y) * res + x] = (v - mean[c]) / std[c];
+        float v = sample(image, sx, sy, c) + 0.5f;
+        out[((size_t)y * res + x) * 3 + c] =
+            (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
       }
 }
 
@@ -191,7 +193,8 @@ int main(int argc, char **argv) {
     return status;
 
   int res = classify_model_resolution(), classes = classify_model_num_classes();
-  float *input = malloc(sizeof(float) * 3 * res * res);
+  unsigned char *input = malloc((size_t)3 * res * res);
+  size_t rowStride = (size_t)3 * res;
   float *logits = malloc(sizeof(float) * classes);
   size_t wsBytes = classify_model_workspace_size(1);
   void *workspace = malloc(wsBytes);
@@ -199,7 +202,8 @@ int main(int argc, char **argv) {
     return fail("out of memory", NULL);
   preprocess(&image, res, input);
 
-  status = classify_model_run_with_workspace(input, 1, logits, workspace, wsBytes);
+  status = classify_model_run_rgb8_with_workspace(input, 1, rowStride, logits,
+                                                 workspace, wsBytes);
   if (status != 0) {
     fprintf(stderr, "classify: the model returned error %d\n", status);
     return 1;
@@ -235,10 +239,12 @@ int main(int argc, char **argv) {
   /* Latency: median of `runs` calls after a few to warm up. */
   double *times = malloc(sizeof(double) * runs);
   for (int i = 0; i < 3; ++i)
-    classify_model_run_with_workspace(input, 1, logits, workspace, wsBytes);
+    classify_model_run_rgb8_with_workspace(input, 1, rowStride, logits,
+                                           workspace, wsBytes);
   for (int i = 0; i < runs; ++i) {
     double start = now();
-    classify_model_run_with_workspace(input, 1, logits, workspace, wsBytes);
+    classify_model_run_rgb8_with_workspace(input, 1, rowStride, logits,
+                                           workspace, wsBytes);
     times[i] = now() - start;
   }
   qsort(times, runs, sizeof(double), compareDoubles);

@@ -3,17 +3,32 @@
 // Every diagnostic of code generation's planning (codegen/Plan.cpp), through
 // effnet-print-plan, which plans as effnetc -o does.
 
-// A model takes one image batch and returns one result.
-// expected-error@+1 {{'func.func' op expects one input (N x 3 x R x R) and one result (N x K)}}
+// A model takes one image batch and returns at least one result.
+// expected-error@+1 {{'func.func' op expects one N x C x H x W input and at least one result}}
 func.func @two_inputs(%x: tensor<1x3x4x4xf32>, %y: tensor<1x3x4x4xf32>) -> tensor<1x3x4x4xf32> {
   return %x : tensor<1x3x4x4xf32>
 }
 
 // -----
 
-// ... an image batch in, logits out.
-// expected-error@+1 {{'func.func' op expects an N x C x H x W input and an N x K result}}
+// ... results that something computes.
+// expected-error@+1 {{'func.func' op expects its results to be computed, not its input}}
 func.func @image_out(%x: tensor<1x3x4x4xf32>) -> tensor<1x3x4x4xf32> {
+  return %x : tensor<1x3x4x4xf32>
+}
+
+// -----
+
+// Several results are named by effnet.outputs, one name each.
+// expected-error@+1 {{'func.func' op expects 'effnet.outputs' to name each of its 2 results}}
+func.func @unnamed(%x: tensor<1x3x4x4xf32>) -> (tensor<1x3x4x4xf32>, tensor<1x3x4x4xf32>) {
+  return %x, %x : tensor<1x3x4x4xf32>, tensor<1x3x4x4xf32>
+}
+
+// -----
+
+// expected-error@+1 {{'func.func' op expects 'effnet.outputs' to name each of its 1 results}}
+func.func @misnamed(%x: tensor<1x3x4x4xf32>) -> tensor<1x3x4x4xf32> attributes {effnet.outputs = [1 : i64]} {
   return %x : tensor<1x3x4x4xf32>
 }
 

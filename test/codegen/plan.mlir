@@ -26,7 +26,7 @@
 // CHECK-NEXT: tensor t1: 8x4x4, offset 0, live 0..1
 // CHECK-NEXT: tensor t2: 8x1x1, offset 128, live 1..2
 // CHECK-NEXT: tensor t3: 2x1x1, offset 0, live 2..3
-// CHECK-NEXT: input t0, output t3
+// CHECK-NEXT: input t0, output logits t3
 func.func @model(%x: tensor<1x3x4x4xf32>) -> tensor<1x2xf32> {
   %0 = effnet.group "conv"(%x) : (tensor<1x3x4x4xf32>) -> tensor<1x8x4x4xf32> {
   ^bb0(%in: tensor<1x3x4x4xf32>):

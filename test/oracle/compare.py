@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Compares a generated library's logits with torchvision's.
+"""Compares a generated library's outputs (logits or feature maps) with torchvision's.
 
 Usage: compare.py REFERENCE.bin OURS.bin [TOLERANCE]
-Both files hold raw little-endian float32 logits. Passes when
+Both files hold raw little-endian float32 values. Passes when
 max |ours - ref| / max |ref| <= TOLERANCE (default 1e-4); prints the ratio.
 """
 import sys
@@ -22,7 +22,7 @@ def main():
         raise SystemExit("ours holds non-finite values")
     scale = np.abs(ref).max()
     ratio = np.abs(ours - ref).max() / scale
-    print(f"max|ours - ref| / max|ref| = {ratio:.3e} over {ref.size} logits "
+    print(f"max|ours - ref| / max|ref| = {ratio:.3e} over {ref.size} values "
           f"(tolerance {tolerance:g})")
     if not ratio <= tolerance:
         raise SystemExit(f"FAIL: {ratio:.3e} > {tolerance:g}")

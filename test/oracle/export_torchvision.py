@@ -11,17 +11,21 @@ Usage: export_torchvision.py VARIANT OUT.safetensors [--seed S] [--num-classes K
 
 VARIANT is b0-b7, v2_s, v2_m or v2_l. The model is built without pretrained
 weights from torch.manual_seed(S): convolution and dense weights keep
-torchvision's initialization; batch norms get weight U(0.5, 1.5), bias
-U(-0.2, 0.2), running_mean U(-0.2, 0.2) and running_var U(0.5, 1.5), and
-convolution and dense biases (zero in torchvision's initialization) U(-0.2,
-0.2), so that no part of the arithmetic is trivially an identity. With --input
+torchvision's initialization; batch norms get weight U(0.5, 1.5) and bias
+U(-0.2, 0.2), and running statistics measured on random images (see
+calibrate), and convolution and dense biases (zero in torchvision's
+initialization) U(-0.2, 0.2), so that no part of the arithmetic is trivially
+an identity and the output depends on the input. With --input
 and --output it runs the model in eval mode on a seeded N(0, 1) NCHW float32
 input of B images at R x R (default: the variant's resolution, as effnetc
 uses it) and writes the input and the B x K logits as raw little-endian
 float32. With --tf-same-padding the reference run gives every convolution
 wider than 1 x 1 TensorFlow's "same" padding instead of torchvision's, computed
 here from its definition (see tf_same_padding), for checkpoints ported from
-TensorFlow.
+TensorFlow. With --outputs, the tensors a backbone returns (effnetc --outputs)
+are written instead of the logits, one file each (see run_outputs). With
+--rgb8 the input is 8-bit RGB pixels, normalized for the reference run as
+torchvision's transforms do (--normalize).
 """
 import argparse
 import os
@@ -41,7 +45,7 @@ RESOLUTIONS = {"b0": 224, "b1": 240, "b2": 260, "b3": 300, "b4": 380,
 DTYPES = {torch.float32: ("F32", "<f4"), torch.int64: ("I64", "<i8")}
 
 
-def build(variant, num_classes, seed, in_channels=3):
+def build(variant, num_classes, seed, in_channels=3, resolution=64):
     torch.manual_seed(seed)
     model = getattr(tvm, "efficientnet_" + variant)(weights=None,
                                                     num_classes=num_classes)
@@ -59,12 +63,44 @@ def build(variant, num_classes, seed, in_channels=3):
             if isinstance(m, torch.nn.BatchNorm2d):
                 m.weight.uniform_(0.5, 1.5)
                 m.bias.uniform_(-0.2, 0.2)
-                m.running_mean.uniform_(-0.2, 0.2)
-                m.running_var.uniform_(0.5, 1.5)
             elif isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
                 if m.bias is not None:
                     m.bias.uniform_(-0.2, 0.2)
+    calibrate(model, in_channels, resolution, seed)
     return model.eval()
+
+
+def calibrate(model, in_channels, resolution, seed):
+    """Gives every batch norm the running mean and variance of what reaches
+    it, as training would: measured on random images at `resolution` (the
+    rest of the model in eval mode), half N(0, 1) and half random 8-bit
+    pixels normalized as ImageNet's, the two kinds of input the tests give;
+    enough images that the smallest maps hold a few hundred values.
+
+    With made-up statistics instead, the activations of a randomly
+    initialized model shrink block after block until the logits no longer
+    depend on the image (from the fourth stage on, two images gave logits
+    equal to 1e-7): comparing logits could not see a wrong stem or a wrong
+    first block. Calibrated, different images give different logits, and
+    float32 and float64 runs of the model agree to about 1e-5.
+    """
+    model.eval()
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # a plain average over the batches seen
+        m.train()
+    count = max(4, round(8 * (64 / resolution) ** 2))
+    generator = torch.Generator().manual_seed(seed + 1000)
+    gaussian = torch.randn(count, in_channels, resolution, resolution,
+                           generator=generator)
+    pixels = torch.randint(0, 256, (count, in_channels, resolution,
+                                    resolution), generator=generator)
+    with torch.no_grad():
+        model(torch.cat([gaussian, (pixels / 255.0 - 0.45) / 0.225]))
+    for m in norms:
+        m.momentum = 0.1
+    model.eval()
 
 
 def tf_same_padding(model):
@@ -93,6 +129,85 @@ def tf_same_padding(model):
             m.forward = forward
 
 
+def run_outputs(model, x, names):
+    """The model's tensors named by `names`, computed with forward hooks.
+
+    `logits` is the model's result; `features` the head convolution's
+    activation (features[-1]); `reduction_K` EfficientNet-PyTorch's
+    endpoints (extract_endpoints), found from their definition: walking the
+    blocks from the stem's output, a block's input is the next endpoint when
+    the block lowers the height, the last block's output is one unless that
+    block lowers it, and the head's activation is the last.
+    """
+    outputs = []
+    hooks = []
+
+    def keep(module, inputs, output):
+        outputs.append(output)
+
+    units = [model.features[0]]
+    for stage in model.features[1:-1]:
+        units.extend(stage)
+    units.append(model.features[-1])
+    for unit in units:
+        hooks.append(unit.register_forward_hook(keep))
+    logits = model(x)
+    for hook in hooks:
+        hook.remove()
+    stem, blocks, head = outputs[0], outputs[1:-1], outputs[-1]
+    endpoints = []
+    previous = stem
+    for index, block in enumerate(blocks):
+        if previous.shape[2] > block.shape[2]:
+            endpoints.append(previous)
+        elif index == len(blocks) - 1:
+            endpoints.append(block)
+        previous = block
+    endpoints.append(head)
+    result = []
+    for name in names:
+        if name == "logits":
+            result.append(logits)
+        elif name == "features":
+            result.append(head)
+        else:
+            result.append(endpoints[int(name[len("reduction_"):]) - 1])
+    return result
+
+
+def normalize(pixels, how):
+    """B x H x W x 3 bytes to the normalized NCHW floats the model takes:
+    torchvision.transforms' ToTensor (to [0, 1]) and Normalize(mean, std)."""
+    import torchvision.transforms.functional as TF
+    if how == "imagenet":
+        mean, std = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+    elif how == "advprop":
+        mean, std = [0.5] * 3, [0.5] * 3
+    else:
+        means, stds = how.split(":")
+        mean = [float(v) for v in means.split(",")]
+        std = [float(v) for v in stds.split(",")]
+    images = [TF.normalize(TF.to_tensor(image.numpy()), mean, std)
+              for image in pixels]
+    return torch.stack(images)
+
+
+def pad_raw_pixels(model, border):
+    """Makes the stem pad each channel with `border` (a raw zero pixel,
+    normalized) instead of zero."""
+    stem = model.features[0][0]
+
+    def forward(x, m=stem):
+        pad = m.padding[0]
+        padded = border.view(1, -1, 1, 1).expand(
+            x.shape[0], x.shape[1], x.shape[2] + 2 * pad,
+            x.shape[3] + 2 * pad).clone()
+        padded[:, :, pad:pad + x.shape[2], pad:pad + x.shape[3]] = x
+        return torch.nn.functional.conv2d(padded, m.weight, m.bias, m.stride,
+                                          0, m.dilation, m.groups)
+    stem.forward = forward
+
+
 def save(model, path):
     tensors = {}
     for name, t in model.state_dict().items():
@@ -118,6 +233,22 @@ def main():
                         help="channels of the input image (stem replaced)")
     parser.add_argument("--tf-same-padding", action="store_true",
                         help="the reference run pads as TensorFlow does")
+    parser.add_argument("--outputs",
+                        help="with --output, write these tensors (names "
+                             "separated by commas, as effnetc --outputs "
+                             "takes them) to OUTPUT.0, OUTPUT.1, ..., NCHW")
+    parser.add_argument("--rgb8", action="store_true",
+                        help="the input is 8-bit RGB pixels (B x R x R x 3, "
+                             "written as bytes), normalized for the model "
+                             "as torchvision's ToTensor and Normalize do")
+    parser.add_argument("--normalize", default="imagenet",
+                        help="with --rgb8: imagenet, advprop or "
+                             "MEAN,MEAN,MEAN:STD,STD,STD")
+    parser.add_argument("--raw-border", action="store_true",
+                        help="with --rgb8, a wrong reference on purpose: the "
+                             "stem pads the raw pixels with zeros before "
+                             "normalizing (what folding the normalization "
+                             "into the stem's weights would compute)")
     parser.add_argument("--pretrained", action="store_true",
                         help="torchvision's ImageNet weights instead of "
                              "random ones (downloads them; needs a network)")
@@ -131,7 +262,8 @@ def main():
             weights="DEFAULT").eval()
     else:
         model = build(args.variant, args.num_classes, args.seed,
-                      args.in_channels)
+                      args.in_channels,
+                      args.resolution or RESOLUTIONS[args.variant])
     save(model, args.out)
     if args.onnx:
         resolution = args.resolution or RESOLUTIONS[args.variant]
@@ -147,12 +279,28 @@ def main():
     if args.tf_same_padding:
         tf_same_padding(model)
     generator = torch.Generator().manual_seed(args.seed)
-    x = torch.randn(args.batch, args.in_channels, resolution, resolution,
-                    generator=generator, dtype=torch.float32)
+    if args.rgb8:
+        pixels = torch.randint(0, 256, (args.batch, resolution, resolution, 3),
+                               generator=generator, dtype=torch.uint8)
+        with open(args.input, "wb") as f:
+            f.write(pixels.numpy().tobytes())
+        x = normalize(pixels, args.normalize)
+        if args.raw_border:
+            pad_raw_pixels(model, normalize(torch.zeros_like(pixels[:1]),
+                                            args.normalize)[0, :, 0, 0])
+    else:
+        x = torch.randn(args.batch, args.in_channels, resolution, resolution,
+                        generator=generator, dtype=torch.float32)
+        with open(args.input, "wb") as f:
+            f.write(x.numpy().astype("<f4").tobytes())
     with torch.no_grad():
+        if args.outputs:
+            tensors = run_outputs(model, x, args.outputs.split(","))
+            for index, tensor in enumerate(tensors):
+                with open(f"{args.output}.{index}", "wb") as f:
+                    f.write(tensor.numpy().astype("<f4").tobytes())
+            return
         logits = model(x)
-    with open(args.input, "wb") as f:
-        f.write(x.numpy().astype("<f4").tobytes())
     with open(args.output, "wb") as f:
         f.write(logits.numpy().astype("<f4").tobytes())
 
