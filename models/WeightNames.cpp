@@ -72,17 +72,38 @@ struct NamingInfo {
 /// EfficientNet-PyTorch: efficientnet_pytorch/model.py, EfficientNet. timm:
 /// timm/models/efficientnet.py, EfficientNet.
 static const NamingInfo kNamings[] = {
-    {WeightNaming::Torchvision, "torchvision", {"features", "classifier"},
-     "features.0.0", "features.0.1", "features.{0}.0", "features.{0}.1",
+    {WeightNaming::Torchvision,
+     "torchvision",
+     {"features", "classifier"},
+     "features.0.0",
+     "features.0.1",
+     "features.{0}.0",
+     "features.{0}.1",
      "classifier.1"},
-    {WeightNaming::EfficientNetPyTorch, "efficientnet-pytorch",
+    {WeightNaming::EfficientNetPyTorch,
+     "efficientnet-pytorch",
      {"_conv_stem", "_bn0", "_blocks", "_conv_head", "_bn1", "_fc"},
-     "_conv_stem", "_bn0", "_conv_head", "_bn1", "_fc"},
-    {WeightNaming::Timm, "timm",
+     "_conv_stem",
+     "_bn0",
+     "_conv_head",
+     "_bn1",
+     "_fc"},
+    {WeightNaming::Timm,
+     "timm",
      {"conv_stem", "bn1", "blocks", "conv_head", "bn2", "classifier"},
-     "conv_stem", "bn1", "conv_head", "bn2", "classifier"},
-    {WeightNaming::Canonical, "canonical", {"stem", "blocks", "head"}, "", "",
-     "", "", ""},
+     "conv_stem",
+     "bn1",
+     "conv_head",
+     "bn2",
+     "classifier"},
+    {WeightNaming::Canonical,
+     "canonical",
+     {"stem", "blocks", "head"},
+     "",
+     "",
+     "",
+     "",
+     ""},
 };
 
 llvm::ArrayRef<WeightNaming> mlir::effnet::getWeightNamings() {
@@ -364,8 +385,8 @@ llvm::Expected<std::string> WeightNameMap::lookup(StringRef canonical) const {
     // fc1 and fc2, the others a Sequential of the convolution and the norm.
     prefix = llvm::formatv("features.{0}.{1}.block.{2}.", parsed->stage + 1,
                            blockIndex, position - parts.begin());
-    layers = parsed->part == "se" ? LayerPair{"fc1", "fc2"}
-                                  : LayerPair{"0", "1"};
+    layers =
+        parsed->part == "se" ? LayerPair{"fc1", "fc2"} : LayerPair{"0", "1"};
     break;
   }
   case WeightNaming::EfficientNetPyTorch:

@@ -96,8 +96,7 @@ FailureOr<WeightSource> BindWeightsPass::resolveOptions() {
       detectWeightNaming(source.file->names());
   if (!detected)
     return fail() << source.file->getPath() << ": "
-                  << llvm::toString(detected.takeError())
-                  << "; give 'naming'";
+                  << llvm::toString(detected.takeError()) << "; give 'naming'";
   source.naming = *detected;
   emitRemark(getOperation().getLoc())
       << "effnet-bind-weights: naming '" << getWeightNamingName(*detected)

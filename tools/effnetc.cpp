@@ -111,11 +111,11 @@ cl::opt<std::string> padding(
     cl::desc("how convolutions pad: torchvision (default) or tf-same "
              "(TensorFlow's, for checkpoints ported from it)"),
     cl::value_desc("mode"), cl::init("torchvision"), cl::cat(category));
-cl::opt<double> bnEps(
-    "bn-eps",
-    cl::desc("batch-norm epsilon (default: the variant's; 1e-3 for "
-             "checkpoints ported from TensorFlow)"),
-    cl::value_desc("x"), cl::cat(category));
+cl::opt<double>
+    bnEps("bn-eps",
+          cl::desc("batch-norm epsilon (default: the variant's; 1e-3 for "
+                   "checkpoints ported from TensorFlow)"),
+          cl::value_desc("x"), cl::cat(category));
 cl::opt<std::string> maxMemory(
     "max-memory",
     cl::desc("refuse models that would take more memory than this to "

@@ -384,126 +384,120 @@ std::string lookup(const WeightNameMap &map, StringRef canonical) {
   return *name;
 }
 
+/// Expects each canonical name of `expected` to map to its name in the
+/// scheme.
+void expectNames(const WeightNameMap &map,
+                 std::vector<std::pair<StringRef, StringRef>> expected) {
+  for (auto [canonical, name] : expected)
+    EXPECT_EQ(lookup(map, canonical), name) << canonical.str();
+}
+
 /// The shape of B0's names: stage 0 has no expansion, later stages do, seven
 /// stages in all.
 const std::vector<StringRef> kB0Names = {
-      "stem.conv.weight",
-      "stem.bn.weight",
-      "blocks.0.0.dw.conv.weight",
-      "blocks.0.0.dw.bn.running_var",
-      "blocks.0.0.se.reduce.weight",
-      "blocks.0.0.se.reduce.bias",
-      "blocks.0.0.se.expand.weight",
-      "blocks.0.0.se.expand.bias",
-      "blocks.0.0.project.conv.weight",
-      "blocks.0.0.project.bn.bias",
-      "blocks.1.0.expand.conv.weight",
-      "blocks.1.0.expand.bn.weight",
-      "blocks.1.0.dw.conv.weight",
-      "blocks.1.0.se.reduce.weight",
-      "blocks.1.0.project.conv.weight",
-      "blocks.1.1.expand.conv.weight",
-      "blocks.1.1.dw.conv.weight",
-      "blocks.1.1.se.reduce.weight",
-      "blocks.1.1.project.conv.weight",
-      "blocks.6.0.dw.conv.weight",
-      "blocks.6.0.project.conv.weight",
-      "head.conv.weight",
-      "head.bn.running_mean",
-      "head.classifier.weight",
-      "head.classifier.bias",
+    "stem.conv.weight",
+    "stem.bn.weight",
+    "blocks.0.0.dw.conv.weight",
+    "blocks.0.0.dw.bn.running_var",
+    "blocks.0.0.se.reduce.weight",
+    "blocks.0.0.se.reduce.bias",
+    "blocks.0.0.se.expand.weight",
+    "blocks.0.0.se.expand.bias",
+    "blocks.0.0.project.conv.weight",
+    "blocks.0.0.project.bn.bias",
+    "blocks.1.0.expand.conv.weight",
+    "blocks.1.0.expand.bn.weight",
+    "blocks.1.0.dw.conv.weight",
+    "blocks.1.0.se.reduce.weight",
+    "blocks.1.0.project.conv.weight",
+    "blocks.1.1.expand.conv.weight",
+    "blocks.1.1.dw.conv.weight",
+    "blocks.1.1.se.reduce.weight",
+    "blocks.1.1.project.conv.weight",
+    "blocks.6.0.dw.conv.weight",
+    "blocks.6.0.project.conv.weight",
+    "head.conv.weight",
+    "head.bn.running_mean",
+    "head.classifier.weight",
+    "head.classifier.bias",
 };
 
 TEST(TorchvisionNames, B0Names) {
   WeightNameMap map = llvm::cantFail(
       WeightNameMap::create(WeightNaming::Torchvision, kB0Names));
   EXPECT_EQ(map.getNumStages(), 7);
-  EXPECT_EQ(lookup(map, "stem.conv.weight"), "features.0.0.weight");
-  EXPECT_EQ(lookup(map, "stem.bn.weight"), "features.0.1.weight");
-  EXPECT_EQ(lookup(map, "stem.bn.running_var"), "features.0.1.running_var");
-  EXPECT_EQ(lookup(map, "blocks.0.0.dw.conv.weight"),
-            "features.1.0.block.0.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.dw.bn.running_var"),
-            "features.1.0.block.0.1.running_var");
-  EXPECT_EQ(lookup(map, "blocks.0.0.se.reduce.weight"),
-            "features.1.0.block.1.fc1.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.se.reduce.bias"),
-            "features.1.0.block.1.fc1.bias");
-  EXPECT_EQ(lookup(map, "blocks.0.0.se.expand.weight"),
-            "features.1.0.block.1.fc2.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.se.expand.bias"),
-            "features.1.0.block.1.fc2.bias");
-  EXPECT_EQ(lookup(map, "blocks.0.0.project.conv.weight"),
-            "features.1.0.block.2.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.project.bn.bias"),
-            "features.1.0.block.2.1.bias");
-  EXPECT_EQ(lookup(map, "blocks.1.0.expand.conv.weight"),
-            "features.2.0.block.0.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.expand.bn.weight"),
-            "features.2.0.block.0.1.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.dw.conv.weight"),
-            "features.2.0.block.1.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.se.reduce.weight"),
-            "features.2.0.block.2.fc1.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.1.project.conv.weight"),
-            "features.2.1.block.3.0.weight");
-  EXPECT_EQ(lookup(map, "head.conv.weight"), "features.8.0.weight");
-  EXPECT_EQ(lookup(map, "head.bn.running_mean"), "features.8.1.running_mean");
-  EXPECT_EQ(lookup(map, "head.classifier.weight"), "classifier.1.weight");
-  EXPECT_EQ(lookup(map, "head.classifier.bias"), "classifier.1.bias");
+  expectNames(
+      map,
+      {
+          {"stem.conv.weight", "features.0.0.weight"},
+          {"stem.bn.weight", "features.0.1.weight"},
+          {"stem.bn.running_var", "features.0.1.running_var"},
+          {"blocks.0.0.dw.conv.weight", "features.1.0.block.0.0.weight"},
+          {"blocks.0.0.dw.bn.running_var",
+           "features.1.0.block.0.1.running_var"},
+          {"blocks.0.0.se.reduce.weight", "features.1.0.block.1.fc1.weight"},
+          {"blocks.0.0.se.reduce.bias", "features.1.0.block.1.fc1.bias"},
+          {"blocks.0.0.se.expand.weight", "features.1.0.block.1.fc2.weight"},
+          {"blocks.0.0.se.expand.bias", "features.1.0.block.1.fc2.bias"},
+          {"blocks.0.0.project.conv.weight", "features.1.0.block.2.0.weight"},
+          {"blocks.0.0.project.bn.bias", "features.1.0.block.2.1.bias"},
+          {"blocks.1.0.expand.conv.weight", "features.2.0.block.0.0.weight"},
+          {"blocks.1.0.expand.bn.weight", "features.2.0.block.0.1.weight"},
+          {"blocks.1.0.dw.conv.weight", "features.2.0.block.1.0.weight"},
+          {"blocks.1.0.se.reduce.weight", "features.2.0.block.2.fc1.weight"},
+          {"blocks.1.1.project.conv.weight", "features.2.1.block.3.0.weight"},
+          {"head.conv.weight", "features.8.0.weight"},
+          {"head.bn.running_mean", "features.8.1.running_mean"},
+          {"head.classifier.weight", "classifier.1.weight"},
+          {"head.classifier.bias", "classifier.1.bias"},
+      });
 }
 
 /// The shape of V2-S's names: Fused-MBConv without expansion (project only),
 /// with expansion (expand, project), then MBConv; six stages.
 const std::vector<StringRef> kV2Names = {
-      "stem.conv.weight",
-      "blocks.0.0.project.conv.weight",
-      "blocks.0.0.project.bn.weight",
-      "blocks.0.1.project.conv.weight",
-      "blocks.1.0.expand.conv.weight",
-      "blocks.1.0.expand.bn.bias",
-      "blocks.1.0.project.conv.weight",
-      "blocks.1.0.project.bn.running_mean",
-      "blocks.3.0.expand.conv.weight",
-      "blocks.3.0.dw.conv.weight",
-      "blocks.3.0.se.reduce.weight",
-      "blocks.3.0.se.expand.weight",
-      "blocks.3.0.project.conv.weight",
-      "blocks.5.14.project.conv.weight",
-      "blocks.5.14.expand.conv.weight",
-      "blocks.5.14.dw.conv.weight",
-      "head.conv.weight",
+    "stem.conv.weight",
+    "blocks.0.0.project.conv.weight",
+    "blocks.0.0.project.bn.weight",
+    "blocks.0.1.project.conv.weight",
+    "blocks.1.0.expand.conv.weight",
+    "blocks.1.0.expand.bn.bias",
+    "blocks.1.0.project.conv.weight",
+    "blocks.1.0.project.bn.running_mean",
+    "blocks.3.0.expand.conv.weight",
+    "blocks.3.0.dw.conv.weight",
+    "blocks.3.0.se.reduce.weight",
+    "blocks.3.0.se.expand.weight",
+    "blocks.3.0.project.conv.weight",
+    "blocks.5.14.project.conv.weight",
+    "blocks.5.14.expand.conv.weight",
+    "blocks.5.14.dw.conv.weight",
+    "head.conv.weight",
 };
 
 TEST(TorchvisionNames, V2Names) {
   WeightNameMap map = llvm::cantFail(
       WeightNameMap::create(WeightNaming::Torchvision, kV2Names));
   EXPECT_EQ(map.getNumStages(), 6);
-  EXPECT_EQ(lookup(map, "blocks.0.0.project.conv.weight"),
-            "features.1.0.block.0.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.project.bn.weight"),
-            "features.1.0.block.0.1.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.1.project.conv.weight"),
-            "features.1.1.block.0.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.expand.conv.weight"),
-            "features.2.0.block.0.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.expand.bn.bias"),
-            "features.2.0.block.0.1.bias");
-  EXPECT_EQ(lookup(map, "blocks.1.0.project.conv.weight"),
-            "features.2.0.block.1.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.project.bn.running_mean"),
-            "features.2.0.block.1.1.running_mean");
-  EXPECT_EQ(lookup(map, "blocks.3.0.dw.conv.weight"),
-            "features.4.0.block.1.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.3.0.se.expand.weight"),
-            "features.4.0.block.2.fc2.weight");
-  EXPECT_EQ(lookup(map, "blocks.3.0.project.conv.weight"),
-            "features.4.0.block.3.0.weight");
-  // Two-digit block indices; parts listed out of order still number in
-  // torchvision's order.
-  EXPECT_EQ(lookup(map, "blocks.5.14.project.conv.weight"),
-            "features.6.14.block.2.0.weight");
-  EXPECT_EQ(lookup(map, "head.conv.weight"), "features.7.0.weight");
+  expectNames(
+      map,
+      {
+          {"blocks.0.0.project.conv.weight", "features.1.0.block.0.0.weight"},
+          {"blocks.0.0.project.bn.weight", "features.1.0.block.0.1.weight"},
+          {"blocks.0.1.project.conv.weight", "features.1.1.block.0.0.weight"},
+          {"blocks.1.0.expand.conv.weight", "features.2.0.block.0.0.weight"},
+          {"blocks.1.0.expand.bn.bias", "features.2.0.block.0.1.bias"},
+          {"blocks.1.0.project.conv.weight", "features.2.0.block.1.0.weight"},
+          {"blocks.1.0.project.bn.running_mean",
+           "features.2.0.block.1.1.running_mean"},
+          {"blocks.3.0.dw.conv.weight", "features.4.0.block.1.0.weight"},
+          {"blocks.3.0.se.expand.weight", "features.4.0.block.2.fc2.weight"},
+          {"blocks.3.0.project.conv.weight", "features.4.0.block.3.0.weight"},
+          // Two-digit block indices; parts listed out of
+          // order still number in torchvision's order.
+          {"blocks.5.14.project.conv.weight", "features.6.14.block.2.0.weight"},
+          {"head.conv.weight", "features.7.0.weight"},
+      });
 }
 
 TEST(TorchvisionNames, RejectsNamesOutsideTheScheme) {
@@ -540,31 +534,26 @@ TEST(TorchvisionNames, RejectsNamesOutsideTheScheme) {
 TEST(EfficientNetPyTorchNames, B0Names) {
   WeightNameMap map = llvm::cantFail(
       WeightNameMap::create(WeightNaming::EfficientNetPyTorch, kB0Names));
-  EXPECT_EQ(lookup(map, "stem.conv.weight"), "_conv_stem.weight");
-  EXPECT_EQ(lookup(map, "stem.bn.running_var"), "_bn0.running_var");
-  EXPECT_EQ(lookup(map, "blocks.0.0.dw.conv.weight"),
-            "_blocks.0._depthwise_conv.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.dw.bn.running_var"),
-            "_blocks.0._bn1.running_var");
-  EXPECT_EQ(lookup(map, "blocks.0.0.se.reduce.bias"),
-            "_blocks.0._se_reduce.bias");
-  EXPECT_EQ(lookup(map, "blocks.0.0.se.expand.weight"),
-            "_blocks.0._se_expand.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.project.conv.weight"),
-            "_blocks.0._project_conv.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.project.bn.bias"), "_blocks.0._bn2.bias");
-  EXPECT_EQ(lookup(map, "blocks.1.0.expand.conv.weight"),
-            "_blocks.1._expand_conv.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.expand.bn.weight"),
-            "_blocks.1._bn0.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.1.dw.conv.weight"),
-            "_blocks.2._depthwise_conv.weight");
-  EXPECT_EQ(lookup(map, "blocks.6.0.project.conv.weight"),
-            "_blocks.3._project_conv.weight");
-  EXPECT_EQ(lookup(map, "head.conv.weight"), "_conv_head.weight");
-  EXPECT_EQ(lookup(map, "head.bn.running_mean"), "_bn1.running_mean");
-  EXPECT_EQ(lookup(map, "head.classifier.weight"), "_fc.weight");
-  EXPECT_EQ(lookup(map, "head.classifier.bias"), "_fc.bias");
+  expectNames(
+      map,
+      {
+          {"stem.conv.weight", "_conv_stem.weight"},
+          {"stem.bn.running_var", "_bn0.running_var"},
+          {"blocks.0.0.dw.conv.weight", "_blocks.0._depthwise_conv.weight"},
+          {"blocks.0.0.dw.bn.running_var", "_blocks.0._bn1.running_var"},
+          {"blocks.0.0.se.reduce.bias", "_blocks.0._se_reduce.bias"},
+          {"blocks.0.0.se.expand.weight", "_blocks.0._se_expand.weight"},
+          {"blocks.0.0.project.conv.weight", "_blocks.0._project_conv.weight"},
+          {"blocks.0.0.project.bn.bias", "_blocks.0._bn2.bias"},
+          {"blocks.1.0.expand.conv.weight", "_blocks.1._expand_conv.weight"},
+          {"blocks.1.0.expand.bn.weight", "_blocks.1._bn0.weight"},
+          {"blocks.1.1.dw.conv.weight", "_blocks.2._depthwise_conv.weight"},
+          {"blocks.6.0.project.conv.weight", "_blocks.3._project_conv.weight"},
+          {"head.conv.weight", "_conv_head.weight"},
+          {"head.bn.running_mean", "_bn1.running_mean"},
+          {"head.classifier.weight", "_fc.weight"},
+          {"head.classifier.bias", "_fc.bias"},
+      });
 }
 
 /// Block 10 of a stage comes after block 9, not after block 1.
@@ -602,33 +591,27 @@ TEST(EfficientNetPyTorchNames, RejectsFusedBlocks) {
 TEST(TimmNames, B0Names) {
   WeightNameMap map =
       llvm::cantFail(WeightNameMap::create(WeightNaming::Timm, kB0Names));
-  EXPECT_EQ(lookup(map, "stem.conv.weight"), "conv_stem.weight");
-  EXPECT_EQ(lookup(map, "stem.bn.weight"), "bn1.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.dw.conv.weight"),
-            "blocks.0.0.conv_dw.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.dw.bn.running_var"),
-            "blocks.0.0.bn1.running_var");
-  EXPECT_EQ(lookup(map, "blocks.0.0.se.reduce.weight"),
-            "blocks.0.0.se.conv_reduce.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.se.expand.bias"),
-            "blocks.0.0.se.conv_expand.bias");
-  EXPECT_EQ(lookup(map, "blocks.0.0.project.conv.weight"),
-            "blocks.0.0.conv_pw.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.project.bn.bias"), "blocks.0.0.bn2.bias");
-  EXPECT_EQ(lookup(map, "blocks.1.0.expand.conv.weight"),
-            "blocks.1.0.conv_pw.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.expand.bn.weight"),
-            "blocks.1.0.bn1.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.dw.conv.weight"),
-            "blocks.1.0.conv_dw.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.dw.bn.weight"), "blocks.1.0.bn2.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.1.project.conv.weight"),
-            "blocks.1.1.conv_pwl.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.1.project.bn.running_mean"),
-            "blocks.1.1.bn3.running_mean");
-  EXPECT_EQ(lookup(map, "head.conv.weight"), "conv_head.weight");
-  EXPECT_EQ(lookup(map, "head.bn.running_mean"), "bn2.running_mean");
-  EXPECT_EQ(lookup(map, "head.classifier.weight"), "classifier.weight");
+  expectNames(
+      map,
+      {
+          {"stem.conv.weight", "conv_stem.weight"},
+          {"stem.bn.weight", "bn1.weight"},
+          {"blocks.0.0.dw.conv.weight", "blocks.0.0.conv_dw.weight"},
+          {"blocks.0.0.dw.bn.running_var", "blocks.0.0.bn1.running_var"},
+          {"blocks.0.0.se.reduce.weight", "blocks.0.0.se.conv_reduce.weight"},
+          {"blocks.0.0.se.expand.bias", "blocks.0.0.se.conv_expand.bias"},
+          {"blocks.0.0.project.conv.weight", "blocks.0.0.conv_pw.weight"},
+          {"blocks.0.0.project.bn.bias", "blocks.0.0.bn2.bias"},
+          {"blocks.1.0.expand.conv.weight", "blocks.1.0.conv_pw.weight"},
+          {"blocks.1.0.expand.bn.weight", "blocks.1.0.bn1.weight"},
+          {"blocks.1.0.dw.conv.weight", "blocks.1.0.conv_dw.weight"},
+          {"blocks.1.0.dw.bn.weight", "blocks.1.0.bn2.weight"},
+          {"blocks.1.1.project.conv.weight", "blocks.1.1.conv_pwl.weight"},
+          {"blocks.1.1.project.bn.running_mean", "blocks.1.1.bn3.running_mean"},
+          {"head.conv.weight", "conv_head.weight"},
+          {"head.bn.running_mean", "bn2.running_mean"},
+          {"head.classifier.weight", "classifier.weight"},
+      });
 }
 
 /// timm's V2-S: stage 0 is ConvBnAct (conv, bn1), stages 1-2 EdgeResidual
@@ -636,23 +619,19 @@ TEST(TimmNames, B0Names) {
 TEST(TimmNames, V2Names) {
   WeightNameMap map =
       llvm::cantFail(WeightNameMap::create(WeightNaming::Timm, kV2Names));
-  EXPECT_EQ(lookup(map, "blocks.0.0.project.conv.weight"),
-            "blocks.0.0.conv.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.project.bn.weight"),
-            "blocks.0.0.bn1.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.expand.conv.weight"),
-            "blocks.1.0.conv_exp.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.expand.bn.bias"), "blocks.1.0.bn1.bias");
-  EXPECT_EQ(lookup(map, "blocks.1.0.project.conv.weight"),
-            "blocks.1.0.conv_pwl.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.project.bn.running_mean"),
-            "blocks.1.0.bn2.running_mean");
-  EXPECT_EQ(lookup(map, "blocks.3.0.expand.conv.weight"),
-            "blocks.3.0.conv_pw.weight");
-  EXPECT_EQ(lookup(map, "blocks.3.0.project.conv.weight"),
-            "blocks.3.0.conv_pwl.weight");
-  EXPECT_EQ(lookup(map, "blocks.5.14.dw.conv.weight"),
-            "blocks.5.14.conv_dw.weight");
+  expectNames(
+      map,
+      {
+          {"blocks.0.0.project.conv.weight", "blocks.0.0.conv.weight"},
+          {"blocks.0.0.project.bn.weight", "blocks.0.0.bn1.weight"},
+          {"blocks.1.0.expand.conv.weight", "blocks.1.0.conv_exp.weight"},
+          {"blocks.1.0.expand.bn.bias", "blocks.1.0.bn1.bias"},
+          {"blocks.1.0.project.conv.weight", "blocks.1.0.conv_pwl.weight"},
+          {"blocks.1.0.project.bn.running_mean", "blocks.1.0.bn2.running_mean"},
+          {"blocks.3.0.expand.conv.weight", "blocks.3.0.conv_pw.weight"},
+          {"blocks.3.0.project.conv.weight", "blocks.3.0.conv_pwl.weight"},
+          {"blocks.5.14.dw.conv.weight", "blocks.5.14.conv_dw.weight"},
+      });
 }
 
 TEST(CanonicalNames, MapToThemselves) {
