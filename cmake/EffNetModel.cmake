@@ -4,7 +4,8 @@
 #   effnet_add_model(<name>
 #     [VARIANT b0..b7|v2_s|v2_m|v2_l] [PHI f] [WIDTH w] [DEPTH d]
 #     [RESOLUTION r] [NUM_CLASSES k] [IN_CHANNELS n] [PADDING torchvision|tf-same]
-#     [WEIGHTS file.safetensors] [NAMING torchvision|canonical]
+#     [BN_EPS x] [WEIGHTS file.safetensors]
+#     [NAMING torchvision|efficientnet-pytorch|timm|canonical]
 #     [RANDOM_WEIGHTS seed]
 #     [TARGET host|<Halide target string>]
 #     [OUTPUTS logits|features|reduction_1 ...]
@@ -17,14 +18,14 @@
 
 function(effnet_add_model name)
   cmake_parse_arguments(ARG ""
-    "VARIANT;PHI;WIDTH;DEPTH;RESOLUTION;NUM_CLASSES;IN_CHANNELS;PADDING;WEIGHTS;NAMING;RANDOM_WEIGHTS;TARGET;NORMALIZE"
+    "VARIANT;PHI;WIDTH;DEPTH;RESOLUTION;NUM_CLASSES;IN_CHANNELS;PADDING;BN_EPS;WEIGHTS;NAMING;RANDOM_WEIGHTS;TARGET;NORMALIZE"
     "OUTPUTS;EFFNETC_ARGS" ${ARGN})
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "effnet_add_model(${name}): unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
   endif()
 
   set(args)
-  foreach(option VARIANT PHI WIDTH DEPTH RESOLUTION NUM_CLASSES IN_CHANNELS PADDING NAMING RANDOM_WEIGHTS TARGET NORMALIZE)
+  foreach(option VARIANT PHI WIDTH DEPTH RESOLUTION NUM_CLASSES IN_CHANNELS PADDING BN_EPS NAMING RANDOM_WEIGHTS TARGET NORMALIZE)
     if(DEFINED ARG_${option})
       string(TOLOWER "${option}" flag)
       string(REPLACE "_" "-" flag "${flag}")

@@ -7,6 +7,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <array>
 #include <optional>
 
 using namespace mlir;
@@ -46,7 +47,133 @@ std::string mlir::effnet::getWeightOwner(StringRef name) {
 }
 
 //===----------------------------------------------------------------------===//
-// TorchvisionNameMap
+// Naming schemes
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// A scheme's name, and its names of what is not in a block (the block
+/// parts are named by blockLayers).
+struct NamingInfo {
+  WeightNaming naming;
+  StringRef name;
+  /// The first components of its tensor names.
+  std::array<StringRef, 6> roots;
+  /// The stem's convolution and batch norm.
+  StringRef stemConv, stemBn;
+  /// The head's convolution and batch norm, `{0}` standing for the index
+  /// after the last stage's, and its classifier.
+  StringRef headConv, headBn, classifier;
+};
+} // namespace
+
+/// In the order detection prefers them, where names fit several. torchvision:
+/// features.0 is the stem, features.(S+1) stage S, then the head; each a
+/// Sequential of convolution and norm, classifier.1 after a Dropout.
+/// EfficientNet-PyTorch: efficientnet_pytorch/model.py, EfficientNet. timm:
+/// timm/models/efficientnet.py, EfficientNet.
+static const NamingInfo kNamings[] = {
+    {WeightNaming::Torchvision,
+     "torchvision",
+     {"features", "classifier"},
+     "features.0.0",
+     "features.0.1",
+     "features.{0}.0",
+     "features.{0}.1",
+     "classifier.1"},
+    {WeightNaming::EfficientNetPyTorch,
+     "efficientnet-pytorch",
+     {"_conv_stem", "_bn0", "_blocks", "_conv_head", "_bn1", "_fc"},
+     "_conv_stem",
+     "_bn0",
+     "_conv_head",
+     "_bn1",
+     "_fc"},
+    {WeightNaming::Timm,
+     "timm",
+     {"conv_stem", "bn1", "blocks", "conv_head", "bn2", "classifier"},
+     "conv_stem",
+     "bn1",
+     "conv_head",
+     "bn2",
+     "classifier"},
+    {WeightNaming::Canonical,
+     "canonical",
+     {"stem", "blocks", "head"},
+     "",
+     "",
+     "",
+     "",
+     ""},
+};
+
+llvm::ArrayRef<WeightNaming> mlir::effnet::getWeightNamings() {
+  static const WeightNaming namings[] = {
+      WeightNaming::Torchvision, WeightNaming::EfficientNetPyTorch,
+      WeightNaming::Timm, WeightNaming::Canonical};
+  return namings;
+}
+
+static const NamingInfo &getInfo(WeightNaming naming) {
+  return *llvm::find_if(
+      kNamings, [&](const NamingInfo &info) { return info.naming == naming; });
+}
+
+StringRef mlir::effnet::getWeightNamingName(WeightNaming naming) {
+  return getInfo(naming).name;
+}
+
+std::optional<WeightNaming> mlir::effnet::lookupWeightNaming(StringRef name) {
+  for (const NamingInfo &info : kNamings)
+    if (info.name == name)
+      return info.naming;
+  return std::nullopt;
+}
+
+/// "'a', 'b' or 'c'" of `namings`' names.
+static std::string listNamings(llvm::ArrayRef<WeightNaming> namings) {
+  std::string text;
+  for (auto [i, naming] : llvm::enumerate(namings)) {
+    if (i > 0)
+      text += i + 1 == namings.size() ? " or " : ", ";
+    text += "'" + getWeightNamingName(naming).str() + "'";
+  }
+  return text;
+}
+
+std::string mlir::effnet::listWeightNamings() {
+  return listNamings(getWeightNamings());
+}
+
+llvm::Expected<WeightNaming>
+mlir::effnet::detectWeightNaming(llvm::ArrayRef<StringRef> tensorNames) {
+  auto fits = [](WeightNaming naming, StringRef name) {
+    StringRef root = name.split('.').first;
+    return !root.empty() && llvm::is_contained(getInfo(naming).roots, root);
+  };
+  llvm::SmallVector<WeightNaming, 4> candidates(getWeightNamings());
+  for (StringRef name : tensorNames) {
+    llvm::SmallVector<WeightNaming, 4> fitting;
+    for (WeightNaming naming : candidates)
+      if (fits(naming, name))
+        fitting.push_back(naming);
+    if (fitting.empty()) {
+      bool known = llvm::any_of(getWeightNamings(), [&](WeightNaming naming) {
+        return fits(naming, name);
+      });
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "tensor " + quoteForMessage(name) + " fits no naming " +
+              (known ? "that the tensors before it fit (" +
+                           listNamings(candidates) + ")"
+                     : "(known: " + listWeightNamings() + ")"));
+    }
+    candidates = std::move(fitting);
+  }
+  return candidates.front();
+}
+
+//===----------------------------------------------------------------------===//
+// WeightNameMap
 //===----------------------------------------------------------------------===//
 
 namespace {
@@ -56,7 +183,8 @@ namespace {
 struct CanonicalName {
   enum Unit { Stem, Block, Head } unit;
   int64_t stage = -1;
-  std::string block; // `blocks.S.B`
+  int64_t index = -1; // B
+  std::string block;  // `blocks.S.B`
   StringRef part;    // expand, dw, se, project; "" for stem and head
   StringRef param;   // conv.weight, bn.running_var, reduce.bias, ...
 };
@@ -112,6 +240,7 @@ static std::optional<CanonicalName> parseCanonical(StringRef name) {
   if (!stage || !block)
     return std::nullopt;
   parsed.stage = *stage;
+  parsed.index = *block;
   parsed.block = ("blocks." + stageText + "." + blockText).str();
   std::tie(parsed.part, parsed.param) = partAndParam.split('.');
   if (parsed.part == "se") {
@@ -127,73 +256,149 @@ static std::optional<CanonicalName> parseCanonical(StringRef name) {
   return parsed;
 }
 
-/// `conv.weight` -> `0.weight`, `bn.X` -> `1.X`: torchvision's
-/// Conv2dNormActivation is a Sequential of the convolution and the norm.
-static std::string convBnSuffix(StringRef param) {
-  if (param == "conv.weight")
-    return "0.weight";
-  return ("1." + param.drop_front(strlen("bn."))).str();
+/// The two layers a part of a block (or the stem, or the head's
+/// convolution) holds, named in a scheme: the convolution and its batch
+/// norm, or squeeze-excite's reduce and expand convolutions.
+struct LayerPair {
+  std::string first;
+  std::string second;
+};
+
+/// `conv.X` or `reduce.X` -> `FIRST.X`, `bn.X` or `expand.X` -> `SECOND.X`.
+static std::string nameIn(const LayerPair &layers, StringRef param) {
+  auto [layer, rest] = param.split('.');
+  bool first = layer == kConv || layer == kSqueeze;
+  return (first ? layers.first : layers.second) + "." + rest.str();
 }
 
-TorchvisionNameMap::TorchvisionNameMap(
-    llvm::ArrayRef<StringRef> canonicalNames) {
+/// timm's layers for `part` of a block with `parts`: the names follow the
+/// block type timm builds (timm/models/_efficientnet_blocks.py):
+/// InvertedResidual (expand, dw), DepthwiseSeparableConv (dw only),
+/// EdgeResidual (fused with expansion), ConvBnAct (fused without).
+static LayerPair timmLayers(StringRef part, llvm::ArrayRef<std::string> parts) {
+  bool expands = llvm::is_contained(parts, "expand");
+  bool depthwise = llvm::is_contained(parts, "dw");
+  if (part == "se")
+    return {"se.conv_reduce", "se.conv_expand"};
+  if (part == "expand")
+    return depthwise ? LayerPair{"conv_pw", "bn1"}
+                     : LayerPair{"conv_exp", "bn1"};
+  if (part == "dw")
+    return expands ? LayerPair{"conv_dw", "bn2"} : LayerPair{"conv_dw", "bn1"};
+  // project
+  if (depthwise)
+    return expands ? LayerPair{"conv_pwl", "bn3"} : LayerPair{"conv_pw", "bn2"};
+  return expands ? LayerPair{"conv_pwl", "bn2"} : LayerPair{"conv", "bn1"};
+}
+
+/// EfficientNet-PyTorch's layers for `part` (efficientnet_pytorch/model.py,
+/// MBConvBlock).
+static LayerPair efficientNetPyTorchLayers(StringRef part) {
+  if (part == "expand")
+    return {"_expand_conv", "_bn0"};
+  if (part == "dw")
+    return {"_depthwise_conv", "_bn1"};
+  if (part == "se")
+    return {"_se_reduce", "_se_expand"};
+  return {"_project_conv", "_bn2"};
+}
+
+llvm::Expected<WeightNameMap>
+WeightNameMap::create(WeightNaming naming,
+                      llvm::ArrayRef<StringRef> canonicalNames) {
+  WeightNameMap map(naming);
   llvm::StringMap<llvm::SmallVector<StringRef, 4>> seen;
+  std::vector<std::pair<int64_t, int64_t>> order;
   for (StringRef name : canonicalNames) {
     std::optional<CanonicalName> parsed = parseCanonical(name);
     if (!parsed || parsed->unit != CanonicalName::Block)
       continue;
-    numStages = std::max(numStages, parsed->stage + 1);
-    llvm::SmallVector<StringRef, 4> &parts = seen[parsed->block];
-    if (!llvm::is_contained(parts, parsed->part))
-      parts.push_back(parsed->part);
+    map.numStages = std::max(map.numStages, parsed->stage + 1);
+    auto [entry, inserted] = seen.try_emplace(parsed->block);
+    if (inserted)
+      order.emplace_back(parsed->stage, parsed->index);
+    if (!llvm::is_contained(entry->second, parsed->part))
+      entry->second.push_back(parsed->part);
   }
-  for (const auto &entry : seen) {
-    llvm::SmallVector<std::string, 4> &ordered = blockParts[entry.first()];
+  llvm::sort(order);
+  for (auto [index, position] : llvm::enumerate(order)) {
+    std::string name =
+        llvm::formatv("blocks.{0}.{1}", position.first, position.second).str();
+    const llvm::SmallVector<StringRef, 4> &parts = seen[name];
+    if (naming == WeightNaming::EfficientNetPyTorch &&
+        !llvm::is_contained(parts, "dw"))
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "efficientnet-pytorch names EfficientNet-B models only, and block " +
+              quoteForMessage(name) +
+              " is a Fused-MBConv block (EfficientNetV2): give another "
+              "naming");
+    Block &block = map.blocks[name];
+    block.index = index;
     for (StringRef part : kPartOrder)
-      if (llvm::is_contained(entry.second, part))
-        ordered.push_back(part.str());
+      if (llvm::is_contained(parts, part))
+        block.parts.push_back(part.str());
   }
+  return map;
 }
 
-llvm::Expected<std::string>
-TorchvisionNameMap::lookup(StringRef canonical) const {
+llvm::Expected<std::string> WeightNameMap::lookup(StringRef canonical) const {
+  if (naming == WeightNaming::Canonical)
+    return canonical.str();
   auto fail = [&](const llvm::Twine &message) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
   };
   std::optional<CanonicalName> parsed = parseCanonical(canonical);
   if (!parsed)
     return fail(quoteForMessage(canonical) + " is not a canonical weight name");
+  const NamingInfo &info = getInfo(naming);
   switch (parsed->unit) {
   case CanonicalName::Stem:
-    return "features.0." + convBnSuffix(parsed->param);
-  case CanonicalName::Head:
+    return nameIn({info.stemConv.str(), info.stemBn.str()}, parsed->param);
+  case CanonicalName::Head: {
     if (parsed->param.consume_front("classifier."))
-      return ("classifier.1." + parsed->param).str();
-    return llvm::formatv("features.{0}.{1}", numStages + 1,
-                         convBnSuffix(parsed->param))
-        .str();
+      return (info.classifier + "." + parsed->param).str();
+    auto afterStages = [&](StringRef pattern) {
+      return llvm::formatv(pattern.str().c_str(), numStages + 1).str();
+    };
+    return nameIn({afterStages(info.headConv), afterStages(info.headBn)},
+                  parsed->param);
+  }
   case CanonicalName::Block:
     break;
   }
-  auto parts = blockParts.find(parsed->block);
-  if (parts == blockParts.end())
+  auto block = blocks.find(parsed->block);
+  if (block == blocks.end())
     return fail("block " + quoteForMessage(parsed->block) +
                 " is not among the model's weights");
-  const auto *position = llvm::find(parts->second, parsed->part);
-  if (position == parts->second.end())
+  const llvm::SmallVector<std::string, 4> &parts = block->second.parts;
+  const auto *position = llvm::find(parts, parsed->part);
+  if (position == parts.end())
     return fail("block " + quoteForMessage(parsed->block) + " has no part " +
                 quoteForMessage(parsed->part) + " among the model's weights");
-  // blocks.S.B -> features.(S+1).B.block.I
   StringRef blockIndex = StringRef(parsed->block).rsplit('.').second;
-  std::string prefix =
-      llvm::formatv("features.{0}.{1}.block.{2}.", parsed->stage + 1,
-                    blockIndex, position - parts->second.begin());
-  if (parsed->part == "se") {
-    StringRef param = parsed->param;
-    bool reduce = param.consume_front("reduce.");
-    if (!reduce)
-      param.consume_front("expand.");
-    return prefix + (reduce ? "fc1." : "fc2.") + param.str();
+  LayerPair layers;
+  std::string prefix;
+  switch (naming) {
+  case WeightNaming::Torchvision: {
+    // blocks.S.B -> features.(S+1).B.block.I; squeeze-excite's layers are
+    // fc1 and fc2, the others a Sequential of the convolution and the norm.
+    prefix = llvm::formatv("features.{0}.{1}.block.{2}.", parsed->stage + 1,
+                           blockIndex, position - parts.begin());
+    layers =
+        parsed->part == "se" ? LayerPair{"fc1", "fc2"} : LayerPair{"0", "1"};
+    break;
   }
-  return prefix + convBnSuffix(parsed->param);
+  case WeightNaming::EfficientNetPyTorch:
+    prefix = llvm::formatv("_blocks.{0}.", block->second.index).str();
+    layers = efficientNetPyTorchLayers(parsed->part);
+    break;
+  case WeightNaming::Timm:
+    prefix = parsed->block + ".";
+    layers = timmLayers(parsed->part, parts);
+    break;
+  case WeightNaming::Canonical:
+    llvm_unreachable("canonical names map to themselves");
+  }
+  return prefix + nameIn(layers, parsed->param);
 }

@@ -32,8 +32,8 @@ namespace {
 struct WeightSource {
   /// Set when values come from a file.
   std::optional<SafetensorsFile> file;
-  /// Tensors in the file carry torchvision's names, not the canonical ones.
-  bool torchvisionNames = false;
+  /// How the file's tensors are named.
+  WeightNaming naming = WeightNaming::Canonical;
   /// The seed when values are random.
   uint64_t seed = 0;
 };
@@ -48,7 +48,7 @@ private:
   FailureOr<WeightSource> resolveOptions();
   FailureOr<std::vector<float>> readValues(WeightOp weight,
                                            const WeightSource &source,
-                                           const TorchvisionNameMap *names);
+                                           const WeightNameMap &names);
 
   /// Names of the file's tensors that some weight read.
   llvm::StringSet<> tensorsRead;
@@ -70,9 +70,13 @@ FailureOr<WeightSource> BindWeightsPass::resolveOptions() {
     return fail() << "give one of 'file' or 'random', not both";
   if (!fromFile && !fromSeed)
     return fail() << "give 'file' (a safetensors file) or 'random' (a seed)";
-  if (naming != "torchvision" && naming != "canonical")
-    return fail() << "unknown naming '" << naming
-                  << "' (expected 'torchvision' or 'canonical')";
+  std::optional<WeightNaming> givenNaming;
+  if (naming.hasValue()) {
+    givenNaming = lookupWeightNaming(naming);
+    if (!givenNaming)
+      return fail() << "unknown naming '" << naming << "' (expected "
+                    << listWeightNamings() << ")";
+  }
   WeightSource source;
   if (fromSeed) {
     if (random < 0)
@@ -85,13 +89,26 @@ FailureOr<WeightSource> BindWeightsPass::resolveOptions() {
   if (!opened)
     return fail() << llvm::toString(opened.takeError());
   source.file.emplace(std::move(*opened));
-  source.torchvisionNames = naming == "torchvision";
+  if (givenNaming) {
+    source.naming = *givenNaming;
+    return source;
+  }
+  // Not given: the tensors' names say.
+  llvm::Expected<WeightNaming> detected =
+      detectWeightNaming(source.file->names());
+  if (!detected)
+    return fail() << source.file->getPath() << ": "
+                  << llvm::toString(detected.takeError()) << "; give 'naming'";
+  source.naming = *detected;
+  emitRemark(getOperation().getLoc())
+      << "effnet-bind-weights: naming '" << getWeightNamingName(*detected)
+      << "' detected from the tensor names in " << source.file->getPath();
   return source;
 }
 
 FailureOr<std::vector<float>>
 BindWeightsPass::readValues(WeightOp weight, const WeightSource &source,
-                            const TorchvisionNameMap *names) {
+                            const WeightNameMap &names) {
   auto type = cast<RankedTensorType>(weight.getType());
   if (!source.file)
     return randomWeight(weight.getName(), type.getShape(), source.seed);
@@ -99,18 +116,14 @@ BindWeightsPass::readValues(WeightOp weight, const WeightSource &source,
     return weight.emitOpError() << "cannot bind '" << weight.getName()
                                 << "': " << llvm::toString(std::move(error));
   };
-  std::string tensorName = weight.getName().str();
-  if (names) {
-    llvm::Expected<std::string> mapped = names->lookup(weight.getName());
-    if (!mapped)
-      return fail(mapped.takeError());
-    tensorName = std::move(*mapped);
-  }
+  llvm::Expected<std::string> tensorName = names.lookup(weight.getName());
+  if (!tensorName)
+    return fail(tensorName.takeError());
   llvm::Expected<std::vector<float>> values =
-      source.file->getF32(tensorName, type.getShape());
+      source.file->getF32(*tensorName, type.getShape());
   if (!values)
     return fail(values.takeError());
-  tensorsRead.insert(tensorName);
+  tensorsRead.insert(*tensorName);
   return std::move(*values);
 }
 
@@ -131,7 +144,7 @@ void BindWeightsPass::runOnOperation() {
   if (failed(source))
     return signalPassFailure();
 
-  // torchvision numbers block parts by the parts a block has, so each model
+  // Names in a file depend on the parts each block has, so each model
   // (function) gets a name map learnt from all of its own weights.
   llvm::MapVector<Operation *, SmallVector<WeightOp>> models;
   getOperation().walk([&](WeightOp weight) {
@@ -147,18 +160,17 @@ void BindWeightsPass::runOnOperation() {
     if (auto attr = model->getAttrOfType<ArrayAttr>(kPrunedWeightsAttrName))
       for (auto name : attr.getAsRange<StringAttr>())
         pruned.push_back(name.getValue());
-    std::optional<TorchvisionNameMap> names;
-    if (source->file && source->torchvisionNames) {
-      SmallVector<StringRef> canonical(pruned);
-      for (WeightOp weight : weights)
-        canonical.push_back(weight.getName());
-      names.emplace(canonical);
+    SmallVector<StringRef> canonical(pruned);
+    for (WeightOp weight : weights)
+      canonical.push_back(weight.getName());
+    llvm::Expected<WeightNameMap> names =
+        WeightNameMap::create(source->naming, canonical);
+    if (!names) {
+      model->emitError() << "effnet-bind-weights: "
+                         << llvm::toString(names.takeError());
+      return signalPassFailure();
     }
     for (StringRef name : pruned) {
-      if (!names) {
-        tensorsPruned.insert(name);
-        continue;
-      }
       if (llvm::Expected<std::string> mapped = names->lookup(name))
         tensorsPruned.insert(*mapped);
       else
@@ -168,7 +180,7 @@ void BindWeightsPass::runOnOperation() {
       if (weight.getValueAttr())
         continue;
       FailureOr<std::vector<float>> values =
-          readValues(weight, *source, names ? &*names : nullptr);
+          readValues(weight, *source, *names);
       if (failed(values))
         return signalPassFailure();
       auto type = cast<RankedTensorType>(weight.getType());

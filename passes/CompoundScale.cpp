@@ -88,6 +88,13 @@ FailureOr<Scaling> CompoundScalePass::resolveOptions() {
     scaling.width = width.hasValue() ? double(width) : 1.0;
     scaling.depth = depth.hasValue() ? double(depth) : 1.0;
   }
+  if (bnEps.hasValue()) {
+    if (!std::isfinite(bnEps) || bnEps <= 0.0)
+      return fail() << "effnet-compound-scale: expects bn-eps > 0 and finite, "
+                       "got "
+                    << formatDouble(bnEps);
+    scaling.bnEps = bnEps;
+  }
   if (resolution.hasValue()) {
     if (resolution < 1 || resolution > 16384)
       return fail() << "effnet-compound-scale: expects resolution in "

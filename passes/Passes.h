@@ -124,6 +124,10 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       *this, "resolution",
       llvm::cl::desc("input resolution (default: the variant's)"),
       llvm::cl::init(0)};
+  Option<double> bnEps{
+      *this, "bn-eps",
+      llvm::cl::desc("batch-norm epsilon (default: the variant's)"),
+      llvm::cl::init(std::numeric_limits<double>::quiet_NaN())};
   Option<Level> level{
       *this, "level", llvm::cl::desc("lowest level to reach"),
       llvm::cl::init(Level::Primitives),
@@ -142,9 +146,9 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
                      "random weights")};
   Option<std::string> naming{
       *this, "naming",
-      llvm::cl::desc("tensor names in the weights file: torchvision or "
-                     "canonical"),
-      llvm::cl::init("torchvision")};
+      llvm::cl::desc("tensor names in the weights file: torchvision, "
+                     "efficientnet-pytorch, timm or canonical (default: "
+                     "detected from the names)")};
   Option<std::string> target{
       *this, "target",
       llvm::cl::desc("host or a Halide target string (level=tiled)"),

@@ -15,7 +15,8 @@ def CompoundScale : Pass<"effnet-compound-scale", "mlir::ModuleOp"> {
     `depth` it applies them as given. `resolution` overrides the resolution of
     any of these. Only options given count: a given value out of range (a NaN
     phi, a zero resolution, an empty variant) is an error, never taken as
-    "not given". Channel counts round as torchvision's
+    "not given". `bn-eps` overrides the batch-norm epsilon the same way
+    (checkpoints ported from TensorFlow use 1e-3). Channel counts round as torchvision's
     `_make_divisible`, repeats as `ceil`; a head whose width is a multiple of
     the last stage's output keeps that multiple. Result types are inferred
     anew, and the function is marked with `effnet.variant`.
@@ -35,6 +36,10 @@ def CompoundScale : Pass<"effnet-compound-scale", "mlir::ModuleOp"> {
            "depth multiplier">,
     Option<"resolution", "resolution", "int64_t", /*default=*/"0",
            "input resolution in [1, 16384] (default: the variant's or the "
+           "table's)">,
+    Option<"bnEps", "bn-eps", "double",
+           /*default=*/"std::numeric_limits<double>::quiet_NaN()",
+           "batch-norm epsilon, > 0 (default: the variant's or the "
            "table's)">
   ];
   let statistics = [
@@ -209,9 +214,13 @@ def BindWeights : Pass<"effnet-bind-weights", "mlir::ModuleOp"> {
     Gives every `effnet.weight` without a `value` one: a `dense_resource`
     blob named after the weight. With `file`, the values come from a
     safetensors file, validated whole before anything is read; `naming`
-    says how its tensors are named: `torchvision` (the default) for a
-    torchvision 0.14 EfficientNet state_dict, `canonical` for tensors named
-    exactly as the weights. With `random=SEED`, the values are drawn by
+    says how its tensors are named: `torchvision` for a torchvision 0.14
+    EfficientNet state_dict, `efficientnet-pytorch` for lukemelas's
+    EfficientNet-PyTorch (B variants only), `timm` for pytorch-image-models'
+    EfficientNet and EfficientNetV2, `canonical` for tensors named exactly as
+    the weights (models/WeightNames.h). Without `naming`, the scheme is
+    detected from the tensor names and reported in a remark; a tensor that
+    fits no scheme is an error. With `random=SEED`, the values are drawn by
     `randomWeight` (deterministic on every platform), in ranges that keep the
     activations of the deepest variant finite. Give one of `file` and
     `random`. A weight missing from the file, of another shape or of a dtype
@@ -223,8 +232,9 @@ def BindWeights : Pass<"effnet-bind-weights", "mlir::ModuleOp"> {
   let options = [
     Option<"file", "file", "std::string", /*default=*/"\"\"",
            "safetensors file to read the values from">,
-    Option<"naming", "naming", "std::string", /*default=*/"\"torchvision\"",
-           "tensor names in the file: torchvision or canonical">,
+    Option<"naming", "naming", "std::string", /*default=*/"\"\"",
+           "tensor names in the file: torchvision, efficientnet-pytorch, "
+           "timm or canonical (default: detected from the names)">,
     Option<"random", "random", "int64_t", /*default=*/"0",
            "seed of random values (a number >= 0)">,
     Option<"allowUnused", "allow-unused", "bool", /*default=*/"false",

@@ -74,6 +74,7 @@ void mlir::effnet::addPassesForLevel(OpPassManager &pm, Level level,
                    .add("width", options.width)
                    .add("depth", options.depth)
                    .add("resolution", options.resolution)
+                   .add("bn-eps", options.bnEps)
                    .to(createCompoundScale()));
     // Weights are materialized from the groups level on: that, and what
     // follows it, is what the limit guards.

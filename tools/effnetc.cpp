@@ -8,6 +8,8 @@
 #include "codegen/Codegen.h"
 #include "models/Files.h"
 #include "models/Models.h"
+#include "models/Safetensors.h"
+#include "models/WeightNames.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -90,12 +92,15 @@ cl::opt<std::string>
                cl::value_desc("DIR/NAME"), cl::cat(category));
 cl::opt<std::string>
     weightsFile("weights",
-                cl::desc("safetensors file of the weights (torchvision names)"),
+                cl::desc("safetensors file of the weights (names: see "
+                         "--naming)"),
                 cl::value_desc("file"), cl::cat(category));
 cl::opt<std::string> naming(
     "naming",
-    cl::desc("tensor names in --weights: torchvision (default) or canonical"),
-    cl::init("torchvision"), cl::cat(category));
+    cl::desc("tensor names in --weights: torchvision, efficientnet-pytorch "
+             "(implies --padding tf-same, and --bn-eps 1e-3 unless given), "
+             "timm or canonical (default: detected from the names)"),
+    cl::value_desc("scheme"), cl::cat(category));
 cl::opt<int64_t> randomWeights(
     "random-weights",
     cl::desc("seed of deterministic random weights (default 0, used when "
@@ -119,6 +124,11 @@ cl::opt<std::string> normalize(
              "(default: torchvision's mean and std), advprop ([-1, 1]) or "
              "MEAN,MEAN,MEAN:STD,STD,STD"),
     cl::value_desc("values"), cl::cat(category));
+cl::opt<double>
+    bnEps("bn-eps",
+          cl::desc("batch-norm epsilon (default: the variant's; 1e-3 for "
+                   "checkpoints ported from TensorFlow)"),
+          cl::value_desc("x"), cl::cat(category));
 cl::opt<std::string> maxMemory(
     "max-memory",
     cl::desc("refuse models that would take more memory than this to "
@@ -145,6 +155,58 @@ template <typename T, typename Option>
 static void passOn(const cl::opt<T> &given, Option &option) {
   if (given.getNumOccurrences())
     option = given.getValue();
+}
+
+/// Options that follow from how --weights names its tensors (given or
+/// detected here, so that they reach the passes before weight binding):
+/// EfficientNet-PyTorch ports TensorFlow's checkpoints, so they pad as
+/// TensorFlow does (every convolution of that package does: another
+/// --padding contradicts the file) and use its batch-norm epsilon. A file
+/// that cannot be read or whose scheme cannot be told is left to
+/// effnet-bind-weights to report.
+static llvm::Error impliedByNaming(PipelineOptions &options) {
+  std::optional<WeightNaming> scheme;
+  if (naming.getNumOccurrences()) {
+    scheme = lookupWeightNaming(naming);
+  } else {
+    llvm::Expected<SafetensorsFile> file = SafetensorsFile::open(weightsFile);
+    if (!file) {
+      llvm::consumeError(file.takeError());
+      return llvm::Error::success();
+    }
+    llvm::Expected<WeightNaming> detected = detectWeightNaming(file->names());
+    if (!detected) {
+      llvm::consumeError(detected.takeError());
+      return llvm::Error::success();
+    }
+    scheme = *detected;
+    options.naming = getWeightNamingName(*scheme).str();
+    if (!quiet)
+      fmt::print(stderr, "effnetc: {}: tensors named as in {} (detected)\n",
+                 weightsFile.getValue(), getWeightNamingName(*scheme).str());
+  }
+  if (scheme != WeightNaming::EfficientNetPyTorch)
+    return llvm::Error::success();
+  if (padding.getNumOccurrences() && padding != "tf-same")
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        fmt::format("--padding {} contradicts efficientnet-pytorch weights, "
+                    "whose every convolution pads as TensorFlow does "
+                    "(tf-same, implied when --padding is not given)",
+                    padding.getValue()));
+  std::string implied;
+  if (!padding.getNumOccurrences()) {
+    options.padding = "tf-same";
+    implied += " --padding tf-same";
+  }
+  if (!bnEps.getNumOccurrences()) {
+    options.bnEps = 1e-3;
+    implied += " --bn-eps 1e-3";
+  }
+  if (!quiet && !implied.empty())
+    fmt::print(stderr, "effnetc: efficientnet-pytorch weights imply{}\n",
+               implied);
+  return llvm::Error::success();
 }
 
 static int fail(const std::string &message) {
@@ -219,6 +281,7 @@ static llvm::Error readOptions(bool stats, Request &request) {
   passOn(maxMemory, options.maxMemory);
   passOn(padding, options.padding);
   passOn(outputs, options.outputs);
+  passOn(bnEps, options.bnEps);
 
   // The deepest level asked for; the statistics are those of the model as
   // written (primitives, before batch norms fold).
@@ -232,6 +295,9 @@ static llvm::Error readOptions(bool stats, Request &request) {
   if (request.stats)
     deepest = std::max(deepest, Level::Primitives);
   options.level = deepest;
+  if (naming.getNumOccurrences() || weightsFile.getNumOccurrences())
+    if (llvm::Error err = impliedByNaming(options))
+      return err;
   if (schedules.getNumOccurrences() && deepest < Level::Tiled)
     return error("--schedules takes effect at the tiled level: give -o "
                  "DIR/NAME, --emit=tiled or --emit=plan");

@@ -48,12 +48,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       llvm::consumeError(values.takeError());
     }
   }
-  // The names, as a model's canonical names, through the torchvision map.
-  TorchvisionNameMap map(names);
-  for (llvm::StringRef name : names) {
-    llvm::Expected<std::string> mapped = map.lookup(name);
-    if (!mapped)
-      llvm::consumeError(mapped.takeError());
+  // The names: their scheme detected, and as a model's canonical names
+  // through every scheme's map.
+  llvm::Expected<WeightNaming> detected = detectWeightNaming(names);
+  if (!detected)
+    llvm::consumeError(detected.takeError());
+  for (WeightNaming naming : getWeightNamings()) {
+    llvm::Expected<WeightNameMap> map = WeightNameMap::create(naming, names);
+    if (!map) {
+      llvm::consumeError(map.takeError());
+      continue;
+    }
+    for (llvm::StringRef name : names) {
+      llvm::Expected<std::string> mapped = map->lookup(name);
+      if (!mapped)
+        llvm::consumeError(mapped.takeError());
+    }
   }
   return 0;
 }

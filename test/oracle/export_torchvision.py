@@ -25,7 +25,16 @@ here from its definition (see tf_same_padding), for checkpoints ported from
 TensorFlow. With --outputs, the tensors a backbone returns (effnetc --outputs)
 are written instead of the logits, one file each (see run_outputs). With
 --rgb8 the input is 8-bit RGB pixels, normalized for the reference run as
-torchvision's transforms do (--normalize).
+torchvision's transforms do (--normalize). With --bn-eps every BatchNorm2d
+of the reference model gets that epsilon (TensorFlow's checkpoints use 1e-3).
+
+With --naming the file holds the same state_dict under another package's
+names: `efficientnet-pytorch` (lukemelas/EfficientNet-PyTorch,
+efficientnet_pytorch/model.py; B variants only) or `timm`
+(huggingface/pytorch-image-models, timm/models/efficientnet.py and
+_efficientnet_blocks.py). Neither package is installed here, so the tests
+build such files by renaming torchvision's; the renaming (rename_modules) is
+written from those packages' module structure, apart from effnetc's map.
 """
 import argparse
 import os
@@ -44,8 +53,99 @@ RESOLUTIONS = {"b0": 224, "b1": 240, "b2": 260, "b3": 300, "b4": 380,
 
 DTYPES = {torch.float32: ("F32", "<f4"), torch.int64: ("I64", "<i8")}
 
+NAMINGS = ("torchvision", "efficientnet-pytorch", "timm")
 
-def build(variant, num_classes, seed, in_channels=3, resolution=64):
+
+def block_layers(block):
+    """The parts of a torchvision MBConv or FusedMBConv: a dict from
+    "expand", "dw", "se" and "project" to the index in block.block."""
+    from torchvision.models.efficientnet import FusedMBConv
+    from torchvision.ops.misc import SqueezeExcitation
+    parts = {}
+    layers = list(block.block)
+    if isinstance(block, FusedMBConv):
+        # A KxK expansion and a 1x1 projection, or one KxK convolution.
+        names = ["expand", "project"] if len(layers) == 2 else ["project"]
+        return dict(zip(names, range(len(layers))))
+    for i, layer in enumerate(layers):
+        if isinstance(layer, SqueezeExcitation):
+            parts["se"] = i
+        elif layer[0].groups > 1:
+            parts["dw"] = i
+        elif "dw" in parts:
+            parts["project"] = i
+        else:
+            parts["expand"] = i
+    return parts
+
+
+def rename_modules(model, naming):
+    """A dict from torchvision's module names (of convolutions, batch norms,
+    squeeze-excite's convolutions and the classifier) to `naming`'s."""
+    from torchvision.models.efficientnet import FusedMBConv
+    stages = list(model.features)[1:-1]
+    head = len(stages) + 1
+    if naming == "efficientnet-pytorch":
+        # EfficientNet: _conv_stem, _bn0, _blocks (one flat list), _conv_head,
+        # _bn1, _fc; MBConvBlock: _expand_conv, _bn0, _depthwise_conv, _bn1,
+        # _se_reduce, _se_expand, _project_conv, _bn2.
+        names = {"features.0.0": "_conv_stem", "features.0.1": "_bn0",
+                 f"features.{head}.0": "_conv_head",
+                 f"features.{head}.1": "_bn1", "classifier.1": "_fc"}
+        layers = {"expand": ("_expand_conv", "_bn0"),
+                  "dw": ("_depthwise_conv", "_bn1"),
+                  "se": ("_se_reduce", "_se_expand"),
+                  "project": ("_project_conv", "_bn2")}
+        flat = 0
+        for s, stage in enumerate(stages):
+            for b, block in enumerate(stage):
+                if isinstance(block, FusedMBConv):
+                    raise SystemExit("efficientnet-pytorch has no "
+                                     "Fused-MBConv blocks (B variants only)")
+                for part, i in block_layers(block).items():
+                    old = f"features.{s + 1}.{b}.block.{i}"
+                    first, second = layers[part]
+                    sub = ("fc1", "fc2") if part == "se" else ("0", "1")
+                    names[f"{old}.{sub[0]}"] = f"_blocks.{flat}.{first}"
+                    names[f"{old}.{sub[1]}"] = f"_blocks.{flat}.{second}"
+                flat += 1
+        return names
+    # timm's EfficientNet: conv_stem, bn1, blocks.S.B, conv_head, bn2,
+    # classifier. Its block types (from the arch defs' ds/ir/er/cn):
+    # DepthwiseSeparableConv (conv_dw, bn1, se, conv_pw, bn2) for MBConv
+    # without expansion, InvertedResidual (conv_pw, bn1, conv_dw, bn2, se,
+    # conv_pwl, bn3) with, EdgeResidual (conv_exp, bn1, conv_pwl, bn2) for
+    # Fused-MBConv with expansion, ConvBnAct (conv, bn1) without.
+    names = {"features.0.0": "conv_stem", "features.0.1": "bn1",
+             f"features.{head}.0": "conv_head",
+             f"features.{head}.1": "bn2", "classifier.1": "classifier"}
+    for s, stage in enumerate(stages):
+        for b, block in enumerate(stage):
+            parts = block_layers(block)
+            if isinstance(block, FusedMBConv):
+                layers = ({"expand": ("conv_exp", "bn1"),
+                           "project": ("conv_pwl", "bn2")}
+                          if "expand" in parts else
+                          {"project": ("conv", "bn1")})
+            elif "expand" in parts:
+                layers = {"expand": ("conv_pw", "bn1"),
+                          "dw": ("conv_dw", "bn2"),
+                          "project": ("conv_pwl", "bn3")}
+            else:
+                layers = {"dw": ("conv_dw", "bn1"),
+                          "project": ("conv_pw", "bn2")}
+            layers["se"] = ("se.conv_reduce", "se.conv_expand")
+            for part, i in parts.items():
+                old = f"features.{s + 1}.{b}.block.{i}"
+                first, second = layers[part]
+                sub = ("fc1", "fc2") if part == "se" else ("0", "1")
+                names[f"{old}.{sub[0]}"] = f"blocks.{s}.{b}.{first}"
+                names[f"{old}.{sub[1]}"] = f"blocks.{s}.{b}.{second}"
+    return names
+
+
+def build(variant, num_classes, seed, in_channels=3, resolution=64,
+          bn_eps=None):
     torch.manual_seed(seed)
     model = getattr(tvm, "efficientnet_" + variant)(weights=None,
                                                     num_classes=num_classes)
@@ -61,6 +161,8 @@ def build(variant, num_classes, seed, in_channels=3, resolution=64):
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, torch.nn.BatchNorm2d):
+                if bn_eps is not None:
+                    m.eps = bn_eps
                 m.weight.uniform_(0.5, 1.5)
                 m.bias.uniform_(-0.2, 0.2)
             elif isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
@@ -208,9 +310,13 @@ def pad_raw_pixels(model, border):
     stem.forward = forward
 
 
-def save(model, path):
+def save(model, path, naming="torchvision"):
+    renamed = None if naming == "torchvision" else rename_modules(model, naming)
     tensors = {}
     for name, t in model.state_dict().items():
+        if renamed is not None:
+            module, param = name.rsplit(".", 1)
+            name = renamed[module] + "." + param
         dtype, numpy_dtype = DTYPES[t.dtype]
         data = t.detach().contiguous().numpy().astype(numpy_dtype).tobytes()
         tensors[name] = (dtype, list(t.shape), data)
@@ -249,6 +355,10 @@ def main():
                              "stem pads the raw pixels with zeros before "
                              "normalizing (what folding the normalization "
                              "into the stem's weights would compute)")
+    parser.add_argument("--bn-eps", type=float,
+                        help="epsilon of every batch norm of the reference")
+    parser.add_argument("--naming", choices=NAMINGS, default="torchvision",
+                        help="the package whose names the file uses")
     parser.add_argument("--pretrained", action="store_true",
                         help="torchvision's ImageNet weights instead of "
                              "random ones (downloads them; needs a network)")
@@ -263,8 +373,8 @@ def main():
     else:
         model = build(args.variant, args.num_classes, args.seed,
                       args.in_channels,
-                      args.resolution or RESOLUTIONS[args.variant])
-    save(model, args.out)
+                      args.resolution or RESOLUTIONS[args.variant], args.bn_eps)
+    save(model, args.out, args.naming)
     if args.onnx:
         resolution = args.resolution or RESOLUTIONS[args.variant]
         torch.onnx.export(model, torch.zeros(1, args.in_channels, resolution,

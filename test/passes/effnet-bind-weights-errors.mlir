@@ -26,7 +26,7 @@
 // BOTH: effnet-bind-weights-errors.mlir:[[# @LINE + 14]]:1: error: effnet-bind-weights: give one of 'file' or 'random', not both
 // NEITHER: error: effnet-bind-weights: give 'file' (a safetensors file) or 'random' (a seed)
 // SEED: error: effnet-bind-weights: expects 'random' to be a seed >= 0, got -3
-// NAMING: error: effnet-bind-weights: unknown naming 'onnx' (expected 'torchvision' or 'canonical')
+// NAMING: error: effnet-bind-weights: unknown naming 'onnx' (expected 'torchvision', 'efficientnet-pytorch', 'timm' or 'canonical')
 // ABSENT: error: effnet-bind-weights: weights file '{{.*}}.absent' cannot be read: No such file or directory
 // SHORT: error: effnet-bind-weights: {{.*}}.short: file holds 3 bytes, fewer than the 8 of the header length
 // PAST: error: effnet-bind-weights: {{.*}}.past: header length 4096 runs past the end of the file (100 bytes)

@@ -1,7 +1,8 @@
 // RUN: %python %S/../oracle/safetensors_file.py %t.safetensors features.0.0.weight:F32:4x3x3x3 features.0.1.running_var:F32:4 features.0.1.num_batches_tracked:I64:scalar features.1.0.block.0.0.weight:F32:4x1x3x3 features.1.0.block.1.fc1.bias:F32:2 features.1.0.block.1.fc2.weight:F32:4x2x1x1 features.1.0.block.2.1.running_mean:F32:8 features.2.0.weight:F32:16x8x1x1 classifier.1.bias:F32:10
-// RUN: effnet-opt %s -split-input-file -verify-diagnostics --effnet-bind-weights="file=%t.safetensors" | FileCheck %s
+// RUN: effnet-opt %s -split-input-file -verify-diagnostics --effnet-bind-weights="file=%t.safetensors naming=torchvision" | FileCheck %s
 
-// torchvision names (the default): the stem is features.0, stage S is
+// torchvision names (detected when not given: see
+// effnet-bind-weights-naming.mlir): the stem is features.0, stage S is
 // features.S+1, the head follows the last stage; a block's parts are numbered
 // among the parts it has (here dw, se, project: 0, 1, 2), convolutions and
 // batch norms are Sequential items 0 and 1, squeeze-excite is fc1 and fc2.

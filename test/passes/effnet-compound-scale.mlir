@@ -3,6 +3,7 @@
 // RUN: effnet-opt %s -split-input-file --effnet-compound-scale="phi=1" | FileCheck %s --check-prefix=PHI
 // RUN: effnet-opt %s -split-input-file --effnet-compound-scale="width=2.0 depth=1.5 resolution=96" | FileCheck %s --check-prefix=EXPLICIT
 // RUN: effnet-opt %s -split-input-file --effnet-compound-scale | FileCheck %s --check-prefix=NONE
+// RUN: effnet-opt %s -split-input-file --effnet-compound-scale="variant=b5 bn-eps=2e-3" | FileCheck %s --check-prefix=EPS
 
 // The first three rows of B0's table with a head 4x the last stage, at 64x64.
 // b3 (width 1.2, depth 1.4, 300x300): channels round as _make_divisible
@@ -28,6 +29,13 @@
 // B5: effnet.stem {{.*}}bn_eps = 1.000000e-03 : f64
 // B5-COUNT-3: effnet.stage mbconv {{.*}}bn_eps = 1.000000e-03 : f64
 // B5: effnet.head {{.*}}bn_eps = 1.000000e-03 : f64
+
+// bn-eps overrides the variant's epsilon (checkpoints ported from
+// TensorFlow use 1e-3 whatever the variant).
+// EPS-LABEL: func @table
+// EPS: effnet.stem {{.*}}bn_eps = 2.000000e-03 : f64
+// EPS-COUNT-3: effnet.stage mbconv {{.*}}bn_eps = 2.000000e-03 : f64
+// EPS: effnet.head {{.*}}bn_eps = 2.000000e-03 : f64
 
 // phi = 1: width 1.1, depth 1.2, resolution round(224 * 1.15) = 258.
 // PHI-LABEL: func @table

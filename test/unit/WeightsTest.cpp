@@ -374,136 +374,137 @@ TEST(SafetensorsFile, GetF32Errors) {
 }
 
 //===----------------------------------------------------------------------===//
-// TorchvisionNameMap
+// WeightNameMap
 //===----------------------------------------------------------------------===//
 
-std::string lookup(const TorchvisionNameMap &map, StringRef canonical) {
+std::string lookup(const WeightNameMap &map, StringRef canonical) {
   llvm::Expected<std::string> name = map.lookup(canonical);
   if (!name)
     return "error: " + llvm::toString(name.takeError());
   return *name;
 }
 
+/// Expects each canonical name of `expected` to map to its name in the
+/// scheme.
+void expectNames(const WeightNameMap &map,
+                 std::vector<std::pair<StringRef, StringRef>> expected) {
+  for (auto [canonical, name] : expected)
+    EXPECT_EQ(lookup(map, canonical), name) << canonical.str();
+}
+
 /// The shape of B0's names: stage 0 has no expansion, later stages do, seven
 /// stages in all.
-TEST(TorchvisionNameMap, B0Names) {
-  std::vector<StringRef> names = {
-      "stem.conv.weight",
-      "stem.bn.weight",
-      "blocks.0.0.dw.conv.weight",
-      "blocks.0.0.dw.bn.running_var",
-      "blocks.0.0.se.reduce.weight",
-      "blocks.0.0.se.reduce.bias",
-      "blocks.0.0.se.expand.weight",
-      "blocks.0.0.se.expand.bias",
-      "blocks.0.0.project.conv.weight",
-      "blocks.0.0.project.bn.bias",
-      "blocks.1.0.expand.conv.weight",
-      "blocks.1.0.expand.bn.weight",
-      "blocks.1.0.dw.conv.weight",
-      "blocks.1.0.se.reduce.weight",
-      "blocks.1.0.project.conv.weight",
-      "blocks.1.1.expand.conv.weight",
-      "blocks.1.1.dw.conv.weight",
-      "blocks.1.1.se.reduce.weight",
-      "blocks.1.1.project.conv.weight",
-      "blocks.6.0.project.conv.weight",
-      "head.conv.weight",
-      "head.bn.running_mean",
-      "head.classifier.weight",
-      "head.classifier.bias",
-  };
-  TorchvisionNameMap map(names);
+const std::vector<StringRef> kB0Names = {
+    "stem.conv.weight",
+    "stem.bn.weight",
+    "blocks.0.0.dw.conv.weight",
+    "blocks.0.0.dw.bn.running_var",
+    "blocks.0.0.se.reduce.weight",
+    "blocks.0.0.se.reduce.bias",
+    "blocks.0.0.se.expand.weight",
+    "blocks.0.0.se.expand.bias",
+    "blocks.0.0.project.conv.weight",
+    "blocks.0.0.project.bn.bias",
+    "blocks.1.0.expand.conv.weight",
+    "blocks.1.0.expand.bn.weight",
+    "blocks.1.0.dw.conv.weight",
+    "blocks.1.0.se.reduce.weight",
+    "blocks.1.0.project.conv.weight",
+    "blocks.1.1.expand.conv.weight",
+    "blocks.1.1.dw.conv.weight",
+    "blocks.1.1.se.reduce.weight",
+    "blocks.1.1.project.conv.weight",
+    "blocks.6.0.dw.conv.weight",
+    "blocks.6.0.project.conv.weight",
+    "head.conv.weight",
+    "head.bn.running_mean",
+    "head.classifier.weight",
+    "head.classifier.bias",
+};
+
+TEST(TorchvisionNames, B0Names) {
+  WeightNameMap map = llvm::cantFail(
+      WeightNameMap::create(WeightNaming::Torchvision, kB0Names));
   EXPECT_EQ(map.getNumStages(), 7);
-  EXPECT_EQ(lookup(map, "stem.conv.weight"), "features.0.0.weight");
-  EXPECT_EQ(lookup(map, "stem.bn.weight"), "features.0.1.weight");
-  EXPECT_EQ(lookup(map, "stem.bn.running_var"), "features.0.1.running_var");
-  EXPECT_EQ(lookup(map, "blocks.0.0.dw.conv.weight"),
-            "features.1.0.block.0.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.dw.bn.running_var"),
-            "features.1.0.block.0.1.running_var");
-  EXPECT_EQ(lookup(map, "blocks.0.0.se.reduce.weight"),
-            "features.1.0.block.1.fc1.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.se.reduce.bias"),
-            "features.1.0.block.1.fc1.bias");
-  EXPECT_EQ(lookup(map, "blocks.0.0.se.expand.weight"),
-            "features.1.0.block.1.fc2.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.se.expand.bias"),
-            "features.1.0.block.1.fc2.bias");
-  EXPECT_EQ(lookup(map, "blocks.0.0.project.conv.weight"),
-            "features.1.0.block.2.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.project.bn.bias"),
-            "features.1.0.block.2.1.bias");
-  EXPECT_EQ(lookup(map, "blocks.1.0.expand.conv.weight"),
-            "features.2.0.block.0.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.expand.bn.weight"),
-            "features.2.0.block.0.1.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.dw.conv.weight"),
-            "features.2.0.block.1.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.se.reduce.weight"),
-            "features.2.0.block.2.fc1.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.1.project.conv.weight"),
-            "features.2.1.block.3.0.weight");
-  EXPECT_EQ(lookup(map, "head.conv.weight"), "features.8.0.weight");
-  EXPECT_EQ(lookup(map, "head.bn.running_mean"), "features.8.1.running_mean");
-  EXPECT_EQ(lookup(map, "head.classifier.weight"), "classifier.1.weight");
-  EXPECT_EQ(lookup(map, "head.classifier.bias"), "classifier.1.bias");
+  expectNames(
+      map,
+      {
+          {"stem.conv.weight", "features.0.0.weight"},
+          {"stem.bn.weight", "features.0.1.weight"},
+          {"stem.bn.running_var", "features.0.1.running_var"},
+          {"blocks.0.0.dw.conv.weight", "features.1.0.block.0.0.weight"},
+          {"blocks.0.0.dw.bn.running_var",
+           "features.1.0.block.0.1.running_var"},
+          {"blocks.0.0.se.reduce.weight", "features.1.0.block.1.fc1.weight"},
+          {"blocks.0.0.se.reduce.bias", "features.1.0.block.1.fc1.bias"},
+          {"blocks.0.0.se.expand.weight", "features.1.0.block.1.fc2.weight"},
+          {"blocks.0.0.se.expand.bias", "features.1.0.block.1.fc2.bias"},
+          {"blocks.0.0.project.conv.weight", "features.1.0.block.2.0.weight"},
+          {"blocks.0.0.project.bn.bias", "features.1.0.block.2.1.bias"},
+          {"blocks.1.0.expand.conv.weight", "features.2.0.block.0.0.weight"},
+          {"blocks.1.0.expand.bn.weight", "features.2.0.block.0.1.weight"},
+          {"blocks.1.0.dw.conv.weight", "features.2.0.block.1.0.weight"},
+          {"blocks.1.0.se.reduce.weight", "features.2.0.block.2.fc1.weight"},
+          {"blocks.1.1.project.conv.weight", "features.2.1.block.3.0.weight"},
+          {"head.conv.weight", "features.8.0.weight"},
+          {"head.bn.running_mean", "features.8.1.running_mean"},
+          {"head.classifier.weight", "classifier.1.weight"},
+          {"head.classifier.bias", "classifier.1.bias"},
+      });
 }
 
 /// The shape of V2-S's names: Fused-MBConv without expansion (project only),
 /// with expansion (expand, project), then MBConv; six stages.
-TEST(TorchvisionNameMap, V2Names) {
-  std::vector<StringRef> names = {
-      "stem.conv.weight",
-      "blocks.0.0.project.conv.weight",
-      "blocks.0.0.project.bn.weight",
-      "blocks.0.1.project.conv.weight",
-      "blocks.1.0.expand.conv.weight",
-      "blocks.1.0.expand.bn.bias",
-      "blocks.1.0.project.conv.weight",
-      "blocks.1.0.project.bn.running_mean",
-      "blocks.3.0.expand.conv.weight",
-      "blocks.3.0.dw.conv.weight",
-      "blocks.3.0.se.reduce.weight",
-      "blocks.3.0.se.expand.weight",
-      "blocks.3.0.project.conv.weight",
-      "blocks.5.14.project.conv.weight",
-      "blocks.5.14.expand.conv.weight",
-      "blocks.5.14.dw.conv.weight",
-      "head.conv.weight",
-  };
-  TorchvisionNameMap map(names);
+const std::vector<StringRef> kV2Names = {
+    "stem.conv.weight",
+    "blocks.0.0.project.conv.weight",
+    "blocks.0.0.project.bn.weight",
+    "blocks.0.1.project.conv.weight",
+    "blocks.1.0.expand.conv.weight",
+    "blocks.1.0.expand.bn.bias",
+    "blocks.1.0.project.conv.weight",
+    "blocks.1.0.project.bn.running_mean",
+    "blocks.3.0.expand.conv.weight",
+    "blocks.3.0.dw.conv.weight",
+    "blocks.3.0.se.reduce.weight",
+    "blocks.3.0.se.expand.weight",
+    "blocks.3.0.project.conv.weight",
+    "blocks.5.14.project.conv.weight",
+    "blocks.5.14.expand.conv.weight",
+    "blocks.5.14.dw.conv.weight",
+    "head.conv.weight",
+};
+
+TEST(TorchvisionNames, V2Names) {
+  WeightNameMap map = llvm::cantFail(
+      WeightNameMap::create(WeightNaming::Torchvision, kV2Names));
   EXPECT_EQ(map.getNumStages(), 6);
-  EXPECT_EQ(lookup(map, "blocks.0.0.project.conv.weight"),
-            "features.1.0.block.0.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.0.project.bn.weight"),
-            "features.1.0.block.0.1.weight");
-  EXPECT_EQ(lookup(map, "blocks.0.1.project.conv.weight"),
-            "features.1.1.block.0.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.expand.conv.weight"),
-            "features.2.0.block.0.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.expand.bn.bias"),
-            "features.2.0.block.0.1.bias");
-  EXPECT_EQ(lookup(map, "blocks.1.0.project.conv.weight"),
-            "features.2.0.block.1.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.1.0.project.bn.running_mean"),
-            "features.2.0.block.1.1.running_mean");
-  EXPECT_EQ(lookup(map, "blocks.3.0.dw.conv.weight"),
-            "features.4.0.block.1.0.weight");
-  EXPECT_EQ(lookup(map, "blocks.3.0.se.expand.weight"),
-            "features.4.0.block.2.fc2.weight");
-  EXPECT_EQ(lookup(map, "blocks.3.0.project.conv.weight"),
-            "features.4.0.block.3.0.weight");
-  // Two-digit block indices; parts listed out of order still number in
-  // torchvision's order.
-  EXPECT_EQ(lookup(map, "blocks.5.14.project.conv.weight"),
-            "features.6.14.block.2.0.weight");
-  EXPECT_EQ(lookup(map, "head.conv.weight"), "features.7.0.weight");
+  expectNames(
+      map,
+      {
+          {"blocks.0.0.project.conv.weight", "features.1.0.block.0.0.weight"},
+          {"blocks.0.0.project.bn.weight", "features.1.0.block.0.1.weight"},
+          {"blocks.0.1.project.conv.weight", "features.1.1.block.0.0.weight"},
+          {"blocks.1.0.expand.conv.weight", "features.2.0.block.0.0.weight"},
+          {"blocks.1.0.expand.bn.bias", "features.2.0.block.0.1.bias"},
+          {"blocks.1.0.project.conv.weight", "features.2.0.block.1.0.weight"},
+          {"blocks.1.0.project.bn.running_mean",
+           "features.2.0.block.1.1.running_mean"},
+          {"blocks.3.0.dw.conv.weight", "features.4.0.block.1.0.weight"},
+          {"blocks.3.0.se.expand.weight", "features.4.0.block.2.fc2.weight"},
+          {"blocks.3.0.project.conv.weight", "features.4.0.block.3.0.weight"},
+          // Two-digit block indices; parts listed out of
+          // order still number in torchvision's order.
+          {"blocks.5.14.project.conv.weight", "features.6.14.block.2.0.weight"},
+          {"head.conv.weight", "features.7.0.weight"},
+      });
 }
 
-TEST(TorchvisionNameMap, RejectsNamesOutsideTheScheme) {
-  TorchvisionNameMap map(std::vector<StringRef>{
-      "blocks.0.0.dw.conv.weight", "blocks.0.0.project.conv.weight"});
+TEST(TorchvisionNames, RejectsNamesOutsideTheScheme) {
+  WeightNameMap map = llvm::cantFail(WeightNameMap::create(
+      WeightNaming::Torchvision,
+      std::vector<StringRef>{"blocks.0.0.dw.conv.weight",
+                             "blocks.0.0.project.conv.weight"}));
   EXPECT_EQ(lookup(map, "conv.weight"),
             "error: 'conv.weight' is not a canonical weight name");
   EXPECT_EQ(lookup(map, "blocks.0.0.bogus.conv.weight"),
@@ -525,6 +526,166 @@ TEST(TorchvisionNameMap, RejectsNamesOutsideTheScheme) {
   EXPECT_EQ(lookup(map, "blocks.0.0.expand.conv.weight"),
             "error: block 'blocks.0.0' has no part 'expand' among the model's "
             "weights");
+}
+
+/// EfficientNet-PyTorch numbers blocks across stages: B0's stage 0 has one
+/// block, so blocks.1.0 is _blocks.1 and blocks.1.1 _blocks.2; the seventh
+/// stage's block follows every block the map has seen.
+TEST(EfficientNetPyTorchNames, B0Names) {
+  WeightNameMap map = llvm::cantFail(
+      WeightNameMap::create(WeightNaming::EfficientNetPyTorch, kB0Names));
+  expectNames(
+      map,
+      {
+          {"stem.conv.weight", "_conv_stem.weight"},
+          {"stem.bn.running_var", "_bn0.running_var"},
+          {"blocks.0.0.dw.conv.weight", "_blocks.0._depthwise_conv.weight"},
+          {"blocks.0.0.dw.bn.running_var", "_blocks.0._bn1.running_var"},
+          {"blocks.0.0.se.reduce.bias", "_blocks.0._se_reduce.bias"},
+          {"blocks.0.0.se.expand.weight", "_blocks.0._se_expand.weight"},
+          {"blocks.0.0.project.conv.weight", "_blocks.0._project_conv.weight"},
+          {"blocks.0.0.project.bn.bias", "_blocks.0._bn2.bias"},
+          {"blocks.1.0.expand.conv.weight", "_blocks.1._expand_conv.weight"},
+          {"blocks.1.0.expand.bn.weight", "_blocks.1._bn0.weight"},
+          {"blocks.1.1.dw.conv.weight", "_blocks.2._depthwise_conv.weight"},
+          {"blocks.6.0.project.conv.weight", "_blocks.3._project_conv.weight"},
+          {"head.conv.weight", "_conv_head.weight"},
+          {"head.bn.running_mean", "_bn1.running_mean"},
+          {"head.classifier.weight", "_fc.weight"},
+          {"head.classifier.bias", "_fc.bias"},
+      });
+}
+
+/// Block 10 of a stage comes after block 9, not after block 1.
+TEST(EfficientNetPyTorchNames, NumbersBlocksInOrder) {
+  std::vector<StringRef> names;
+  std::vector<std::string> storage;
+  for (int block : {10, 2, 0, 1, 9, 3, 4, 5, 6, 7, 8})
+    storage.push_back("blocks.0." + std::to_string(block) + ".dw.conv.weight");
+  storage.push_back("blocks.1.0.dw.conv.weight");
+  for (const std::string &name : storage)
+    names.push_back(name);
+  WeightNameMap map = llvm::cantFail(
+      WeightNameMap::create(WeightNaming::EfficientNetPyTorch, names));
+  EXPECT_EQ(lookup(map, "blocks.0.9.dw.conv.weight"),
+            "_blocks.9._depthwise_conv.weight");
+  EXPECT_EQ(lookup(map, "blocks.0.10.dw.conv.weight"),
+            "_blocks.10._depthwise_conv.weight");
+  EXPECT_EQ(lookup(map, "blocks.1.0.dw.conv.weight"),
+            "_blocks.11._depthwise_conv.weight");
+}
+
+TEST(EfficientNetPyTorchNames, RejectsFusedBlocks) {
+  llvm::Expected<WeightNameMap> map =
+      WeightNameMap::create(WeightNaming::EfficientNetPyTorch, kV2Names);
+  ASSERT_FALSE(bool(map));
+  EXPECT_EQ(llvm::toString(map.takeError()),
+            "efficientnet-pytorch names EfficientNet-B models only, and block "
+            "'blocks.0.0' is a Fused-MBConv block (EfficientNetV2): give "
+            "another naming");
+}
+
+/// timm's B0: stage 0 is DepthwiseSeparableConv (conv_dw, bn1, se, conv_pw,
+/// bn2), the others InvertedResidual (conv_pw, bn1, conv_dw, bn2, se,
+/// conv_pwl, bn3).
+TEST(TimmNames, B0Names) {
+  WeightNameMap map =
+      llvm::cantFail(WeightNameMap::create(WeightNaming::Timm, kB0Names));
+  expectNames(
+      map,
+      {
+          {"stem.conv.weight", "conv_stem.weight"},
+          {"stem.bn.weight", "bn1.weight"},
+          {"blocks.0.0.dw.conv.weight", "blocks.0.0.conv_dw.weight"},
+          {"blocks.0.0.dw.bn.running_var", "blocks.0.0.bn1.running_var"},
+          {"blocks.0.0.se.reduce.weight", "blocks.0.0.se.conv_reduce.weight"},
+          {"blocks.0.0.se.expand.bias", "blocks.0.0.se.conv_expand.bias"},
+          {"blocks.0.0.project.conv.weight", "blocks.0.0.conv_pw.weight"},
+          {"blocks.0.0.project.bn.bias", "blocks.0.0.bn2.bias"},
+          {"blocks.1.0.expand.conv.weight", "blocks.1.0.conv_pw.weight"},
+          {"blocks.1.0.expand.bn.weight", "blocks.1.0.bn1.weight"},
+          {"blocks.1.0.dw.conv.weight", "blocks.1.0.conv_dw.weight"},
+          {"blocks.1.0.dw.bn.weight", "blocks.1.0.bn2.weight"},
+          {"blocks.1.1.project.conv.weight", "blocks.1.1.conv_pwl.weight"},
+          {"blocks.1.1.project.bn.running_mean", "blocks.1.1.bn3.running_mean"},
+          {"head.conv.weight", "conv_head.weight"},
+          {"head.bn.running_mean", "bn2.running_mean"},
+          {"head.classifier.weight", "classifier.weight"},
+      });
+}
+
+/// timm's V2-S: stage 0 is ConvBnAct (conv, bn1), stages 1-2 EdgeResidual
+/// (conv_exp, bn1, conv_pwl, bn2), then InvertedResidual.
+TEST(TimmNames, V2Names) {
+  WeightNameMap map =
+      llvm::cantFail(WeightNameMap::create(WeightNaming::Timm, kV2Names));
+  expectNames(
+      map,
+      {
+          {"blocks.0.0.project.conv.weight", "blocks.0.0.conv.weight"},
+          {"blocks.0.0.project.bn.weight", "blocks.0.0.bn1.weight"},
+          {"blocks.1.0.expand.conv.weight", "blocks.1.0.conv_exp.weight"},
+          {"blocks.1.0.expand.bn.bias", "blocks.1.0.bn1.bias"},
+          {"blocks.1.0.project.conv.weight", "blocks.1.0.conv_pwl.weight"},
+          {"blocks.1.0.project.bn.running_mean", "blocks.1.0.bn2.running_mean"},
+          {"blocks.3.0.expand.conv.weight", "blocks.3.0.conv_pw.weight"},
+          {"blocks.3.0.project.conv.weight", "blocks.3.0.conv_pwl.weight"},
+          {"blocks.5.14.dw.conv.weight", "blocks.5.14.conv_dw.weight"},
+      });
+}
+
+TEST(CanonicalNames, MapToThemselves) {
+  WeightNameMap map =
+      llvm::cantFail(WeightNameMap::create(WeightNaming::Canonical, kV2Names));
+  EXPECT_EQ(lookup(map, "blocks.0.0.project.conv.weight"),
+            "blocks.0.0.project.conv.weight");
+  EXPECT_EQ(lookup(map, "m.w"), "m.w");
+}
+
+//===----------------------------------------------------------------------===//
+// WeightNaming
+//===----------------------------------------------------------------------===//
+
+std::string detect(std::vector<StringRef> names) {
+  llvm::Expected<WeightNaming> naming = detectWeightNaming(names);
+  if (!naming)
+    return "error: " + llvm::toString(naming.takeError());
+  return getWeightNamingName(*naming).str();
+}
+
+TEST(WeightNaming, NamesRoundTrip) {
+  for (WeightNaming naming : getWeightNamings())
+    EXPECT_EQ(lookupWeightNaming(getWeightNamingName(naming)), naming);
+  EXPECT_EQ(lookupWeightNaming("onnx"), std::nullopt);
+  EXPECT_EQ(listWeightNamings(),
+            "'torchvision', 'efficientnet-pytorch', 'timm' or 'canonical'");
+}
+
+TEST(WeightNaming, Detects) {
+  EXPECT_EQ(detect({"classifier.1.bias", "features.0.0.weight",
+                    "features.0.1.num_batches_tracked"}),
+            "torchvision");
+  EXPECT_EQ(detect({"_blocks.0._bn1.bias", "_bn0.num_batches_tracked",
+                    "_conv_stem.weight", "_fc.bias"}),
+            "efficientnet-pytorch");
+  EXPECT_EQ(detect({"blocks.0.0.conv_dw.weight", "bn1.weight", "bn2.bias",
+                    "classifier.bias", "conv_stem.weight"}),
+            "timm");
+  EXPECT_EQ(detect({"blocks.0.0.dw.conv.weight", "head.conv.weight",
+                    "stem.bn.weight"}),
+            "canonical");
+  // Names that fit several schemes: the first of them.
+  EXPECT_EQ(detect({"blocks.0.0.dw.conv.weight"}), "timm");
+  EXPECT_EQ(detect({}), "torchvision");
+}
+
+TEST(WeightNaming, NamesTheFirstTensorThatFitsNone) {
+  EXPECT_EQ(detect({"features.0.0.weight", "model.fc.weight", "zzz"}),
+            "error: tensor 'model.fc.weight' fits no naming (known: "
+            "'torchvision', 'efficientnet-pytorch', 'timm' or 'canonical')");
+  EXPECT_EQ(detect({"blocks.0.0.conv_dw.weight", "features.0.0.weight"}),
+            "error: tensor 'features.0.0.weight' fits no naming that the "
+            "tensors before it fit ('timm' or 'canonical')");
 }
 
 //===----------------------------------------------------------------------===//
