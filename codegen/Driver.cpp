@@ -297,12 +297,13 @@ private:
     if (kind.pixels) {
       Value *stride = fn->getArg(2);
       int64_t rowBytes = in.shape.channels * in.shape.width;
-      returnIf(builder.CreateOr(
-                   builder.CreateICmpULT(stride, sizeConstant(rowBytes)),
-                   builder.CreateICmpUGT(
-                       stride, sizeConstant(std::numeric_limits<int32_t>::max() /
-                                            in.shape.height))),
-               kBadBuffer);
+      returnIf(
+          builder.CreateOr(
+              builder.CreateICmpULT(stride, sizeConstant(rowBytes)),
+              builder.CreateICmpUGT(
+                  stride, sizeConstant(std::numeric_limits<int32_t>::max() /
+                                       in.shape.height))),
+          kBadBuffer);
       rowStride = builder.CreateTrunc(stride, i32);
     }
 
@@ -317,9 +318,9 @@ private:
     // The image: copied into the arena, or pixels read where they are.
     Value *pixels = nullptr;
     if (kind.pixels) {
-      Value *imageBytes = builder.CreateMul(
-          builder.CreateZExtOrTrunc(fn->getArg(2), i64),
-          builder.getInt64(in.shape.height));
+      Value *imageBytes =
+          builder.CreateMul(builder.CreateZExtOrTrunc(fn->getArg(2), i64),
+                            builder.getInt64(in.shape.height));
       pixels = builder.CreateInBoundsGEP(i8, input,
                                          builder.CreateMul(n64, imageBytes));
     } else {
@@ -410,8 +411,8 @@ private:
   /// run_with_workspace(input, batch, output, workspace, size) (and
   /// run_rgb8_with_workspace): the first output alone.
   Function *emitRunWithWorkspace(const Entry &kind, Function *core) {
-    Function *fn = define(symbol(kind.name("with_workspace")), i32,
-                          kind.params(*this));
+    Function *fn =
+        define(symbol(kind.name("with_workspace")), i32, kind.params(*this));
     builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
     auto *outputsType = ArrayType::get(ptr, plan.outputs.size());
     Value *outputs = builder.CreateAlloca(outputsType);
@@ -433,9 +434,8 @@ private:
                            Function *withWorkspace) {
     SmallVector<Type *> params = kind.params(*this);
     params.resize(kind.firstOutputArg() + 1);
-    Function *fn = define(symbol(kind.pixels ? "run_rgb8" : "run") +
-                              suffix.str(),
-                          i32, params);
+    Function *fn = define(
+        symbol(kind.pixels ? "run_rgb8" : "run") + suffix.str(), i32, params);
     builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
     Value *input = fn->getArg(0), *batch = fn->getArg(1),
           *output = fn->getArg(kind.firstOutputArg());
@@ -544,9 +544,8 @@ private:
                       : getBufferDims(shape);
       auto [host, outBatch] = checkBuffer(fn->getArg(1 + index), dims);
       returnIf(builder.CreateICmpNE(batch, outBatch), kBadBuffer);
-      builder.CreateStore(
-          host, builder.CreateConstInBoundsGEP2_32(outputsType, outputs, 0,
-                                                   index));
+      builder.CreateStore(host, builder.CreateConstInBoundsGEP2_32(
+                                    outputsType, outputs, 0, index));
     }
     builder.CreateRet(builder.CreateCall(runOutputs, {inHost, batch, outputs}));
   }
@@ -593,10 +592,9 @@ private:
     }
     auto table = [&](StringRef name, Type *element, ArrayRef<Constant *> all) {
       auto *type = ArrayType::get(element, all.size());
-      auto *global = new GlobalVariable(module, type, /*isConstant=*/true,
-                                        GlobalValue::InternalLinkage,
-                                        ConstantArray::get(type, all),
-                                        symbol(name));
+      auto *global = new GlobalVariable(
+          module, type, /*isConstant=*/true, GlobalValue::InternalLinkage,
+          ConstantArray::get(type, all), symbol(name));
       return std::make_pair(type, global);
     };
     auto [namesType, namesTable] = table("output_names", ptr, names);
@@ -625,8 +623,8 @@ private:
     returnIf(builder.CreateNot(inRange(index)), kBadBuffer);
     returnIf(builder.CreateIsNull(shape), kNullPointer);
     for (unsigned d = 0; d < 3; ++d) {
-      Value *at = builder.CreateAdd(builder.CreateMul(index, builder.getInt32(3)),
-                                    builder.getInt32(d));
+      Value *at = builder.CreateAdd(
+          builder.CreateMul(index, builder.getInt32(3)), builder.getInt32(d));
       Value *extent = builder.CreateLoad(
           i32, builder.CreateInBoundsGEP(shapesType, shapesTable,
                                          {builder.getInt32(0), at}));

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 using namespace Halide;
@@ -91,9 +92,9 @@ Func view(const ImageParam &param, const TensorShape &shape,
         value = select(c == static_cast<int>(i), values[i], value);
       return value;
     };
-    f(c, x, y) = (cast<float>(param(c, x, y)) / 255.0f -
-                  perChannel(spec.pixelMean)) /
-                 perChannel(spec.pixelStd);
+    f(c, x, y) =
+        (cast<float>(param(c, x, y)) / 255.0f - perChannel(spec.pixelMean)) /
+        perChannel(spec.pixelStd);
   } else {
     f(c, x, y) = param(c, x, y);
   }
@@ -222,9 +223,8 @@ void lower(const KernelSpec &spec, Lowered &out) {
     if (spec.inputScale >= 0) {
       // A squeeze-excite scale per input channel: folded into the weights
       // when the schedule places them, else applied to the input as read.
-      Func scale =
-          view(out.inputs[spec.inputScale], spec.inputs[spec.inputScale],
-               "se", spec);
+      Func scale = view(out.inputs[spec.inputScale],
+                        spec.inputs[spec.inputScale], "se", spec);
       if (spec.schedule.places[Schedule::Weights].compute != Schedule::Inline) {
         Func scaled("scaled_weights");
         scaled(c, x, y, k) = weightBuffer(c, x, y, k) * scale(x, 0, 0);
@@ -551,25 +551,44 @@ std::string mlir::effnet::codegen::describeTarget(const std::string &name,
   });
 }
 
+void FrontEndOrder::run(size_t index, const std::function<void()> &frontEnd) {
+  std::unique_lock<std::mutex> guard(lock);
+  turn.wait(guard, [&] { return next == index; });
+  struct Pass {
+    FrontEndOrder &order;
+    ~Pass() {
+      ++order.next;
+      order.turn.notify_all();
+    }
+  } pass{*this};
+  frontEnd();
+}
+
 std::string mlir::effnet::codegen::compileKernel(
     const KernelSpec &spec, const std::string &function,
-    const TargetDescription &target, const std::string &objectPath) {
+    const TargetDescription &target, const std::string &objectPath,
+    size_t index, FrontEndOrder &order) {
   return guarded([&] {
-    if (!spec.schedule.threads.empty() || !spec.schedule.shared.empty())
-      throw HalideFailure("GPU schedules (threads, shared) are not applied by "
-                          "code generation yet: remove them from the schedule");
-    Lowered lowered;
-    lower(spec, lowered);
-    applySchedule(spec, lowered);
+    std::optional<Module> module;
+    order.run(index, [&] {
+      if (!spec.schedule.threads.empty() || !spec.schedule.shared.empty())
+        throw HalideFailure(
+            "GPU schedules (threads, shared) are not applied by code "
+            "generation yet: remove them from the schedule");
+      Lowered lowered;
+      lower(spec, lowered);
+      applySchedule(spec, lowered);
 
-    std::vector<Argument> arguments;
-    for (ImageParam &input : lowered.inputs)
-      arguments.push_back(input);
-    for (ImageParam &weight : lowered.weights)
-      arguments.push_back(weight);
-    Pipeline pipeline(lowered.output);
-    pipeline.compile_to_object(objectPath, arguments, function,
-                               kernelTarget(target));
+      std::vector<Argument> arguments;
+      for (ImageParam &input : lowered.inputs)
+        arguments.push_back(input);
+      for (ImageParam &weight : lowered.weights)
+        arguments.push_back(weight);
+      Pipeline pipeline(lowered.output);
+      module = pipeline.compile_to_module(arguments, function,
+                                          kernelTarget(target));
+    });
+    module->compile({{OutputFileType::object, objectPath}});
   });
 }
 

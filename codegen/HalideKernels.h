@@ -10,6 +10,9 @@
 
 #include "codegen/Kernel.h"
 
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <string>
 
 namespace mlir {
@@ -40,13 +43,34 @@ constexpr unsigned kCompilerStackBytes = 64u << 20;
 /// Call once, before any compileKernel or compileRuntime.
 void useCallerStackForHalide();
 
+/// Runs the front end of kernel `index` (building its Halide pipeline and
+/// lowering it) when every kernel before it has had its turn, one at a
+/// time: Halide makes names unique with process-wide counters, and the
+/// names reach the objects' symbols, so kernels compiled on several threads
+/// must take their names in one order for the library to be reproducible.
+/// The back end (LLVM) runs in parallel.
+class FrontEndOrder {
+public:
+  /// Runs `frontEnd` in turn `index`; the turn passes on even if it throws.
+  void run(size_t index, const std::function<void()> &frontEnd);
+  /// Passes turn `index` on without running anything (a job given up).
+  void skip(size_t index) { run(index, [] {}); }
+
+private:
+  std::mutex lock;
+  std::condition_variable turn;
+  size_t next = 0;
+};
+
 /// Compiles `spec` to an object file defining `int function(halide_buffer_t
 /// *input0, ..., halide_buffer_t *weight0, ..., halide_buffer_t *output)`,
-/// without a Halide runtime. Returns an error message, or "" on success.
-/// Safe to call from several threads at once.
+/// without a Halide runtime, its front end in turn `index` of `order`.
+/// Returns an error message, or "" on success. Safe to call from several
+/// threads at once.
 std::string compileKernel(const KernelSpec &spec, const std::string &function,
                           const TargetDescription &target,
-                          const std::string &objectPath);
+                          const std::string &objectPath, size_t index,
+                          FrontEndOrder &order);
 
 /// Compiles the Halide runtime for `target` to an object file.
 std::string compileRuntime(const TargetDescription &target,

@@ -74,9 +74,9 @@ static std::string describeAnchor(const KernelSpec &spec) {
 }
 
 std::string mlir::effnet::codegen::describeKernel(const KernelSpec &spec) {
-  bool pixels = std::any_of(
-      spec.inputs.begin(), spec.inputs.end(),
-      [](const TensorShape &shape) { return shape.rgb8; });
+  bool pixels =
+      std::any_of(spec.inputs.begin(), spec.inputs.end(),
+                  [](const TensorShape &shape) { return shape.rgb8; });
   return describeAnchor(spec) + (pixels ? ", reading 8-bit pixels" : "");
 }
 

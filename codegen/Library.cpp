@@ -53,12 +53,18 @@ Error compileObjects(const ModelPlan &plan, const TargetDescription &target,
   std::atomic<size_t> next{0};
   std::mutex lock;
   std::string firstError;
+  FrontEndOrder order;
   auto worker = [&] {
     for (size_t job = next++; job < jobs; job = next++) {
       {
         std::lock_guard<std::mutex> guard(lock);
-        if (!firstError.empty())
+        if (!firstError.empty()) {
+          // Later kernels wait for this one's turn: give it up, and theirs.
+          for (; job < jobs; job = next++)
+            if (job > 0)
+              order.skip(job - 1);
           return;
+        }
       }
       Clock::time_point start = Clock::now();
       std::string error;
@@ -68,7 +74,8 @@ Error compileObjects(const ModelPlan &plan, const TargetDescription &target,
         what = "Halide runtime";
       } else {
         size_t k = job - 1;
-        error = compileKernel(plan.kernels[k], names[k], target, objects[k]);
+        error = compileKernel(plan.kernels[k], names[k], target, objects[k], k,
+                              order);
         what = fmt::format("kernel {}/{} ({})", k + 1, plan.kernels.size(),
                            describeKernel(plan.kernels[k]));
       }
@@ -113,8 +120,8 @@ static OutputDoc describeOutput(const std::string &prefix,
     doc.macros = fmt::format("#define {}_FLOATS {}\n", macro, shape.channels);
     return doc;
   }
-  doc.shape = fmt::format("{} x {} x {}", shape.channels, shape.height,
-                          shape.width);
+  doc.shape =
+      fmt::format("{} x {} x {}", shape.channels, shape.height, shape.width);
   doc.macros = fmt::format("#define {0}_CHANNELS {1}\n#define {0}_HEIGHT {2}\n"
                            "#define {0}_WIDTH {3}\n#define {0}_FLOATS {4}\n",
                            macro, shape.channels, shape.height, shape.width,
@@ -155,7 +162,8 @@ int {n}_run_rgb8_outputs_with_workspace(const unsigned char *pixels,
                                       size_t workspace_size);
 
 )",
-      fmt::arg("n", info.name), fmt::arg("N", llvm::StringRef(info.name).upper()),
+      fmt::arg("n", info.name),
+      fmt::arg("N", llvm::StringRef(info.name).upper()),
       fmt::arg("res", info.resolution), fmt::arg("row", 3 * info.resolution),
       fmt::arg("mean", list(plan.normalization.mean)),
       fmt::arg("std", list(plan.normalization.std)));
@@ -171,18 +179,18 @@ std::string header(const ModelInfo &info, const ModelPlan &plan) {
   for (auto [index, output] : llvm::enumerate(plan.outputs)) {
     const TensorShape &shape = plan.tensors[output.tensor].shape;
     OutputDoc doc = describeOutput(prefix, output, shape);
-    outputLines += fmt::format(" *   {}: {}, batch x {} floats{}\n", index,
-                               output.name, doc.shape,
-                               output.flat ? "" : " (NCHW)");
+    outputLines +=
+        fmt::format(" *   {}: {}, batch x {} floats{}\n", index, output.name,
+                    doc.shape, output.flat ? "" : " (NCHW)");
     outputMacros += fmt::format("#define {}_{}_INDEX {}\n", prefix,
                                 llvm::StringRef(output.name).upper(), index) +
                     doc.macros;
-    bufferParams += fmt::format(",\n    struct halide_buffer_t *{}", output.name);
+    bufferParams +=
+        fmt::format(",\n    struct halide_buffer_t *{}", output.name);
     bufferExtents +=
-        output.flat
-            ? fmt::format(", {} [{}, N]", output.name, shape.channels)
-            : fmt::format(", {} [{}, {}, {}, N]", output.name, shape.width,
-                          shape.height, shape.channels);
+        output.flat ? fmt::format(", {} [{}, N]", output.name, shape.channels)
+                    : fmt::format(", {} [{}, {}, {}, N]", output.name,
+                                  shape.width, shape.height, shape.channels);
   }
   const ModelOutput &first = plan.outputs.front();
   std::string text = fmt::format(
@@ -283,8 +291,7 @@ int {n}_set_num_threads(int threads);
       fmt::arg("count", plan.outputs.size()), fmt::arg("outputs", outputLines),
       fmt::arg("macros", outputMacros), fmt::arg("firstname", first.name),
       fmt::arg("firstshape",
-               describeOutput(prefix, first,
-                              plan.tensors[first.tensor].shape)
+               describeOutput(prefix, first, plan.tensors[first.tensor].shape)
                    .shape),
       fmt::arg("extents", bufferExtents), fmt::arg("params", bufferParams),
       fmt::arg("pixels", pixelEntries(info, plan)));

@@ -402,9 +402,10 @@ int64_t planArena(std::vector<ArenaTensor> &tensors) {
 } // namespace
 
 FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
-  auto inputType = func.getNumArguments() == 1
-                       ? dyn_cast<RankedTensorType>(func.getArgument(0).getType())
-                       : nullptr;
+  auto inputType =
+      func.getNumArguments() == 1
+          ? dyn_cast<RankedTensorType>(func.getArgument(0).getType())
+          : nullptr;
   if (!inputType || inputType.getRank() != 4 || func.getNumResults() == 0)
     return func.emitOpError()
            << "expects one N x C x H x W input and at least one result";

@@ -241,7 +241,6 @@ static FailureOr<Value> expand(OpBuilder &builder, BlockOp block,
   return x;
 }
 
-
 /// The op computing `value`'s block, when it is one.
 static bool isBlock(Operation *op) {
   return isa_and_nonnull<StemOp, MBConvOp, FusedMBConvOp>(op);

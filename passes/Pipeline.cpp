@@ -88,11 +88,10 @@ void mlir::effnet::addPassesForLevel(OpPassManager &pm, Level level,
     pm.addNestedPass<func::FuncOp>(createExpandStages());
     return;
   case Level::Primitives:
-    pm.addNestedPass<func::FuncOp>(
-        GivenOptions()
-            .add("padding", options.padding)
-            .add("outputs", options.outputs)
-            .to(createExpandBlocks()));
+    pm.addNestedPass<func::FuncOp>(GivenOptions()
+                                       .add("padding", options.padding)
+                                       .add("outputs", options.outputs)
+                                       .to(createExpandBlocks()));
     pm.addPass(createCanonicalizerPass());
     return;
   case Level::Groups: {

@@ -4,13 +4,9 @@
  * header's macros and NAME_output_shape agree.
  * Build with -DMODEL=name -include name.h.
  * Usage: outputs BATCH INPUT.bin PREFIX */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "library.h"
 
-#define CAT2(a, b) a##b
-#define CAT(a, b) CAT2(a, b)
-#define FN(suffix) CAT(MODEL, suffix)
+#include <string.h>
 
 int main(int argc, char **argv) {
   if (argc != 4) {
@@ -20,13 +16,7 @@ int main(int argc, char **argv) {
   int batch = atoi(argv[1]);
   int res = FN(_resolution)();
   size_t in = (size_t)batch * FN(_in_channels)() * res * res;
-  float *x = malloc(in * sizeof(float));
-  FILE *f = fopen(argv[2], "rb");
-  if (!f || fread(x, sizeof(float), in, f) != in) {
-    fprintf(stderr, "outputs: cannot read %zu floats from %s\n", in, argv[2]);
-    return 2;
-  }
-  fclose(f);
+  float *x = readExactly(argv[2], in * sizeof(float));
 
   int count = 0;
   while (FN(_output_name)(count))
@@ -64,10 +54,7 @@ int main(int argc, char **argv) {
   for (int i = 0; i < count; ++i) {
     char path[4096];
     snprintf(path, sizeof path, "%s.%d", argv[3], i);
-    f = fopen(path, "wb");
-    if (!f || fwrite(outputs[i], sizeof(float), floats[i], f) != floats[i])
-      return 2;
-    fclose(f);
+    writeExactly(path, outputs[i], floats[i] * sizeof(float));
     free(outputs[i]);
   }
   free(outputs);

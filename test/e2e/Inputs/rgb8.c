@@ -5,13 +5,9 @@
  * _with_workspace forms give the same bytes, and that a row stride below
  * 3 x R is refused. Build with -DMODEL=name -include name.h.
  * Usage: rgb8 BATCH ROW_STRIDE PIXELS.bin OUTPUT.bin */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "library.h"
 
-#define CAT2(a, b) a##b
-#define CAT(a, b) CAT2(a, b)
-#define FN(suffix) CAT(MODEL, suffix)
+#include <string.h>
 
 int main(int argc, char **argv) {
   if (argc != 5) {
@@ -22,13 +18,7 @@ int main(int argc, char **argv) {
   size_t stride = (size_t)atol(argv[2]);
   int res = FN(_resolution)();
   size_t row = (size_t)res * 3, packed = (size_t)batch * res * row;
-  unsigned char *raw = malloc(packed);
-  FILE *f = fopen(argv[3], "rb");
-  if (!f || fread(raw, 1, packed, f) != packed) {
-    fprintf(stderr, "rgb8: cannot read %zu bytes from %s\n", packed, argv[3]);
-    return 2;
-  }
-  fclose(f);
+  unsigned char *raw = readExactly(argv[3], packed);
   unsigned char *pixels = malloc((size_t)batch * res * stride);
   memset(pixels, 0xAB, (size_t)batch * res * stride);
   for (size_t r = 0; r < (size_t)batch * res; ++r)
@@ -72,10 +62,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "rgb8: a bad call was not refused\n");
     return 1;
   }
-  f = fopen(argv[4], "wb");
-  if (!f || fwrite(again, sizeof(float), floats, f) != floats)
-    return 2;
-  fclose(f);
+  writeExactly(argv[4], again, floats * sizeof(float));
   for (int i = 0; i < count; ++i)
     free(outputs[i]);
   free(outputs);
