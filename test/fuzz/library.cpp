@@ -3,10 +3,11 @@
 // A small model (B0 at 32 x 32, 5 classes), compiled by effnetc at build
 // time, is called through `fuzz_model(input, output)` with halide_buffer_t
 // descriptors built from the fuzzer's bytes: null buffers, null dims and
-// hosts, other types, ranks, extents, strides, mins and flags. The library
-// must answer each with a status, never crash. The harness itself keeps its
-// side of the contract: a non-null host always holds as many elements as the
-// descriptor's extents and strides span.
+// hosts, other types, ranks, extents, strides, mins and flags; and through
+// `fuzz_model_run_rgb8` with fuzzed pixels, batches and row strides. The
+// library must answer each with a status, never crash. The harness itself keeps
+// its side of the contract: a non-null host always holds as many elements as
+// the descriptor's extents and strides span.
 //
 //===----------------------------------------------------------------------===//
 
@@ -92,29 +93,61 @@ void build(FuzzedDataProvider &data, Buffer &b,
   }
 }
 
-} // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size) {
-  FuzzedDataProvider data(bytes, size);
-  int32_t batch = data.ConsumeIntegralInRange<int32_t>(-1, 4);
-  Buffer in, out;
-  build(data, in, {FUZZ_MODEL_RESOLUTION, FUZZ_MODEL_RESOLUTION, 3, batch});
-  build(data, out, {FUZZ_MODEL_NUM_CLASSES, batch});
-  halide_buffer_t *input = data.ConsumeIntegralInRange<int>(0, 31) ? &in.buffer
-                                                                     : nullptr;
-  halide_buffer_t *output =
-      data.ConsumeIntegralInRange<int>(0, 31) ? &out.buffer : nullptr;
-  int status = fuzz_model(input, output);
+/// Only the documented codes, and finite logits from a call that succeeded.
+void check(int status, const float *logits, int32_t batch) {
   if (status == 0) {
-    // A call that succeeded wrote finite logits.
-    int32_t n = out.buffer.dim[1].extent;
-    for (int64_t i = 0; i < int64_t(n) * FUZZ_MODEL_NUM_CLASSES; ++i)
-      if (!std::isfinite(out.host[i]))
+    for (int64_t i = 0; i < int64_t(batch) * FUZZ_MODEL_NUM_CLASSES; ++i)
+      if (!std::isfinite(logits[i]))
         abort();
   } else if (status != FUZZ_MODEL_ERROR_NULL_POINTER &&
              status != FUZZ_MODEL_ERROR_BAD_BATCH &&
              status != FUZZ_MODEL_ERROR_BAD_BUFFER) {
-    abort(); // Only the documented codes.
+    abort();
   }
+}
+
+/// fuzz_model_run_rgb8 with fuzzed pointers, batch and row stride; the
+/// pixels, when given, span what the batch and stride say.
+void runPixels(FuzzedDataProvider &data) {
+  constexpr int32_t res = FUZZ_MODEL_RESOLUTION;
+  int32_t batch = data.ConsumeIntegralInRange<int32_t>(-1, 3);
+  size_t stride = static_cast<size_t>(pick(data, 3 * res));
+  if (data.ConsumeBool())
+    stride = 3 * res + data.ConsumeIntegralInRange<size_t>(0, 64);
+  std::vector<uint8_t> pixels;
+  std::vector<float> logits;
+  uint64_t bytes = uint64_t(std::max(batch, 0)) * res * stride;
+  bool nullPixels =
+      bytes > uint64_t(kMaxBytes) || !data.ConsumeIntegralInRange<int>(0, 31);
+  if (!nullPixels) {
+    pixels = data.ConsumeBytes<uint8_t>(static_cast<size_t>(bytes));
+    pixels.resize(static_cast<size_t>(bytes), 128);
+  }
+  if (data.ConsumeIntegralInRange<int>(0, 31))
+    logits.assign(size_t(std::max(batch, 0)) * FUZZ_MODEL_NUM_CLASSES + 1, 0);
+  int status =
+      fuzz_model_run_rgb8(nullPixels ? nullptr : pixels.data(), batch, stride,
+                          logits.empty() ? nullptr : logits.data());
+  check(status, logits.data(), batch);
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size) {
+  FuzzedDataProvider data(bytes, size);
+  if (data.ConsumeIntegralInRange<int>(0, 3) == 0) {
+    runPixels(data);
+    return 0;
+  }
+  int32_t batch = data.ConsumeIntegralInRange<int32_t>(-1, 4);
+  Buffer in, out;
+  build(data, in, {FUZZ_MODEL_RESOLUTION, FUZZ_MODEL_RESOLUTION, 3, batch});
+  build(data, out, {FUZZ_MODEL_NUM_CLASSES, batch});
+  halide_buffer_t *input =
+      data.ConsumeIntegralInRange<int>(0, 31) ? &in.buffer : nullptr;
+  halide_buffer_t *output =
+      data.ConsumeIntegralInRange<int>(0, 31) ? &out.buffer : nullptr;
+  int status = fuzz_model(input, output);
+  check(status, out.host.data(), status == 0 ? out.buffer.dim[1].extent : 0);
   return 0;
 }
