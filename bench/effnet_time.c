@@ -32,12 +32,13 @@ int main(int argc, char **argv) {
   float *y = malloc((size_t)batch * FN(_num_classes)() * sizeof(float));
   for (size_t i = 0; i < n; ++i)
     x[i] = 0.5f;
-  size_t bytes = FN(_workspace_size)(batch);
-  void *ws = malloc(bytes);
   double *times = malloc(runs * sizeof(double));
   for (int a = 3; a < argc; ++a) {
     int threads = atoi(argv[a]);
     FN(_set_num_threads)(threads);
+    /* An arena per image that runs at once: as many as the threads. */
+    size_t bytes = FN(_workspace_size)(batch);
+    void *ws = malloc(bytes);
     for (int i = 0; i < 10; ++i)
       if (FN(_run_with_workspace)(x, batch, y, ws, bytes) != 0)
         return fprintf(stderr, "effnet_time: the model failed\n"), 1;
@@ -48,6 +49,7 @@ int main(int argc, char **argv) {
     }
     qsort(times, runs, sizeof(double), compare);
     printf("%d %.3f\n", threads, times[runs / 2] * 1e3);
+    free(ws);
   }
   return 0;
 }

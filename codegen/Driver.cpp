@@ -16,8 +16,12 @@
 // (NAME_run fills the first output alone.)
 //   metadata getters and NAME_set_num_threads.
 //
-// Images run one at a time through the arena, so its size does not depend on
-// the batch, and no global is ever written: concurrent calls are safe.
+// Each image runs through an arena of its own in the workspace; a batch runs
+// as many images at once as the Halide pool has threads and the workspace
+// has arenas (halide_do_par_for, workers taking the next image), one at a
+// time in a workspace of NAME_WORKSPACE_BYTES. Each image's results do not
+// depend on which worker ran it. The one global written is the thread count
+// NAME_set_num_threads keeps: concurrent calls are safe.
 //
 //===----------------------------------------------------------------------===//
 
@@ -111,6 +115,9 @@ public:
   void build(bool elideWeights) {
     emitWeights(elideWeights);
     emitFillBuffer();
+    emitWorkers();
+    emitWorkspaceSize();
+    emitParForHandler();
     // The float entries, then (when the plan has its kernels) the same for
     // 8-bit pixels.
     Function *runOutputs = nullptr;
@@ -118,14 +125,14 @@ public:
       if (pixels && plan.pixelKernels.empty())
         continue;
       Entry entry{pixels};
-      Function *core = emitRunInto(entry);
+      Function *core =
+          emitRunInto(entry, emitTask(entry, emitRunImage(entry)));
       Function *outputs = emitAllocating(
           entry, "_outputs", emitRunOutputsWithWorkspace(entry, core));
       emitAllocating(entry, "", emitRunWithWorkspace(entry, core));
       if (!pixels)
         runOutputs = outputs;
     }
-    emitWorkspaceSize();
     emitHalideEntry(runOutputs);
     emitMetadata();
   }
@@ -239,29 +246,45 @@ private:
   }
 
   /// Returns `code` from the current function when `failed` holds.
-  void returnIf(Value *failed, int code) {
+  void returnIf(Value *failed, Value *code) {
     Function *fn = builder.GetInsertBlock()->getParent();
     auto *bail = BasicBlock::Create(ctx, "bail", fn);
     auto *cont = BasicBlock::Create(ctx, "cont", fn);
     builder.CreateCondBr(failed, bail, cont);
     builder.SetInsertPoint(bail);
-    builder.CreateRet(builder.getInt32(code));
+    builder.CreateRet(code);
     builder.SetInsertPoint(cont);
   }
+  void returnIf(Value *failed, int code) {
+    returnIf(failed, builder.getInt32(code));
+  }
+  /// Returns `status` (a kernel's or a call's) when it is not 0.
+  void returnIfFailed(Value *status) {
+    returnIf(builder.CreateICmpNE(status, builder.getInt32(0)), status);
+  }
 
-  /// run_into(input, batch, outputs, workspace, size), or for pixels
-  /// run_rgb8_into(pixels, batch, row_stride, outputs, workspace, size): runs
-  /// the images one after another and copies each output into its entry of
-  /// `outputs`, skipping null entries. Checks what every entry point shares.
-  Function *emitRunInto(const Entry &kind) {
-    Function *fn = define(symbol(kind.name("into")), i32, kind.params(*this),
-                          /*external=*/false);
-    Value *input = fn->getArg(0), *batch = fn->getArg(1);
-    unsigned next = kind.firstOutputArg();
-    Value *outputs = fn->getArg(next), *workspace = fn->getArg(next + 1),
-          *size = fn->getArg(next + 2);
-    auto *entry = BasicBlock::Create(ctx, "entry", fn);
-    builder.SetInsertPoint(entry);
+  /// The closure of a call's image tasks: {input, row stride (i32), outputs,
+  /// first arena, bytes between arenas (i64), batch, next image}.
+  StructType *closureType() {
+    if (!closure)
+      closure = StructType::create(ctx, {ptr, i32, ptr, ptr, i64, i32, i32},
+                                   symbol("closure"));
+    return closure;
+  }
+  static constexpr unsigned kInput = 0, kRowStride = 1, kOutputs = 2,
+                            kArena = 3, kArenaStride = 4, kBatch = 5,
+                            kNext = 6;
+
+  /// run_image(input, n, row_stride, outputs, arena), or run_rgb8_image:
+  /// runs image `n` through `arena` and copies each output into its entry
+  /// of `outputs`, skipping null entries. Arguments are checked by run_into.
+  Function *emitRunImage(const Entry &kind) {
+    Function *fn = define(symbol(kind.name("image")), i32,
+                          {ptr, i32, i32, ptr, ptr}, /*external=*/false);
+    Value *input = fn->getArg(0), *n = fn->getArg(1),
+          *rowStride = kind.pixels ? fn->getArg(2) : nullptr,
+          *outputs = fn->getArg(3), *arena = fn->getArg(4);
+    builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
 
     // One buffer struct and four dims per argument of the widest kernel.
     size_t slots = 1;
@@ -274,52 +297,14 @@ private:
           halide.dim, builder.getInt32(HalideTypes::kMaxRank)));
     }
 
-    returnIf(builder.CreateIsNull(input), kNullPointer);
-    returnIf(builder.CreateICmpSLT(batch, builder.getInt32(1)), kBadBatch);
-    returnIf(
-        builder.CreateOr(builder.CreateIsNull(workspace),
-                         builder.CreateICmpULT(
-                             size, sizeConstant(workspaceBytes(plan)))),
-        kWorkspace);
-
-    // The arena starts at the first 64-byte boundary of the workspace.
-    Value *address = builder.CreatePtrToInt(workspace, i64);
-    Value *skew =
-        builder.CreateAnd(builder.CreateSub(builder.getInt64(0), address),
-                          builder.getInt64(kAlignBytes - 1));
-    Value *arena = builder.CreateInBoundsGEP(i8, workspace, skew, "arena");
-
     const ArenaTensor &in = plan.tensors[plan.inputTensor];
     int64_t inFloats = in.shape.elements();
-    // Pixels: rows of at least C x W bytes, and every offset in an image
-    // within Halide's 32-bit indexing.
-    Value *rowStride = nullptr;
-    if (kind.pixels) {
-      Value *stride = fn->getArg(2);
-      int64_t rowBytes = in.shape.channels * in.shape.width;
-      returnIf(
-          builder.CreateOr(
-              builder.CreateICmpULT(stride, sizeConstant(rowBytes)),
-              builder.CreateICmpUGT(
-                  stride, sizeConstant(std::numeric_limits<int32_t>::max() /
-                                       in.shape.height))),
-          kBadBuffer);
-      rowStride = builder.CreateTrunc(stride, i32);
-    }
-
-    auto *loop = BasicBlock::Create(ctx, "image", fn);
-    auto *done = BasicBlock::Create(ctx, "done", fn);
-    BasicBlock *preheader = builder.GetInsertBlock();
-    builder.CreateBr(loop);
-    builder.SetInsertPoint(loop);
-    PHINode *n = builder.CreatePHI(i32, 2, "n");
-    n->addIncoming(builder.getInt32(0), preheader);
     Value *n64 = builder.CreateZExt(n, i64);
     // The image: copied into the arena, or pixels read where they are.
     Value *pixels = nullptr;
     if (kind.pixels) {
       Value *imageBytes =
-          builder.CreateMul(builder.CreateZExtOrTrunc(fn->getArg(2), i64),
+          builder.CreateMul(builder.CreateZExt(rowStride, i64),
                             builder.getInt64(in.shape.height));
       pixels = builder.CreateInBoundsGEP(i8, input,
                                          builder.CreateMul(n64, imageBytes));
@@ -356,14 +341,7 @@ private:
       addBuffer(floatAt(arena, o.offset), getBufferDims(kernel.output));
       SmallVector<Type *> params(args.size(), ptr);
       Function *callee = declare(kernelNames[kernelIndex], i32, params);
-      Value *status = builder.CreateCall(callee, args);
-      auto *fail = BasicBlock::Create(ctx, "kernel_failed", fn);
-      auto *next = BasicBlock::Create(ctx, "next", fn);
-      builder.CreateCondBr(builder.CreateICmpNE(status, builder.getInt32(0)),
-                           fail, next);
-      builder.SetInsertPoint(fail);
-      builder.CreateRet(status);
-      builder.SetInsertPoint(next);
+      returnIfFailed(builder.CreateCall(callee, args));
     }
 
     for (auto [index, output] : llvm::enumerate(plan.outputs)) {
@@ -382,11 +360,229 @@ private:
       builder.CreateBr(copied);
       builder.SetInsertPoint(copied);
     }
-    Value *nextN = builder.CreateAdd(n, builder.getInt32(1));
-    n->addIncoming(nextN, builder.GetInsertBlock());
-    builder.CreateCondBr(builder.CreateICmpSLT(nextN, batch), loop, done);
+    builder.CreateRet(builder.getInt32(0));
+    return fn;
+  }
+
+  /// task(user_context, k, closure): a halide_task_t. Worker k takes the
+  /// next image until none is left and runs it in arena k; a failure stops
+  /// every worker from taking more and is returned.
+  Function *emitTask(const Entry &kind, Function *runImage) {
+    Function *fn = define(symbol(kind.name("task")), i32, {ptr, i32, ptr},
+                          /*external=*/false);
+    Value *k = fn->getArg(1), *closure = fn->getArg(2);
+    builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
+    StructType *type = closureType();
+    auto field = [&](Type *fieldType, unsigned index) {
+      return builder.CreateLoad(fieldType,
+                                builder.CreateStructGEP(type, closure, index));
+    };
+    Value *input = field(ptr, kInput), *rowStride = field(i32, kRowStride),
+          *outputs = field(ptr, kOutputs), *batch = field(i32, kBatch);
+    Value *arena = builder.CreateInBoundsGEP(
+        i8, field(ptr, kArena),
+        builder.CreateMul(builder.CreateZExt(k, i64),
+                          field(i64, kArenaStride)));
+    Value *next = builder.CreateStructGEP(type, closure, kNext);
+    auto *loop = BasicBlock::Create(ctx, "take", fn);
+    auto *run = BasicBlock::Create(ctx, "run", fn);
+    auto *done = BasicBlock::Create(ctx, "done", fn);
+    auto *fail = BasicBlock::Create(ctx, "failed", fn);
+    builder.CreateBr(loop);
+    builder.SetInsertPoint(loop);
+    Value *n = builder.CreateAtomicRMW(AtomicRMWInst::Add, next,
+                                       builder.getInt32(1), MaybeAlign(4),
+                                       AtomicOrdering::Monotonic);
+    builder.CreateCondBr(builder.CreateICmpSLT(n, batch), run, done);
+    builder.SetInsertPoint(run);
+    Value *status =
+        builder.CreateCall(runImage, {input, n, rowStride, outputs, arena});
+    builder.CreateCondBr(builder.CreateICmpEQ(status, builder.getInt32(0)),
+                         loop, fail);
+    builder.SetInsertPoint(fail);
+    builder.CreateStore(batch, next)->setAtomic(AtomicOrdering::Monotonic);
+    builder.CreateRet(status);
     builder.SetInsertPoint(done);
     builder.CreateRet(builder.getInt32(0));
+    return fn;
+  }
+
+  /// task_at_once(user_context, k, closure): task with this thread's
+  /// kernels run in order in it (see emitParForHandler).
+  Function *emitTaskAtOnce(const Entry &kind, Function *task) {
+    IRBuilderBase::InsertPoint ip = builder.saveIP();
+    Function *fn = define(symbol(kind.name("task_at_once")), i32,
+                          {ptr, i32, ptr}, /*external=*/false);
+    builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
+    Value *flag = builder.CreateThreadLocalAddress(serialKernels);
+    Value *was = builder.CreateLoad(i32, flag);
+    builder.CreateStore(builder.getInt32(1), flag);
+    SmallVector<Value *> args(llvm::make_pointer_range(fn->args()));
+    Value *status = builder.CreateCall(task, args);
+    builder.CreateStore(was, flag);
+    builder.CreateRet(status);
+    builder.restoreIP(ip);
+    return fn;
+  }
+
+  /// effnet_do_par_for, installed with halide_set_custom_do_par_for while
+  /// images run at once: in a thread that runs an image at once (the
+  /// thread-local effnet_serial_kernels), a kernel's parallel loop runs in
+  /// order in that thread; anywhere else it is Halide's default. Both are
+  /// linkonce: every effnet library in an app shares one of each, so
+  /// libraries never chain to each other's handler.
+  void emitParForHandler() {
+    serialKernels = new GlobalVariable(
+        module, i32, /*isConstant=*/false, GlobalValue::LinkOnceODRLinkage,
+        builder.getInt32(0), "effnet_serial_kernels", nullptr,
+        GlobalValue::GeneralDynamicTLSModel);
+    SmallVector<Type *> params{ptr, ptr, i32, i32, ptr};
+    defaultParFor = declare("halide_default_do_par_for", i32, params);
+    doParFor = Function::Create(FunctionType::get(i32, params, false),
+                                GlobalValue::LinkOnceODRLinkage,
+                                "effnet_do_par_for", module);
+    doParFor->addFnAttr(Attribute::NoUnwind);
+    Value *context = doParFor->getArg(0), *body = doParFor->getArg(1),
+          *min = doParFor->getArg(2), *size = doParFor->getArg(3),
+          *closureArg = doParFor->getArg(4);
+    auto *entry = BasicBlock::Create(ctx, "entry", doParFor);
+    auto *pass = BasicBlock::Create(ctx, "pass_on", doParFor);
+    auto *loop = BasicBlock::Create(ctx, "in_order", doParFor);
+    auto *done = BasicBlock::Create(ctx, "done", doParFor);
+    builder.SetInsertPoint(entry);
+    Value *flag = builder.CreateLoad(
+        i32, builder.CreateThreadLocalAddress(serialKernels));
+    Value *end = builder.CreateAdd(min, size);
+    Value *serial = builder.CreateICmpNE(flag, builder.getInt32(0));
+    builder.CreateCondBr(serial, loop, pass);
+    builder.SetInsertPoint(pass);
+    SmallVector<Value *> args(llvm::make_pointer_range(doParFor->args()));
+    builder.CreateRet(builder.CreateCall(defaultParFor, args));
+    builder.SetInsertPoint(loop);
+    PHINode *i = builder.CreatePHI(i32, 2, "i");
+    i->addIncoming(min, entry);
+    auto *step = BasicBlock::Create(ctx, "step", doParFor);
+    builder.CreateCondBr(builder.CreateICmpSLT(i, end), step, done);
+    builder.SetInsertPoint(step);
+    Value *status = builder.CreateCall(
+        FunctionType::get(i32, {ptr, i32, ptr}, false), body,
+        {context, i, closureArg});
+    returnIfFailed(status);
+    i->addIncoming(builder.CreateAdd(i, builder.getInt32(1)),
+                   builder.GetInsertBlock());
+    builder.CreateBr(loop);
+    builder.SetInsertPoint(done);
+    builder.CreateRet(builder.getInt32(0));
+  }
+
+  /// run_into(input, batch, outputs, workspace, size), or for pixels
+  /// run_rgb8_into(pixels, batch, row_stride, outputs, workspace, size):
+  /// checks what every entry point shares, then runs the images, as many at
+  /// once as the pool has threads and the workspace has arenas.
+  Function *emitRunInto(const Entry &kind, Function *task) {
+    Function *fn = define(symbol(kind.name("into")), i32, kind.params(*this),
+                          /*external=*/false);
+    Value *input = fn->getArg(0), *batch = fn->getArg(1);
+    unsigned next = kind.firstOutputArg();
+    Value *outputs = fn->getArg(next), *workspace = fn->getArg(next + 1),
+          *size = fn->getArg(next + 2);
+    builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
+    StructType *type = closureType();
+    Value *closure = builder.CreateAlloca(type);
+
+    returnIf(builder.CreateIsNull(input), kNullPointer);
+    returnIf(builder.CreateICmpSLT(batch, builder.getInt32(1)), kBadBatch);
+    returnIf(
+        builder.CreateOr(builder.CreateIsNull(workspace),
+                         builder.CreateICmpULT(
+                             size, sizeConstant(workspaceBytes(plan)))),
+        kWorkspace);
+
+    // The arenas start at the first 64-byte boundary of the workspace.
+    Value *address = builder.CreatePtrToInt(workspace, i64);
+    Value *skew =
+        builder.CreateAnd(builder.CreateSub(builder.getInt64(0), address),
+                          builder.getInt64(kAlignBytes - 1));
+    Value *arena = builder.CreateInBoundsGEP(i8, workspace, skew, "arena");
+
+    // Pixels: rows of at least C x W bytes, and every offset in an image
+    // within Halide's 32-bit indexing.
+    const TensorShape &in = plan.tensors[plan.inputTensor].shape;
+    Value *rowStride = builder.getInt32(0);
+    if (kind.pixels) {
+      Value *stride = fn->getArg(2);
+      returnIf(
+          builder.CreateOr(
+              builder.CreateICmpULT(stride,
+                                    sizeConstant(in.channels * in.width)),
+              builder.CreateICmpUGT(
+                  stride, sizeConstant(std::numeric_limits<int32_t>::max() /
+                                       in.height))),
+          kBadBuffer);
+      rowStride = builder.CreateTrunc(stride, i32);
+    }
+
+    auto store = [&](unsigned index, Value *value) {
+      builder.CreateStore(value, builder.CreateStructGEP(type, closure, index));
+    };
+    store(kInput, input);
+    store(kRowStride, rowStride);
+    store(kOutputs, outputs);
+    store(kArena, arena);
+    store(kArenaStride, builder.getInt64(arenaStride(plan)));
+    store(kBatch, batch);
+    store(kNext, builder.getInt32(0));
+
+    // Workers: min(batch, the pool's threads, the workspace's arenas).
+    Value *fit = builder.CreateUDiv(
+        builder.CreateSub(builder.CreateZExtOrTrunc(size, i64),
+                          builder.getInt64(kAlignBytes)),
+        builder.getInt64(arenaStride(plan)));
+    Value *limit = builder.CreateTrunc(
+        builder.CreateBinaryIntrinsic(Intrinsic::umin, fit,
+                                      builder.CreateZExt(batch, i64)),
+        i32);
+    Value *workers = builder.CreateCall(workersFn, {limit});
+    auto *atOnce = BasicBlock::Create(ctx, "at_once", fn);
+    auto *rest = BasicBlock::Create(ctx, "one_at_a_time", fn);
+    builder.CreateCondBr(builder.CreateICmpSLE(workers, builder.getInt32(1)),
+                         rest, atOnce);
+
+    // Whole rounds of `workers` images at once, each worker's kernels run
+    // in its own thread: a worker whose kernels handed tasks to the pool
+    // would take the other images' tasks and their data into its cache
+    // (2 threads at once ran B0 1.2x faster than one, two processes 2x).
+    builder.SetInsertPoint(atOnce);
+    Value *rounds = builder.CreateSub(batch, builder.CreateURem(batch, workers));
+    store(kBatch, rounds);
+    Function *setHandler = declare("halide_set_custom_do_par_for", ptr, {ptr});
+    // The app's own handler, if it set one, is put back: its kernels then
+    // hand tasks to the pool as before.
+    Value *old = builder.CreateCall(setHandler, {doParFor});
+    auto *restore = BasicBlock::Create(ctx, "restore", fn);
+    auto *run = BasicBlock::Create(ctx, "run", fn);
+    builder.CreateCondBr(
+        builder.CreateOr(builder.CreateICmpEQ(old, doParFor),
+                         builder.CreateICmpEQ(old, defaultParFor)),
+        run, restore);
+    builder.SetInsertPoint(restore);
+    builder.CreateCall(setHandler, {old});
+    builder.CreateBr(run);
+    builder.SetInsertPoint(run);
+    Function *parFor =
+        declare("halide_do_par_for", i32, {ptr, ptr, i32, i32, ptr});
+    returnIfFailed(builder.CreateCall(
+        parFor, {ConstantPointerNull::get(ptr), emitTaskAtOnce(kind, task),
+                 builder.getInt32(0), workers, closure}));
+    store(kNext, rounds);
+    store(kBatch, batch);
+    builder.CreateBr(rest);
+
+    // The images left (all of them with one worker), one at a time, each
+    // kernel on the pool's threads.
+    builder.SetInsertPoint(rest);
+    builder.CreateRet(builder.CreateCall(
+        task, {ConstantPointerNull::get(ptr), builder.getInt32(0), closure}));
     return fn;
   }
 
@@ -445,7 +641,7 @@ private:
     returnIf(builder.CreateICmpSLT(batch, builder.getInt32(1)), kBadBatch);
     Function *mallocFn = declare("malloc", ptr, {sizeT});
     Function *freeFn = declare("free", Type::getVoidTy(ctx), {ptr});
-    Value *bytes = sizeConstant(workspaceBytes(plan));
+    Value *bytes = builder.CreateCall(workspaceSizeFn, {batch});
     Value *workspace = builder.CreateCall(mallocFn, {bytes});
     returnIf(builder.CreateIsNull(workspace), kWorkspace);
     SmallVector<Value *> args(llvm::make_pointer_range(fn->args()));
@@ -457,12 +653,59 @@ private:
     return fn;
   }
 
+  /// NAME_workspace_size(batch): 0 for batch < 1; else the alignment slack
+  /// and an arena per image that runs at once.
   void emitWorkspaceSize() {
     Function *fn = define(symbol("workspace_size"), sizeT, {i32});
     builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
-    Value *valid = builder.CreateICmpSGE(fn->getArg(0), builder.getInt32(1));
-    builder.CreateRet(builder.CreateSelect(
-        valid, sizeConstant(workspaceBytes(plan)), sizeConstant(0)));
+    Value *batch = fn->getArg(0);
+    returnIf(builder.CreateICmpSLT(batch, builder.getInt32(1)),
+             sizeConstant(0));
+    Value *workers =
+        builder.CreateZExt(builder.CreateCall(workersFn, {batch}), i64);
+    Value *bytes = builder.CreateAdd(
+        builder.CreateMul(workers, builder.getInt64(arenaStride(plan))),
+        builder.getInt64(kAlignBytes));
+    builder.CreateRet(builder.CreateZExtOrTrunc(bytes, sizeT));
+    workspaceSizeFn = fn;
+  }
+
+  /// The pool's threads as the runtime decides them: NAME_set_num_threads'
+  /// last count, else HL_NUM_THREADS, else the CPUs; kept in one global that
+  /// set_num_threads alone writes.
+  void emitWorkers() {
+    threads = new GlobalVariable(module, i32, /*isConstant=*/false,
+                                 GlobalValue::InternalLinkage,
+                                 builder.getInt32(0), symbol("threads"));
+    // workers(limit): min(limit, the pool's threads), at least 1.
+    workersFn = define(symbol("workers"), i32, {i32}, /*external=*/false);
+    builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", workersFn));
+    Value *limit = workersFn->getArg(0);
+    auto atMost = [&](Value *count) {
+      return builder.CreateBinaryIntrinsic(
+          Intrinsic::smax, builder.getInt32(1),
+          builder.CreateBinaryIntrinsic(Intrinsic::smin, count, limit));
+    };
+    LoadInst *set = builder.CreateLoad(i32, threads);
+    set->setAtomic(AtomicOrdering::Monotonic);
+    set->setAlignment(Align(4));
+    returnIf(builder.CreateICmpSGT(set, builder.getInt32(0)), atMost(set));
+    Function *getenvFn = declare("getenv", ptr, {ptr});
+    Function *atoiFn = declare("atoi", i32, {ptr});
+    Value *text = builder.CreateCall(
+        getenvFn, {builder.CreateGlobalStringPtr("HL_NUM_THREADS",
+                                                 symbol("threads_env"))});
+    auto *parse = BasicBlock::Create(ctx, "parse", workersFn);
+    auto *cpus = BasicBlock::Create(ctx, "cpus", workersFn);
+    builder.CreateCondBr(builder.CreateIsNull(text), cpus, parse);
+    builder.SetInsertPoint(parse);
+    Value *fromEnv = builder.CreateCall(atoiFn, {text});
+    returnIf(builder.CreateICmpSGT(fromEnv, builder.getInt32(0)),
+             atMost(fromEnv));
+    builder.CreateBr(cpus);
+    builder.SetInsertPoint(cpus);
+    Function *cpuCount = declare("halide_host_cpu_count", i32, {});
+    builder.CreateRet(atMost(builder.CreateCall(cpuCount, {})));
   }
 
   /// Loads field `field` of `dims[d]`.
@@ -570,10 +813,18 @@ private:
 
     emitOutputTables();
 
+    // set_num_threads(n): -1 for n < 0 (the runtime would abort); else
+    // the pool's old count, and n (0: the default) kept for workers().
     Function *fn = define(symbol("set_num_threads"), i32, {i32});
     builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
+    Value *count = fn->getArg(0);
+    returnIf(builder.CreateICmpSLT(count, builder.getInt32(0)), -1);
     Function *halideSet = declare("halide_set_num_threads", i32, {i32});
-    builder.CreateRet(builder.CreateCall(halideSet, {fn->getArg(0)}));
+    Value *old = builder.CreateCall(halideSet, {count});
+    StoreInst *keep = builder.CreateStore(count, threads);
+    keep->setAtomic(AtomicOrdering::Monotonic);
+    keep->setAlignment(Align(4));
+    builder.CreateRet(old);
   }
 
   /// NAME_output_name(i): the name of output i, or NULL; and
@@ -646,8 +897,11 @@ private:
   PointerType *ptr;
 
   Value *sizeConstant(int64_t value) { return ConstantInt::get(sizeT, value); }
-  GlobalVariable *weights = nullptr;
-  Function *fill = nullptr;
+  GlobalVariable *weights = nullptr, *threads = nullptr,
+                 *serialKernels = nullptr;
+  Function *fill = nullptr, *workersFn = nullptr, *workspaceSizeFn = nullptr,
+           *doParFor = nullptr, *defaultParFor = nullptr;
+  StructType *closure = nullptr;
 };
 
 void initializeTargets() {
@@ -662,8 +916,12 @@ void initializeTargets() {
 
 } // namespace
 
+int64_t mlir::effnet::codegen::arenaStride(const ModelPlan &plan) {
+  return (plan.arenaFloats * 4 + kAlignBytes - 1) / kAlignBytes * kAlignBytes;
+}
+
 int64_t mlir::effnet::codegen::workspaceBytes(const ModelPlan &plan) {
-  return plan.arenaFloats * 4 + kAlignBytes;
+  return arenaStride(plan) + kAlignBytes;
 }
 
 /// The target machine for `triple`.

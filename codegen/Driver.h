@@ -40,7 +40,12 @@ enum ErrorCode {
   kBadBuffer = 4,
 };
 
-/// Bytes of workspace one call needs (any batch: images run one at a time).
+/// Bytes between the arenas of images that run at once (a multiple of 64).
+int64_t arenaStride(const ModelPlan &plan);
+
+/// Bytes of workspace a call needs at least, for any batch: one arena and
+/// its alignment (images then run one at a time). NAME_workspace_size(batch)
+/// adds an arena per image that can run at once.
 int64_t workspaceBytes(const ModelPlan &plan);
 
 /// Writes the driver and weights object for `triple`.

@@ -203,7 +203,11 @@ std::string header(const ModelInfo &info, const ModelPlan &plan) {
 {outputs} *
  * Link with {n}.a and -lpthread -ldl -lm. Every function is safe to call
  * from several threads at once: each call has its own workspace. Threads:
- * HL_NUM_THREADS in the environment, or {n}_set_num_threads().
+ * HL_NUM_THREADS in the environment, or {n}_set_num_threads(). A batch
+ * runs as many images at once as there are threads (each image's kernels
+ * in one thread, the images left over with every thread on each kernel);
+ * a single image spreads each kernel over the threads. An image's results
+ * are the same bits either way.
  */
 #ifndef {guard}
 #define {guard}
@@ -241,12 +245,15 @@ int {n}_run(const float *input, int batch, float *output);
  * images back to back. Allocates its workspace. */
 int {n}_run_outputs(const float *input, int batch, float *const *outputs);
 
-/* Bytes of workspace the _with_workspace functions need for `batch` images
- * (0 when batch < 1). */
+/* Bytes of workspace the _with_workspace functions need to run `batch`
+ * images as fast as the current thread count allows: {n}_WORKSPACE_BYTES
+ * for one image, plus an arena per further image that can run at once (at
+ * most the threads); 0 when batch < 1. */
 size_t {n}_workspace_size(int batch);
 
-/* As {n}_run and {n}_run_outputs, in a caller's workspace of at least
- * {n}_workspace_size(batch) bytes; they allocate nothing. */
+/* As {n}_run and {n}_run_outputs, in a caller's workspace; they allocate
+ * nothing. Any size from {n}_WORKSPACE_BYTES up works: a smaller workspace
+ * than {n}_workspace_size(batch) runs fewer images at once. */
 int {n}_run_with_workspace(const float *input, int batch, float *output,
                            void *workspace, size_t workspace_size);
 int {n}_run_outputs_with_workspace(const float *input, int batch,
@@ -270,7 +277,8 @@ int {n}_num_classes(void);
 const char *{n}_output_name(int index);
 int {n}_output_shape(int index, int shape[3]);
 
-/* Sets the threads of the Halide runtime's pool; returns the old count. */
+/* Sets the threads of the Halide runtime's pool (0: its default); returns
+ * the old count, or -1 (and changes nothing) when threads < 0. */
 int {n}_set_num_threads(int threads);
 
 #ifdef __cplusplus

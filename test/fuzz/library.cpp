@@ -4,7 +4,9 @@
 // time, is called through `fuzz_model(input, output)` with halide_buffer_t
 // descriptors built from the fuzzer's bytes: null buffers, null dims and
 // hosts, other types, ranks, extents, strides, mins and flags; and through
-// `fuzz_model_run_rgb8` with fuzzed pixels, batches and row strides. The
+// `fuzz_model_run_rgb8` with fuzzed pixels, batches and row strides, and
+// `fuzz_model_run_with_workspace` after fuzzed thread counts, with fuzzed
+// batches and workspace sizes. The
 // library must answer each with a status, never crash. The harness itself keeps
 // its side of the contract: a non-null host always holds as many elements as
 // the descriptor's extents and strides span.
@@ -131,13 +133,52 @@ void runPixels(FuzzedDataProvider &data) {
   check(status, logits.data(), batch);
 }
 
+/// fuzz_model_run_with_workspace after a fuzzed thread count, with a
+/// fuzzed batch and a workspace of fuzzed size around what it needs (one
+/// arena, one per thread): images at once, fewer at once, one at a time.
+void runInWorkspace(FuzzedDataProvider &data) {
+  int threads = data.ConsumeIntegralInRange<int>(-2, 4);
+  int old = fuzz_model_set_num_threads(threads);
+  if ((threads < 0) != (old == -1))
+    abort();
+  int32_t batch = data.ConsumeIntegralInRange<int32_t>(-1, 5);
+  size_t least = FUZZ_MODEL_WORKSPACE_BYTES;
+  size_t size = fuzz_model_workspace_size(batch);
+  if ((batch < 1) != (size == 0) || (batch >= 1 && size < least))
+    abort();
+  size = data.ConsumeIntegralInRange<size_t>(0, std::max(size, least) + 256);
+  std::vector<unsigned char> workspace(std::max<size_t>(size, 1));
+  std::vector<float> input(
+      size_t(std::max(batch, 0)) * 3 * FUZZ_MODEL_RESOLUTION *
+          FUZZ_MODEL_RESOLUTION,
+      0.25f);
+  std::vector<float> logits(
+      size_t(std::max(batch, 0)) * FUZZ_MODEL_NUM_CLASSES + 1, 0);
+  int status = fuzz_model_run_with_workspace(input.data(), batch,
+                                             logits.data(), workspace.data(),
+                                             size);
+  if (status == FUZZ_MODEL_ERROR_WORKSPACE) {
+    if (batch >= 1 && size >= least)
+      abort();
+    return;
+  }
+  check(status, logits.data(), batch);
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size) {
   FuzzedDataProvider data(bytes, size);
-  if (data.ConsumeIntegralInRange<int>(0, 3) == 0) {
+  switch (data.ConsumeIntegralInRange<int>(0, 7)) {
+  case 0:
+  case 1:
     runPixels(data);
     return 0;
+  case 2:
+    runInWorkspace(data);
+    return 0;
+  default:
+    break;
   }
   int32_t batch = data.ConsumeIntegralInRange<int32_t>(-1, 4);
   Buffer in, out;

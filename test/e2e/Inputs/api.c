@@ -3,6 +3,7 @@
  * include path of HalideRuntime.h (only this test needs it). */
 #include <HalideRuntime.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ static void fill(float *x, size_t n, unsigned seed) {
   }
 }
 
-enum { kThreads = 6, kRounds = 4, kBatch = 2 };
+enum { kThreads = 6, kRounds = 4, kBatch = 3 };
 static float *inputs[kThreads], *expected[kThreads];
 
 static void *worker(void *arg) {
@@ -67,6 +68,15 @@ static void buffer(halide_buffer_t *b, halide_dimension_t *dims, void *host,
   }
 }
 
+/* An app's handler for Halide's parallel loops: counts them and runs them
+ * on Halide's pool. */
+static atomic_int countedLoops;
+static int countingParFor(void *context, halide_task_t task, int min,
+                          int size, uint8_t *closure) {
+  atomic_fetch_add(&countedLoops, 1);
+  return halide_default_do_par_for(context, task, min, size, closure);
+}
+
 int main(void) {
   res = FN(_resolution)();
   classes = FN(_num_classes)();
@@ -82,18 +92,48 @@ int main(void) {
   EXPECT(FN(_run)(x, 0, y) == CAT(MODEL_UPPER, _ERROR_BAD_BATCH));
   EXPECT(FN(_run)(x, -5, y) == CAT(MODEL_UPPER, _ERROR_BAD_BATCH));
   EXPECT(FN(_workspace_size)(0) == 0);
-  size_t ws = FN(_workspace_size)(kBatch);
-  EXPECT(ws > 0 && ws == FN(_workspace_size)(1));
-  void *workspace = malloc(ws);
+  EXPECT(FN(_workspace_size)(-3) == 0);
+  EXPECT(FN(_set_num_threads)(-1) == -1);
+  /* One image: one arena, WORKSPACE_BYTES; a batch: an arena per image
+   * that runs at once, as many as the pool's threads. */
+  size_t ws = FN(_workspace_size)(1);
+  EXPECT(ws == CAT(MODEL_UPPER, _WORKSPACE_BYTES));
+  FN(_set_num_threads)(1);
+  EXPECT(FN(_workspace_size)(kBatch) == ws);
+  FN(_set_num_threads)(2);
+  size_t ws2 = FN(_workspace_size)(kBatch);
+  EXPECT(ws2 > ws && ws2 < 2 * ws);
+  EXPECT(FN(_workspace_size)(1) == ws);
+  void *workspace = malloc(ws2);
   EXPECT(FN(_run_with_workspace)(x, 1, y, workspace, ws - 1) ==
          CAT(MODEL_UPPER, _ERROR_WORKSPACE));
   EXPECT(FN(_run_with_workspace)(x, 1, y, NULL, ws) ==
          CAT(MODEL_UPPER, _ERROR_WORKSPACE));
 
-  /* A batch equals its images run one by one, with or without workspace. */
+  /* A batch (two images at once on two threads, one worker taking two)
+   * equals its images run one by one, with or without workspace, and the
+   * batch one at a time in a workspace of one arena. */
   EXPECT(FN(_run)(x, kBatch, y) == 0);
-  EXPECT(FN(_run_with_workspace)(x + image, 1, z, workspace, ws) == 0);
-  EXPECT(memcmp(z, y + classes, sizeof(float) * classes) == 0);
+  for (int n = 0; n < kBatch; ++n) {
+    memset(z, 0, sizeof(float) * classes);
+    EXPECT(FN(_run_with_workspace)(x + n * image, 1, z, workspace, ws) == 0);
+    EXPECT(memcmp(z, y + n * classes, sizeof(float) * classes) == 0);
+  }
+  memset(z, 0, sizeof(float) * classes * kBatch);
+  EXPECT(FN(_run_with_workspace)(x, kBatch, z, workspace, ws) == 0);
+  EXPECT(memcmp(z, y, sizeof(float) * classes * kBatch) == 0);
+  memset(z, 0, sizeof(float) * classes * kBatch);
+  EXPECT(FN(_run_with_workspace)(x, kBatch, z, workspace, ws2) == 0);
+  EXPECT(memcmp(z, y, sizeof(float) * classes * kBatch) == 0);
+
+  /* An app's own parallel-loop handler stays installed and keeps getting
+   * the kernels' loops, images at once or not; the same bits. */
+  halide_do_par_for_t before = halide_set_custom_do_par_for(countingParFor);
+  memset(z, 0, sizeof(float) * classes * kBatch);
+  EXPECT(FN(_run)(x, kBatch, z) == 0);
+  EXPECT(memcmp(z, y, sizeof(float) * classes * kBatch) == 0);
+  EXPECT(countedLoops > 0);
+  EXPECT(halide_set_custom_do_par_for(before) == countingParFor);
 
   /* The Halide-style entry: the same bits; wrong shapes and types refused. */
   halide_buffer_t in, out;
