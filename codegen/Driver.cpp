@@ -641,8 +641,25 @@ private:
     returnIf(builder.CreateICmpSLT(batch, builder.getInt32(1)), kBadBatch);
     Function *mallocFn = declare("malloc", ptr, {sizeT});
     Function *freeFn = declare("free", Type::getVoidTy(ctx), {ptr});
-    Value *bytes = builder.CreateCall(workspaceSizeFn, {batch});
-    Value *workspace = builder.CreateCall(mallocFn, {bytes});
+    // An arena per image that runs at once; when that much memory is not
+    // there, one arena (the images then run one at a time).
+    Value *wanted = builder.CreateCall(workspaceSizeFn, {batch});
+    Value *first = builder.CreateCall(mallocFn, {wanted});
+    BasicBlock *tried = builder.GetInsertBlock();
+    auto *fallback = BasicBlock::Create(ctx, "one_arena", fn);
+    auto *got = BasicBlock::Create(ctx, "allocated", fn);
+    builder.CreateCondBr(builder.CreateIsNull(first), fallback, got);
+    builder.SetInsertPoint(fallback);
+    Value *least = sizeConstant(workspaceBytes(plan));
+    Value *second = builder.CreateCall(mallocFn, {least});
+    builder.CreateBr(got);
+    builder.SetInsertPoint(got);
+    PHINode *workspace = builder.CreatePHI(ptr, 2, "workspace");
+    workspace->addIncoming(first, tried);
+    workspace->addIncoming(second, fallback);
+    PHINode *bytes = builder.CreatePHI(sizeT, 2, "bytes");
+    bytes->addIncoming(wanted, tried);
+    bytes->addIncoming(least, fallback);
     returnIf(builder.CreateIsNull(workspace), kWorkspace);
     SmallVector<Value *> args(llvm::make_pointer_range(fn->args()));
     args.push_back(workspace);

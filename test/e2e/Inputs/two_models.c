@@ -62,5 +62,11 @@ int main(int argc, char **argv) {
              : "DIFFERENT");
   writeExactly(argv[3], a, alpha_out);
   writeExactly(argv[5], b, beta_out);
+  free(x);
+  free(y);
+  free(a);
+  free(b);
+  free(a2);
+  free(b2);
   return ra || rb || ra2 || rb2;
 }
