@@ -125,8 +125,8 @@ public:
       if (pixels && plan.pixelKernels.empty())
         continue;
       Entry entry{pixels};
-      Function *core =
-          emitRunInto(entry, emitTask(entry, emitRunImage(entry)));
+      Function *task = emitTask(entry, emitRunImage(entry));
+      Function *core = emitRunInto(entry, task, emitTaskAtOnce(entry, task));
       Function *outputs = emitAllocating(
           entry, "_outputs", emitRunOutputsWithWorkspace(entry, core));
       emitAllocating(entry, "", emitRunWithWorkspace(entry, core));
@@ -264,16 +264,15 @@ private:
   }
 
   /// The closure of a call's image tasks: {input, row stride (i32), outputs,
-  /// first arena, bytes between arenas (i64), batch, next image}.
+  /// first arena, batch, next image}; the arenas are arenaStride apart.
   StructType *closureType() {
     if (!closure)
-      closure = StructType::create(ctx, {ptr, i32, ptr, ptr, i64, i32, i32},
+      closure = StructType::create(ctx, {ptr, i32, ptr, ptr, i32, i32},
                                    symbol("closure"));
     return closure;
   }
   static constexpr unsigned kInput = 0, kRowStride = 1, kOutputs = 2,
-                            kArena = 3, kArenaStride = 4, kBatch = 5,
-                            kNext = 6;
+                            kArena = 3, kBatch = 4, kNext = 5;
 
   /// run_image(input, n, row_stride, outputs, arena), or run_rgb8_image:
   /// runs image `n` through `arena` and copies each output into its entry
@@ -382,7 +381,7 @@ private:
     Value *arena = builder.CreateInBoundsGEP(
         i8, field(ptr, kArena),
         builder.CreateMul(builder.CreateZExt(k, i64),
-                          field(i64, kArenaStride)));
+                          builder.getInt64(arenaStride(plan))));
     Value *next = builder.CreateStructGEP(type, closure, kNext);
     auto *loop = BasicBlock::Create(ctx, "take", fn);
     auto *run = BasicBlock::Create(ctx, "run", fn);
@@ -410,7 +409,6 @@ private:
   /// task_at_once(user_context, k, closure): task with this thread's
   /// kernels run in order in it (see emitParForHandler).
   Function *emitTaskAtOnce(const Entry &kind, Function *task) {
-    IRBuilderBase::InsertPoint ip = builder.saveIP();
     Function *fn = define(symbol(kind.name("task_at_once")), i32,
                           {ptr, i32, ptr}, /*external=*/false);
     builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
@@ -421,7 +419,6 @@ private:
     Value *status = builder.CreateCall(task, args);
     builder.CreateStore(was, flag);
     builder.CreateRet(status);
-    builder.restoreIP(ip);
     return fn;
   }
 
@@ -479,7 +476,8 @@ private:
   /// run_rgb8_into(pixels, batch, row_stride, outputs, workspace, size):
   /// checks what every entry point shares, then runs the images, as many at
   /// once as the pool has threads and the workspace has arenas.
-  Function *emitRunInto(const Entry &kind, Function *task) {
+  Function *emitRunInto(const Entry &kind, Function *task,
+                        Function *taskAtOnce) {
     Function *fn = define(symbol(kind.name("into")), i32, kind.params(*this),
                           /*external=*/false);
     Value *input = fn->getArg(0), *batch = fn->getArg(1);
@@ -529,7 +527,6 @@ private:
     store(kRowStride, rowStride);
     store(kOutputs, outputs);
     store(kArena, arena);
-    store(kArenaStride, builder.getInt64(arenaStride(plan)));
     store(kBatch, batch);
     store(kNext, builder.getInt32(0));
 
@@ -572,7 +569,7 @@ private:
     Function *parFor =
         declare("halide_do_par_for", i32, {ptr, ptr, i32, i32, ptr});
     returnIfFailed(builder.CreateCall(
-        parFor, {ConstantPointerNull::get(ptr), emitTaskAtOnce(kind, task),
+        parFor, {ConstantPointerNull::get(ptr), taskAtOnce,
                  builder.getInt32(0), workers, closure}));
     store(kNext, rounds);
     store(kBatch, batch);
