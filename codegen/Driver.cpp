@@ -378,10 +378,12 @@ private:
     };
     Value *input = field(ptr, kInput), *rowStride = field(i32, kRowStride),
           *outputs = field(ptr, kOutputs), *batch = field(i32, kBatch);
-    Value *arena = builder.CreateInBoundsGEP(
-        i8, field(ptr, kArena),
-        builder.CreateMul(builder.CreateZExt(k, i64),
-                          builder.getInt64(arenaStride(plan))));
+    // Separate statements: the order of the instructions must not depend on
+    // the order in which a compiler evaluates arguments.
+    Value *arenas = field(ptr, kArena);
+    Value *skip = builder.CreateMul(builder.CreateZExt(k, i64),
+                                    builder.getInt64(arenaStride(plan)));
+    Value *arena = builder.CreateInBoundsGEP(i8, arenas, skip);
     Value *next = builder.CreateStructGEP(type, closure, kNext);
     auto *loop = BasicBlock::Create(ctx, "take", fn);
     auto *run = BasicBlock::Create(ctx, "run", fn);
