@@ -19,13 +19,16 @@
 // Each image runs through an arena of its own in the workspace; a batch runs
 // as many images at once as the Halide pool has threads and the workspace
 // has arenas (halide_do_par_for, workers taking the next image), one at a
-// time in a workspace of NAME_WORKSPACE_BYTES. Each image's results do not
-// depend on which worker ran it. The one global written is the thread count
-// NAME_set_num_threads keeps: concurrent calls are safe.
+// time in a workspace of NAME_WORKSPACE_BYTES. An image that runs alone
+// hands its kernels' parallel loops to the library's own pool (Pool.h). Each
+// image's results do not depend on which thread ran it. The globals written
+// are the thread count NAME_set_num_threads keeps and the pool's state,
+// which one loop owns at a time: concurrent calls are safe.
 //
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Driver.h"
+#include "codegen/Pool.h"
 
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -414,52 +417,66 @@ private:
     Function *fn = define(symbol(kind.name("task_at_once")), i32,
                           {ptr, i32, ptr}, /*external=*/false);
     builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
-    Value *flag = builder.CreateThreadLocalAddress(serialKernels);
-    Value *was = builder.CreateLoad(i32, flag);
-    builder.CreateStore(builder.getInt32(1), flag);
     SmallVector<Value *> args(llvm::make_pointer_range(fn->args()));
-    Value *status = builder.CreateCall(task, args);
-    builder.CreateStore(was, flag);
-    builder.CreateRet(status);
+    builder.CreateRet(withKernelThreads(
+        builder.getInt32(1), [&] { return builder.CreateCall(task, args); }));
     return fn;
   }
 
-  /// effnet_do_par_for, installed with halide_set_custom_do_par_for while
-  /// images run at once: in a thread that runs an image at once (the
-  /// thread-local effnet_serial_kernels), a kernel's parallel loop runs in
-  /// order in that thread; anywhere else it is Halide's default. Both are
-  /// linkonce: every effnet library in an app shares one of each, so
-  /// libraries never chain to each other's handler.
+  /// effnet_kernel_par_for, installed with halide_set_custom_do_par_for
+  /// while an image runs, hands a kernel's parallel loop to where the
+  /// thread-local effnet_kernel_threads says: 1 (a thread that runs an image
+  /// at once with others), in order in this thread; N > 1 (an image on
+  /// every thread), effnet_pool_par_for on N threads, or Halide's pool where
+  /// the target has no pool of ours; 0 (threads outside a call), Halide's
+  /// pool. All are linkonce: every effnet library in an app shares one of
+  /// each, so libraries never chain to each other's handler.
   void emitParForHandler() {
-    serialKernels = new GlobalVariable(
+    kernelThreads = new GlobalVariable(
         module, i32, /*isConstant=*/false, GlobalValue::LinkOnceODRLinkage,
-        builder.getInt32(0), "effnet_serial_kernels", nullptr,
+        builder.getInt32(0), "effnet_kernel_threads", nullptr,
         GlobalValue::GeneralDynamicTLSModel);
     SmallVector<Type *> params{ptr, ptr, i32, i32, ptr};
     defaultParFor = declare("halide_default_do_par_for", i32, params);
+    Function *pool = emitPool(module);
     doParFor = Function::Create(FunctionType::get(i32, params, false),
                                 GlobalValue::LinkOnceODRLinkage,
-                                "effnet_do_par_for", module);
+                                "effnet_kernel_par_for", module);
     doParFor->addFnAttr(Attribute::NoUnwind);
     Value *context = doParFor->getArg(0), *body = doParFor->getArg(1),
           *min = doParFor->getArg(2), *size = doParFor->getArg(3),
           *closureArg = doParFor->getArg(4);
     auto *entry = BasicBlock::Create(ctx, "entry", doParFor);
     auto *pass = BasicBlock::Create(ctx, "pass_on", doParFor);
+    auto *ours = BasicBlock::Create(ctx, "ours", doParFor);
     auto *loop = BasicBlock::Create(ctx, "in_order", doParFor);
     auto *done = BasicBlock::Create(ctx, "done", doParFor);
     builder.SetInsertPoint(entry);
-    Value *flag = builder.CreateLoad(
-        i32, builder.CreateThreadLocalAddress(serialKernels));
+    Value *threadCount = builder.CreateLoad(
+        i32, builder.CreateThreadLocalAddress(kernelThreads));
     Value *end = builder.CreateAdd(min, size);
-    Value *serial = builder.CreateICmpNE(flag, builder.getInt32(0));
-    builder.CreateCondBr(serial, loop, pass);
+    builder.CreateCondBr(
+        builder.CreateICmpEQ(threadCount, builder.getInt32(0)), pass, ours);
     builder.SetInsertPoint(pass);
     SmallVector<Value *> args(llvm::make_pointer_range(doParFor->args()));
     builder.CreateRet(builder.CreateCall(defaultParFor, args));
+    // One thread, or one iteration: in order, here.
+    builder.SetInsertPoint(ours);
+    Value *oneThread = builder.CreateICmpEQ(threadCount, builder.getInt32(1));
+    Value *oneIteration = builder.CreateICmpSLE(size, builder.getInt32(1));
+    Value *serial = builder.CreateOr(oneThread, oneIteration);
+    if (pool) {
+      auto *shared = BasicBlock::Create(ctx, "pool", doParFor);
+      builder.CreateCondBr(serial, loop, shared);
+      builder.SetInsertPoint(shared);
+      args.push_back(threadCount);
+      builder.CreateRet(builder.CreateCall(pool, args));
+    } else {
+      builder.CreateCondBr(serial, loop, pass);
+    }
     builder.SetInsertPoint(loop);
     PHINode *i = builder.CreatePHI(i32, 2, "i");
-    i->addIncoming(min, entry);
+    i->addIncoming(min, ours);
     auto *step = BasicBlock::Create(ctx, "step", doParFor);
     builder.CreateCondBr(builder.CreateICmpSLT(i, end), step, done);
     builder.SetInsertPoint(step);
@@ -472,6 +489,17 @@ private:
     builder.CreateBr(loop);
     builder.SetInsertPoint(done);
     builder.CreateRet(builder.getInt32(0));
+  }
+
+  /// Runs `call` (emitted by the callback) with this thread's
+  /// effnet_kernel_threads set to `count`, and puts the old value back.
+  Value *withKernelThreads(Value *count, function_ref<Value *()> call) {
+    Value *flag = builder.CreateThreadLocalAddress(kernelThreads);
+    Value *was = builder.CreateLoad(i32, flag);
+    builder.CreateStore(count, flag);
+    Value *status = call();
+    builder.CreateStore(was, flag);
+    return status;
   }
 
   /// run_into(input, batch, outputs, workspace, size), or for pixels
@@ -541,7 +569,32 @@ private:
         builder.CreateBinaryIntrinsic(Intrinsic::umin, fit,
                                       builder.CreateZExt(batch, i64)),
         i32);
-    Value *workers = builder.CreateCall(workersFn, {limit});
+    Value *threadCount = builder.CreateCall(
+        workersFn, {builder.getInt32(std::numeric_limits<int32_t>::max())});
+    Value *workers =
+        builder.CreateBinaryIntrinsic(Intrinsic::umin, threadCount, limit);
+
+    // With more than one thread, kernels' loops go through
+    // effnet_kernel_par_for. The app's own handler, if it set one, is put
+    // back: its kernels then hand tasks to it as before.
+    auto *install = BasicBlock::Create(ctx, "install", fn);
+    auto *restore = BasicBlock::Create(ctx, "restore", fn);
+    auto *installed = BasicBlock::Create(ctx, "installed", fn);
+    builder.CreateCondBr(
+        builder.CreateICmpSGT(threadCount, builder.getInt32(1)), install,
+        installed);
+    builder.SetInsertPoint(install);
+    Function *setHandler = declare("halide_set_custom_do_par_for", ptr, {ptr});
+    Value *old = builder.CreateCall(setHandler, {doParFor});
+    builder.CreateCondBr(
+        builder.CreateOr(builder.CreateICmpEQ(old, doParFor),
+                         builder.CreateICmpEQ(old, defaultParFor)),
+        installed, restore);
+    builder.SetInsertPoint(restore);
+    builder.CreateCall(setHandler, {old});
+    builder.CreateBr(installed);
+
+    builder.SetInsertPoint(installed);
     auto *atOnce = BasicBlock::Create(ctx, "at_once", fn);
     auto *rest = BasicBlock::Create(ctx, "one_at_a_time", fn);
     builder.CreateCondBr(builder.CreateICmpSLE(workers, builder.getInt32(1)),
@@ -554,20 +607,6 @@ private:
     builder.SetInsertPoint(atOnce);
     Value *rounds = builder.CreateSub(batch, builder.CreateURem(batch, workers));
     store(kBatch, rounds);
-    Function *setHandler = declare("halide_set_custom_do_par_for", ptr, {ptr});
-    // The app's own handler, if it set one, is put back: its kernels then
-    // hand tasks to the pool as before.
-    Value *old = builder.CreateCall(setHandler, {doParFor});
-    auto *restore = BasicBlock::Create(ctx, "restore", fn);
-    auto *run = BasicBlock::Create(ctx, "run", fn);
-    builder.CreateCondBr(
-        builder.CreateOr(builder.CreateICmpEQ(old, doParFor),
-                         builder.CreateICmpEQ(old, defaultParFor)),
-        run, restore);
-    builder.SetInsertPoint(restore);
-    builder.CreateCall(setHandler, {old});
-    builder.CreateBr(run);
-    builder.SetInsertPoint(run);
     Function *parFor =
         declare("halide_do_par_for", i32, {ptr, ptr, i32, i32, ptr});
     returnIfFailed(builder.CreateCall(
@@ -578,10 +617,12 @@ private:
     builder.CreateBr(rest);
 
     // The images left (all of them with one worker), one at a time, each
-    // kernel on the pool's threads.
+    // kernel's loop on every thread.
     builder.SetInsertPoint(rest);
-    builder.CreateRet(builder.CreateCall(
-        task, {ConstantPointerNull::get(ptr), builder.getInt32(0), closure}));
+    builder.CreateRet(withKernelThreads(threadCount, [&] {
+      return builder.CreateCall(
+          task, {ConstantPointerNull::get(ptr), builder.getInt32(0), closure});
+    }));
     return fn;
   }
 
@@ -914,7 +955,7 @@ private:
 
   Value *sizeConstant(int64_t value) { return ConstantInt::get(sizeT, value); }
   GlobalVariable *weights = nullptr, *threads = nullptr,
-                 *serialKernels = nullptr;
+                 *kernelThreads = nullptr;
   Function *fill = nullptr, *workersFn = nullptr, *workspaceSizeFn = nullptr,
            *doParFor = nullptr, *defaultParFor = nullptr;
   StructType *closure = nullptr;
