@@ -455,8 +455,8 @@ private:
     Value *threadCount = builder.CreateLoad(
         i32, builder.CreateThreadLocalAddress(kernelThreads));
     Value *end = builder.CreateAdd(min, size);
-    builder.CreateCondBr(
-        builder.CreateICmpEQ(threadCount, builder.getInt32(0)), pass, ours);
+    builder.CreateCondBr(builder.CreateICmpEQ(threadCount, builder.getInt32(0)),
+                         pass, ours);
     builder.SetInsertPoint(pass);
     SmallVector<Value *> args(llvm::make_pointer_range(doParFor->args()));
     builder.CreateRet(builder.CreateCall(defaultParFor, args));

@@ -81,10 +81,9 @@ public:
                                {i32, i32, i32, i32, i32, ptr, ptr, ptr, i32,
                                 i32, i32, i32, i32, counters},
                                "effnet_pool_state_t");
-    global = new GlobalVariable(module, state, /*isConstant=*/false,
-                                GlobalValue::LinkOnceODRLinkage,
-                                ConstantAggregateZero::get(state),
-                                "effnet_pool_state");
+    global = new GlobalVariable(
+        module, state, /*isConstant=*/false, GlobalValue::LinkOnceODRLinkage,
+        ConstantAggregateZero::get(state), "effnet_pool_state");
     global->setAlignment(Align(64));
     Function *work = emitWork();
     Function *worker = emitWorker(work);
@@ -150,11 +149,11 @@ private:
   void callFutex(int64_t op, Value *value) {
     FunctionCallee syscall = module.getOrInsertFunction(
         "syscall", FunctionType::get(intPtr, {intPtr}, /*isVarArg=*/true));
-    builder.CreateCall(syscall, {ConstantInt::get(intPtr, futex),
-                                 field(kGeneration),
-                                 ConstantInt::get(intPtr, op),
-                                 builder.CreateSExt(value, intPtr),
-                                 ConstantPointerNull::get(ptr)});
+    builder.CreateCall(syscall,
+                       {ConstantInt::get(intPtr, futex), field(kGeneration),
+                        ConstantInt::get(intPtr, op),
+                        builder.CreateSExt(value, intPtr),
+                        ConstantPointerNull::get(ptr)});
   }
   /// Spins, with the pause hint, until the field `index` is 0.
   void waitForZero(Field index, StringRef name) {
@@ -162,9 +161,9 @@ private:
                *done = block(name.str() + "_done");
     builder.CreateBr(loop);
     builder.SetInsertPoint(loop);
-    builder.CreateCondBr(builder.CreateICmpEQ(atomicLoad(index),
-                                              builder.getInt32(0)),
-                         done, spin);
+    builder.CreateCondBr(
+        builder.CreateICmpEQ(atomicLoad(index), builder.getInt32(0)), done,
+        spin);
     builder.SetInsertPoint(spin);
     pause();
     builder.CreateBr(loop);
@@ -195,8 +194,8 @@ private:
     BasicBlock *body = block("part_body");
     builder.CreateCondBr(builder.CreateICmpULT(k, parts), body, done);
     builder.SetInsertPoint(body);
-    Value *part = builder.CreateURem(builder.CreateAdd(fn->getArg(0), k),
-                                     parts, "part");
+    Value *part =
+        builder.CreateURem(builder.CreateAdd(fn->getArg(0), k), parts, "part");
     // Part p holds iterations [extent * p / parts, extent * (p+1) / parts).
     Value *part64 = builder.CreateZExt(part, i64);
     Value *begin = builder.CreateTrunc(
@@ -208,10 +207,10 @@ private:
             parts64),
         i32);
     Value *size = builder.CreateSub(end, begin);
-    Value *counter = builder.CreateInBoundsGEP(
-        state, global,
-        {builder.getInt32(0), builder.getInt32(kCounters), part,
-         builder.getInt32(0)});
+    Value *counter = builder.CreateInBoundsGEP(state, global,
+                                               {builder.getInt32(0),
+                                                builder.getInt32(kCounters),
+                                                part, builder.getInt32(0)});
     builder.CreateBr(claim);
 
     builder.SetInsertPoint(claim);
@@ -222,11 +221,11 @@ private:
 
     builder.SetInsertPoint(run);
     Value *index = builder.CreateAdd(min, builder.CreateAdd(begin, taken));
-    Value *status = builder.CreateCall(
-        FunctionType::get(i32, {ptr, i32, ptr}, false), task,
-        {context, index, closure});
-    builder.CreateCondBr(builder.CreateICmpEQ(status, builder.getInt32(0)),
-                         ran, failed);
+    Value *status =
+        builder.CreateCall(FunctionType::get(i32, {ptr, i32, ptr}, false), task,
+                           {context, index, closure});
+    builder.CreateCondBr(builder.CreateICmpEQ(status, builder.getInt32(0)), ran,
+                         failed);
     builder.SetInsertPoint(failed);
     builder.CreateAtomicCmpXchg(field(kError), builder.getInt32(0), status,
                                 MaybeAlign(4), AtomicOrdering::Monotonic,
@@ -268,16 +267,15 @@ private:
     seen->addIncoming(builder.getInt32(0), entry);
     spun->addIncoming(builder.getInt32(0), entry);
     Value *generation = atomicLoad(kGeneration);
-    builder.CreateCondBr(builder.CreateICmpNE(generation, seen), changed,
-                         idle);
+    builder.CreateCondBr(builder.CreateICmpNE(generation, seen), changed, idle);
 
     // A new generation: a loop when odd, and this slot has a part.
     builder.SetInsertPoint(changed);
     Value *published = builder.CreateTrunc(generation, builder.getInt1Ty());
-    builder.CreateCondBr(builder.CreateAnd(published,
-                                           builder.CreateICmpULT(
-                                               slot, load(i32, kParts))),
-                         join, leave);
+    builder.CreateCondBr(
+        builder.CreateAnd(published,
+                          builder.CreateICmpULT(slot, load(i32, kParts))),
+        join, leave);
     builder.SetInsertPoint(join);
     atomicAdd(field(kActive), 1);
     // The loop may have ended before this worker counted itself in.
@@ -335,31 +333,29 @@ private:
   /// effnet_pool_par_for(user_context, task, min, extent, closure,
   /// threads): see Pool.h.
   Function *emitParFor(Function *work, Function *worker) {
-    Function *fn = define("effnet_pool_par_for", i32,
-                          {ptr, ptr, i32, i32, ptr, i32});
-    Value *context = fn->getArg(0), *task = fn->getArg(1),
-          *min = fn->getArg(2), *extent = fn->getArg(3),
-          *closure = fn->getArg(4), *threads = fn->getArg(5);
+    Function *fn =
+        define("effnet_pool_par_for", i32, {ptr, ptr, i32, i32, ptr, i32});
+    Value *context = fn->getArg(0), *task = fn->getArg(1), *min = fn->getArg(2),
+          *extent = fn->getArg(3), *closure = fn->getArg(4),
+          *threads = fn->getArg(5);
     builder.SetInsertPoint(BasicBlock::Create(ctx, "entry", fn));
     Value *thread = builder.CreateAlloca(intPtr);
     BasicBlock *busy = block("busy"), *own = block("own"),
                *start = block("start"), *create = block("create"),
                *created = block("created"), *publish = block("publish");
     Value *taken = builder.CreateExtractValue(
-        builder.CreateAtomicCmpXchg(field(kBusy), builder.getInt32(0),
-                                    builder.getInt32(1), MaybeAlign(4),
-                                    AtomicOrdering::Acquire,
-                                    AtomicOrdering::Monotonic),
+        builder.CreateAtomicCmpXchg(
+            field(kBusy), builder.getInt32(0), builder.getInt32(1),
+            MaybeAlign(4), AtomicOrdering::Acquire, AtomicOrdering::Monotonic),
         1);
     builder.CreateCondBr(taken, own, busy);
 
     builder.SetInsertPoint(busy);
     Function *halidePool = cast<Function>(
         module
-            .getOrInsertFunction("halide_default_do_par_for",
-                                 FunctionType::get(i32, {ptr, ptr, i32, i32,
-                                                         ptr},
-                                                   false))
+            .getOrInsertFunction(
+                "halide_default_do_par_for",
+                FunctionType::get(i32, {ptr, ptr, i32, i32, ptr}, false))
             .getCallee());
     builder.CreateRet(
         builder.CreateCall(halidePool, {context, task, min, extent, closure}));
@@ -368,8 +364,8 @@ private:
     // are started once and kept.
     builder.SetInsertPoint(own);
     Value *parts = builder.CreateBinaryIntrinsic(
-        Intrinsic::umin, builder.CreateBinaryIntrinsic(Intrinsic::umin,
-                                                       threads, extent),
+        Intrinsic::umin,
+        builder.CreateBinaryIntrinsic(Intrinsic::umin, threads, extent),
         builder.getInt32(kMaxParts));
     builder.CreateBr(start);
     builder.SetInsertPoint(start);
@@ -401,15 +397,15 @@ private:
     builder.CreateStore(parts, field(kParts));
     builder.CreateStore(extent, field(kRemaining));
     builder.CreateStore(builder.getInt32(0), field(kError));
-    builder.CreateMemSet(field(kCounters), builder.getInt8(0),
-                         builder.CreateMul(builder.CreateZExt(parts, i64),
-                                           builder.getInt64(64)),
-                         MaybeAlign(64));
+    builder.CreateMemSet(
+        field(kCounters), builder.getInt8(0),
+        builder.CreateMul(builder.CreateZExt(parts, i64), builder.getInt64(64)),
+        MaybeAlign(64));
     atomicAdd(field(kGeneration), 1);
     BasicBlock *wake = block("wake"), *mine = block("mine");
     builder.CreateCondBr(
-        builder.CreateICmpNE(atomicLoad(kSleepers), builder.getInt32(0)),
-        wake, mine);
+        builder.CreateICmpNE(atomicLoad(kSleepers), builder.getInt32(0)), wake,
+        mine);
     builder.SetInsertPoint(wake);
     callFutex(kFutexWakePrivate,
               builder.getInt32(std::numeric_limits<int32_t>::max()));
