@@ -277,8 +277,11 @@ int {n}_num_classes(void);
 const char *{n}_output_name(int index);
 int {n}_output_shape(int index, int shape[3]);
 
-/* Sets the threads of the Halide runtime's pool (0: its default); returns
- * the old count, or -1 (and changes nothing) when threads < 0. */
+/* Sets the threads a call uses (0: HL_NUM_THREADS, else every CPU): a
+ * batch's images at once on the Halide runtime's pool, a lone image's
+ * kernels on the library's own pool, whose workers spin about a millisecond
+ * after each loop, then sleep. Returns the old count, or -1 (and changes
+ * nothing) when threads < 0. */
 int {n}_set_num_threads(int threads);
 
 #ifdef __cplusplus

@@ -68,6 +68,11 @@ static void buffer(halide_buffer_t *b, halide_dimension_t *dims, void *host,
   }
 }
 
+/* The first fields of the libraries' shared pool (codegen/Pool.cpp). */
+extern struct {
+  int generation, active, sleepers, busy, started;
+} effnet_pool_state;
+
 /* An app's handler for Halide's parallel loops: counts them and runs them
  * on Halide's pool. */
 static atomic_int countedLoops;
@@ -125,6 +130,26 @@ int main(void) {
   memset(z, 0, sizeof(float) * classes * kBatch);
   EXPECT(FN(_run_with_workspace)(x, kBatch, z, workspace, ws2) == 0);
   EXPECT(memcmp(z, y, sizeof(float) * classes * kBatch) == 0);
+
+  /* An image that runs alone on two threads hands its kernels' loops to the
+   * pool: one worker started, and after the call the pool is free, no worker
+   * inside a loop and no loop published (an even generation). On one
+   * thread, no loop goes to the pool. The bits are those of the batch above,
+   * whose images ran at once, each on one thread. */
+  int generation = effnet_pool_state.generation;
+  EXPECT(generation % 2 == 0);
+  EXPECT(generation > 0 && effnet_pool_state.started == 1);
+  FN(_set_num_threads)(1);
+  EXPECT(FN(_run_with_workspace)(x, 1, z, workspace, ws) == 0);
+  EXPECT(effnet_pool_state.generation == generation);
+  FN(_set_num_threads)(2);
+  memset(z, 0, sizeof(float) * classes);
+  EXPECT(FN(_run_with_workspace)(x + image, 1, z, workspace, ws) == 0);
+  EXPECT(memcmp(z, y + classes, sizeof(float) * classes) == 0);
+  EXPECT(effnet_pool_state.generation >= generation + 2);
+  EXPECT(effnet_pool_state.generation % 2 == 0);
+  EXPECT(effnet_pool_state.busy == 0 && effnet_pool_state.active == 0);
+  EXPECT(effnet_pool_state.started == 1);
 
   /* An app's own parallel-loop handler stays installed and keeps getting
    * the kernels' loops, images at once or not; the same bits. */
