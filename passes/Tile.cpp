@@ -186,20 +186,28 @@ ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
   // Output channels per tile, in vectors: each input value read (broadcast)
   // feeds that many FMAs. Two vectors halve the reads but ShiftInwards
   // recomputes the overlap of the last tile: 40 channels cost 4 vector FMAs
-  // per pixel and input channel in tiles of 32, 3 in tiles of 16. Ties go
-  // to the wider tile. A depthwise convolution has no channel reduction to
-  // amortize reads over: one vector.
+  // per pixel and input channel in tiles of 32, 3 in tiles of 16. Two
+  // vectors are taken unless they cost more than an eighth more FMAs: with
+  // one vector a tile does about one load per FMA, and the loads, not the
+  // FMAs, set its pace (B3's 1392 channels: 88 vectors in tiles of 32, 87 in
+  // tiles of 16; two vectors and the wider pixel tile below took B3 at 300,
+  // 1 thread, from 32.8 to 28.0 ms on the 2-core EPYC, 2026-11-30; the
+  // wider pixel tile alone to 29.7). A depthwise convolution has no channel
+  // reduction to amortize reads over: one vector.
   int64_t vectors = 1;
   if (!g.depthwise() && g.channels >= 2 * lanes &&
-      tilesOf(g.channels, 2 * lanes) * 2 <= tilesOf(g.channels, lanes))
+      tilesOf(g.channels, 2 * lanes) * 2 * 8 <= tilesOf(g.channels, lanes) * 9)
     vectors = 2;
   b.tile[0] = b.vector * vectors;
   // The register tile: `vectors` x pixels accumulators, plus one register
   // per weight vector and one for the input broadcast, plus one spare. Up to
-  // 8 pixels: 16 of AVX-512's and NEON's 32 registers for two vectors, and
+  // 12 pixels: 24 of AVX-512's and NEON's 32 registers for two vectors, and
   // (16 - 4) / 2 = 6 pixels of AVX2's 16, the tile oneDNN's AVX2 kernels use.
+  // Each weight vector loaded feeds a FMA per pixel: B3's 10 x 10 and
+  // 19 x 19 stages ran their 1x1 convolutions at about half the FMA peak in
+  // tiles of 5 pixels, which 12 allows to be 10.
   int64_t pixels =
-      std::clamp<int64_t>((t.vectorRegisters - vectors - 2) / vectors, 1, 8);
+      std::clamp<int64_t>((t.vectorRegisters - vectors - 2) / vectors, 1, 12);
   b.tile[1] = pixelTileFor(g.width, pixels);
   b.unroll = {Loop::c, Loop::x};
   // A depthwise window is short and fixed: unrolling its columns lets the

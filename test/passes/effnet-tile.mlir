@@ -94,7 +94,7 @@ func.func @few_rows(%x: tensor<1x192x7x7xf32>) -> tensor<1x192x7x7xf32> {
 // 640 x 640 weights (1.6 MB) outgrow L2: channel tiles outermost and in
 // parallel, so each tile's weights stay in cache while every row reads them.
 // CHECK-LABEL: func @big_weights
-// AVX512: #effnet.schedule<tile = [32, 5, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
+// AVX512: #effnet.schedule<tile = [32, 10, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
 func.func @big_weights(%x: tensor<1x640x20x20xf32>) -> tensor<1x640x20x20xf32> {
   %0 = effnet.group "wide"(%x) : (tensor<1x640x20x20xf32>) -> tensor<1x640x20x20xf32> {
   ^bb0(%in: tensor<1x640x20x20xf32>):
@@ -110,7 +110,7 @@ func.func @big_weights(%x: tensor<1x640x20x20xf32>) -> tensor<1x640x20x20xf32> {
 // Weights that outgrow L2 in only 7 channel tiles (112 = 7 x 16): tiles x
 // rows as tasks, so that no thread waits out the last tile.
 // CHECK-LABEL: func @big_weights_few_tiles
-// AVX512: #effnet.schedule<tile = [16, 5, 1], vector = 16, order = [c, y, x], parallel = [c, y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
+// AVX512: #effnet.schedule<tile = [16, 10, 1], vector = 16, order = [c, y, x], parallel = [c, y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
 func.func @big_weights_few_tiles(%x: tensor<1x640x20x20xf32>) -> tensor<1x112x20x20xf32> {
   %0 = effnet.group "project"(%x) : (tensor<1x640x20x20xf32>) -> tensor<1x112x20x20xf32> {
   ^bb0(%in: tensor<1x640x20x20xf32>):
@@ -140,10 +140,10 @@ func.func @pool(%x: tensor<1x96x56x56xf32>) -> tensor<1x96x1x1xf32> {
 // -----
 
 // A dense layer is a 1x1 image: channel tiles are all there is to share out.
-// 1000 outputs in tiles of 32 would cost 64 vector FMAs per input, in tiles
-// of 16, 63.
+// 1000 outputs in tiles of 32 cost 64 vector FMAs per input, in tiles of 16,
+// 63: within an eighth, so two vectors (half the loads per FMA).
 // CHECK-LABEL: func @dense
-// AVX512: #effnet.schedule<tile = [16, 1, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
+// AVX512: #effnet.schedule<tile = [32, 1, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
 func.func @dense(%x: tensor<1x1280xf32>) -> tensor<1x1000xf32> {
   %0 = effnet.group "classifier"(%x) : (tensor<1x1280xf32>) -> tensor<1x1000xf32> {
   ^bb0(%in: tensor<1x1280xf32>):
@@ -211,7 +211,7 @@ func.func @se_late(%x: tensor<1x1152x7x7xf32>, %s: tensor<1x1152x1x1xf32>) -> te
 }
 
 // CHECK-LABEL: func @se_wide
-// AVX512: #effnet.schedule<tile = [32, 6, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, weights = c}>
+// AVX512: #effnet.schedule<tile = [32, 9, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, weights = c}>
 func.func @se_wide(%x: tensor<1x1152x18x18xf32>, %s: tensor<1x1152x1x1xf32>) -> tensor<1x320x18x18xf32> {
   %0 = effnet.group "project"(%x, %s) : (tensor<1x1152x18x18xf32>, tensor<1x1152x1x1xf32>) -> tensor<1x320x18x18xf32> {
   ^bb0(%in: tensor<1x1152x18x18xf32>, %scale: tensor<1x1152x1x1xf32>):
@@ -264,9 +264,9 @@ func.func @elementwise(%x: tensor<1x40x28x28xf32>) -> tensor<1x40x28x28xf32> {
 // parallel loop (named c) when rows are fused into it. A depthwise
 // convolution (above) reads the input directly.
 // CHECK-LABEL: func @fused_conv
-// AVX512: #effnet.schedule<tile = [16, 8, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c, input = y}>
+// AVX512: #effnet.schedule<tile = [16, 12, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c, input = y}>
 // CHECK-LABEL: func @fused_conv_few_rows
-// AVX512: #effnet.schedule<tile = [32, 5, 1], vector = 16, order = [y, c, x], parallel = [y, c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, input = c}>
+// AVX512: #effnet.schedule<tile = [32, 10, 1], vector = 16, order = [y, c, x], parallel = [y, c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, input = c}>
 func.func @fused_conv(%x: tensor<1x24x48x48xf32>) -> tensor<1x48x48x48xf32> {
   %0 = effnet.group "fused"(%x) : (tensor<1x24x48x48xf32>) -> tensor<1x48x48x48xf32> {
   ^bb0(%in: tensor<1x24x48x48xf32>):
