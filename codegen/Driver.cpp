@@ -394,9 +394,7 @@ private:
     auto *fail = BasicBlock::Create(ctx, "failed", fn);
     builder.CreateBr(loop);
     builder.SetInsertPoint(loop);
-    Value *n = builder.CreateAtomicRMW(AtomicRMWInst::Add, next,
-                                       builder.getInt32(1), MaybeAlign(4),
-                                       AtomicOrdering::Monotonic);
+    Value *n = emitTakeNext(builder, next);
     builder.CreateCondBr(builder.CreateICmpSLT(n, batch), run, done);
     builder.SetInsertPoint(run);
     Value *status =

@@ -27,6 +27,7 @@
 #include <optional>
 
 using namespace llvm;
+using mlir::effnet::codegen::emitTakeNext;
 
 namespace {
 
@@ -214,9 +215,7 @@ private:
     builder.CreateBr(claim);
 
     builder.SetInsertPoint(claim);
-    Value *taken = builder.CreateAtomicRMW(AtomicRMWInst::Add, counter,
-                                           builder.getInt32(1), MaybeAlign(4),
-                                           AtomicOrdering::Monotonic);
+    Value *taken = emitTakeNext(builder, counter);
     builder.CreateCondBr(builder.CreateICmpULT(taken, size), run, nextPart);
 
     builder.SetInsertPoint(run);
@@ -445,4 +444,11 @@ Function *mlir::effnet::codegen::emitPool(Module &module) {
   if (!futex)
     return nullptr;
   return PoolBuilder(module, *futex).build();
+}
+
+Value *mlir::effnet::codegen::emitTakeNext(IRBuilder<> &builder,
+                                           Value *counter) {
+  return builder.CreateAtomicRMW(AtomicRMWInst::Add, counter,
+                                 builder.getInt32(1), MaybeAlign(4),
+                                 AtomicOrdering::Monotonic);
 }

@@ -30,10 +30,7 @@
 #ifndef EFFNET_CODEGEN_POOL_H
 #define EFFNET_CODEGEN_POOL_H
 
-namespace llvm {
-class Function;
-class Module;
-} // namespace llvm
+#include "llvm/IR/IRBuilder.h"
 
 namespace mlir {
 namespace effnet {
@@ -43,6 +40,11 @@ namespace codegen {
 /// effnet_pool_par_for, or null where the target's OS has no futex (then
 /// kernels' loops go to Halide's pool).
 llvm::Function *emitPool(llvm::Module &module);
+
+/// The next index of a work counter (an i32 that threads share): an atomic
+/// add of 1 returning the old value. The pool's parts and the driver's image
+/// workers take their work this way.
+llvm::Value *emitTakeNext(llvm::IRBuilder<> &builder, llvm::Value *counter);
 
 } // namespace codegen
 } // namespace effnet
