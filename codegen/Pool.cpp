@@ -268,13 +268,17 @@ private:
     Value *generation = atomicLoad(kGeneration);
     builder.CreateCondBr(builder.CreateICmpNE(generation, seen), changed, idle);
 
-    // A new generation: a loop when odd, and this slot has a part.
+    // A new generation: a loop when odd, and this slot has a part. `parts`
+    // is read atomically: a caller may be publishing the next loop already
+    // (the check after joining sends this worker back then).
     builder.SetInsertPoint(changed);
     Value *published = builder.CreateTrunc(generation, builder.getInt1Ty());
+    LoadInst *parts = builder.CreateLoad(i32, field(kParts));
+    parts->setAtomic(AtomicOrdering::Monotonic);
+    parts->setAlignment(Align(4));
     builder.CreateCondBr(
-        builder.CreateAnd(published,
-                          builder.CreateICmpULT(slot, load(i32, kParts))),
-        join, leave);
+        builder.CreateAnd(published, builder.CreateICmpULT(slot, parts)), join,
+        leave);
     builder.SetInsertPoint(join);
     atomicAdd(field(kActive), 1);
     // The loop may have ended before this worker counted itself in.
@@ -393,7 +397,8 @@ private:
     builder.CreateStore(closure, field(kClosure));
     builder.CreateStore(min, field(kMin));
     builder.CreateStore(extent, field(kExtent));
-    builder.CreateStore(parts, field(kParts));
+    builder.CreateStore(parts, field(kParts))
+        ->setAtomic(AtomicOrdering::Monotonic);
     builder.CreateStore(extent, field(kRemaining));
     builder.CreateStore(builder.getInt32(0), field(kError));
     builder.CreateMemSet(
