@@ -436,7 +436,7 @@ private:
         GlobalValue::GeneralDynamicTLSModel);
     SmallVector<Type *> params{ptr, ptr, i32, i32, ptr};
     defaultParFor = declare("halide_default_do_par_for", i32, params);
-    Function *pool = emitPool(module);
+    Function *pool = emitPool(module, defaultParFor);
     doParFor = Function::Create(FunctionType::get(i32, params, false),
                                 GlobalValue::LinkOnceODRLinkage,
                                 "effnet_kernel_par_for", module);

@@ -60,8 +60,9 @@ std::optional<int64_t> futexSyscall(const Triple &triple) {
 
 class PoolBuilder {
 public:
-  PoolBuilder(Module &module, int64_t futex)
-      : module(module), ctx(module.getContext()), builder(ctx), futex(futex) {
+  PoolBuilder(Module &module, Function *halidePool, int64_t futex)
+      : module(module), ctx(module.getContext()), builder(ctx),
+        halidePool(halidePool), futex(futex) {
     i32 = Type::getInt32Ty(ctx);
     i64 = Type::getInt64Ty(ctx);
     ptr = PointerType::getUnqual(ctx);
@@ -354,12 +355,6 @@ private:
     builder.CreateCondBr(taken, own, busy);
 
     builder.SetInsertPoint(busy);
-    Function *halidePool = cast<Function>(
-        module
-            .getOrInsertFunction(
-                "halide_default_do_par_for",
-                FunctionType::get(i32, {ptr, ptr, i32, i32, ptr}, false))
-            .getCallee());
     builder.CreateRet(
         builder.CreateCall(halidePool, {context, task, min, extent, closure}));
 
@@ -432,6 +427,7 @@ private:
   Module &module;
   LLVMContext &ctx;
   IRBuilder<> builder;
+  Function *halidePool;
   int64_t futex;
   Type *i32, *i64;
   PointerType *ptr;
@@ -444,11 +440,12 @@ private:
 
 } // namespace
 
-Function *mlir::effnet::codegen::emitPool(Module &module) {
+Function *mlir::effnet::codegen::emitPool(Module &module,
+                                          Function *halidePool) {
   std::optional<int64_t> futex = futexSyscall(Triple(module.getTargetTriple()));
   if (!futex)
     return nullptr;
-  return PoolBuilder(module, *futex).build();
+  return PoolBuilder(module, halidePool, *futex).build();
 }
 
 Value *mlir::effnet::codegen::emitTakeNext(IRBuilder<> &builder,

@@ -38,8 +38,10 @@ namespace codegen {
 
 /// Adds the pool to `module` (its triple and data layout set) and returns
 /// effnet_pool_par_for, or null where the target's OS has no futex (then
-/// kernels' loops go to Halide's pool).
-llvm::Function *emitPool(llvm::Module &module);
+/// kernels' loops go to Halide's pool). `halidePool` is the module's
+/// declaration of halide_default_do_par_for, where a loop goes when it finds
+/// the pool busy.
+llvm::Function *emitPool(llvm::Module &module, llvm::Function *halidePool);
 
 /// The next index of a work counter (an i32 that threads share): an atomic
 /// add of 1 returning the old value. The pool's parts and the driver's image
