@@ -27,10 +27,14 @@ def read_plan(path):
 def read_profile(path):
     kernels = {}
     text = open(path).read()
+    # Halide prints "average threads used" only for a kernel that ran a
+    # parallel loop; one that did not used one thread.
     for m in re.finditer(
-            r"\S+_k(\d+)\n total time: ([\d.]+) ms .*?\n average threads used: ([\d.]+)",
+            r"\S+_k(\d+)\n total time: ([\d.]+) ms .*?\n"
+            r"(?: average threads used: ([\d.]+)\n)?",
             text):
-        kernels[int(m.group(1))] = (float(m.group(2)), float(m.group(3)))
+        threads = float(m.group(3)) if m.group(3) else 1.0
+        kernels[int(m.group(1))] = (float(m.group(2)), threads)
     return kernels
 
 
