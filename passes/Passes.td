@@ -151,6 +151,12 @@ def Fuse : Pass<"effnet-fuse", "mlir::func::FuncOp"> {
     convolution's group; the schedule's `expand` placement then says whether
     the expanded tensor is computed whole (`root`) or a few rows at a time
     inside the depthwise convolution's tiles, never stored whole.
+
+    Squeeze-excite's global average pool is not fused into the group that
+    produces its input (the depthwise convolution's result has a second
+    user, the projection): summed in the same kernel it cost 1.1x to 1.2x
+    the separate pass on B0's shapes (bench/se_pool_fusion.cpp,
+    docs/ARCHITECTURE.md).
   }];
   let dependentDialects = ["mlir::effnet::EffNetDialect"];
   let options = [

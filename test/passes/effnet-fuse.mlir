@@ -2,7 +2,8 @@
 
 // An MBConv with squeeze-excite and a residual becomes six groups: expand conv
 // + BN + SiLU; depthwise conv + BN + SiLU; the pooling alone (the depthwise
-// result has two users); SE reduce + SiLU; SE expand + sigmoid, ending at the
+// result has two users, and summing it inside the depthwise group did not
+// pay: bench/se_pool_fusion.cpp); SE reduce + SiLU; SE expand + sigmoid, ending at the
 // per-channel scale; and the projection, which starts at the channel scale
 // (applied as the projection reads its input, so no group writes the scaled
 // tensor), with its BN and the residual add (the block input comes in).
