@@ -178,37 +178,67 @@ int64_t tilesOf(int64_t extent, int64_t tile) {
   return (extent + tile - 1) / tile;
 }
 
+/// A convolution's register tile: `vectors` vectors of output channels by
+/// `pixels` pixels of a row, their accumulators in registers.
+struct RegisterTile {
+  int64_t vectors = 1;
+  int64_t pixels = 1;
+};
+
+/// The register tile that costs least per pixel and input channel. In the
+/// inner loop a tile loads its `vectors` weight vectors and broadcasts an
+/// input value per pixel, then does vectors x pixels FMAs; with tail = shift
+/// the channel tiles cover the channels with some overlap. The cost counts
+/// FMA vectors (overlap included) and half a unit per load: a load is cheap
+/// beside an FMA until loads outnumber FMAs. Measured on the 2-core EPYC, 1
+/// thread: B3's 1392 channels run 15% faster in 44 two-vector tiles than in
+/// 87 one-vector ones (28.0 against 32.8 ms for the model); V2-S's 48
+/// channels 29% faster in one three-vector tile by 8 pixels than in three
+/// one-vector tiles by 12 (its 1x1 projections at 96 x 96: 4.3 -> 3.1 ms);
+/// V2-S's 64 channels no faster in four-vector tiles by 6 pixels than in two
+/// two-vector tiles by 12, so tiles stop at three vectors. A depthwise
+/// convolution has no channel reduction to share loads over: one vector.
+RegisterTile registerTile(const GroupShape &g, const ScheduleTarget &t,
+                          int64_t lanes) {
+  RegisterTile best;
+  double bestCost = 0;
+  int64_t most = g.depthwise() ? 1 : 3;
+  for (int64_t vectors = 1; vectors <= most; ++vectors) {
+    // A tile that does not fit the channels cannot shift inwards.
+    if (vectors > 1 && vectors * lanes > g.channels)
+      break;
+    // The accumulators, plus one register per weight vector, one for the
+    // broadcast and one spare. Up to 12 pixels: 24 of AVX-512's and NEON's
+    // 32 registers for two vectors, 27 for three by 9; (16 - 4) / 2 = 6
+    // pixels of AVX2's 16 for two vectors, the tile oneDNN's AVX2 kernels
+    // use. Each weight vector loaded feeds an FMA per pixel: B3's 10 x 10
+    // and 19 x 19 stages ran their 1x1 convolutions at about half the FMA
+    // peak in tiles of 5 pixels, which 12 allows to be 10. A tile narrower
+    // than 4 pixels reloads its weights too often.
+    int64_t room = (t.vectorRegisters - vectors - 2) / vectors;
+    if (vectors > 1 && room < 4)
+      break;
+    int64_t pixels = pixelTileFor(g.width, std::clamp<int64_t>(room, 1, 12));
+    int64_t tiles = tilesOf(g.channels, vectors * lanes);
+    double fmas = static_cast<double>(tiles * vectors);
+    double loads = static_cast<double>(tiles) * (vectors + pixels) / pixels;
+    double cost = fmas + loads / 2;
+    if (vectors == 1 || cost < bestCost) {
+      best = {vectors, pixels};
+      bestCost = cost;
+    }
+  }
+  return best;
+}
+
 ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
                           MLIRContext *context) {
   Builder b{context};
   int64_t lanes = t.vectorLanes;
   b.vector = powerOfTwoAtMost(g.channels, lanes);
-  // Output channels per tile, in vectors: each input value read (broadcast)
-  // feeds that many FMAs. Two vectors halve the reads but ShiftInwards
-  // recomputes the overlap of the last tile: 40 channels cost 4 vector FMAs
-  // per pixel and input channel in tiles of 32, 3 in tiles of 16. Two
-  // vectors are taken unless they cost more than an eighth more FMAs: with
-  // one vector a tile does about one load per FMA, and the loads, not the
-  // FMAs, set its pace (B3's 1392 channels: 88 vectors in tiles of 32, 87 in
-  // tiles of 16; two vectors and the wider pixel tile below took B3 at 300,
-  // 1 thread, from 32.8 to 28.0 ms on the 2-core EPYC, 2026-11-30; the
-  // wider pixel tile alone to 29.7). A depthwise convolution has no channel
-  // reduction to amortize reads over: one vector.
-  int64_t vectors = 1;
-  if (!g.depthwise() && g.channels >= 2 * lanes &&
-      tilesOf(g.channels, 2 * lanes) * 2 * 8 <= tilesOf(g.channels, lanes) * 9)
-    vectors = 2;
-  b.tile[0] = b.vector * vectors;
-  // The register tile: `vectors` x pixels accumulators, plus one register
-  // per weight vector and one for the input broadcast, plus one spare. Up to
-  // 12 pixels: 24 of AVX-512's and NEON's 32 registers for two vectors, and
-  // (16 - 4) / 2 = 6 pixels of AVX2's 16, the tile oneDNN's AVX2 kernels use.
-  // Each weight vector loaded feeds a FMA per pixel: B3's 10 x 10 and
-  // 19 x 19 stages ran their 1x1 convolutions at about half the FMA peak in
-  // tiles of 5 pixels, which 12 allows to be 10.
-  int64_t pixels =
-      std::clamp<int64_t>((t.vectorRegisters - vectors - 2) / vectors, 1, 12);
-  b.tile[1] = pixelTileFor(g.width, pixels);
+  RegisterTile tile = registerTile(g, t, b.vector);
+  b.tile[0] = b.vector * tile.vectors;
+  b.tile[1] = tile.pixels;
   b.unroll = {Loop::c, Loop::x};
   // A depthwise window is short and fixed: unrolling its columns lets the
   // shifted input reads of neighbouring pixels share registers.

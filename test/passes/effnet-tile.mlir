@@ -12,14 +12,18 @@
 // NEON: module attributes {effnet.schedule_target = "arm-64-neon"}
 // SSE: module attributes {effnet.schedule_target = "x86-64-sse41"}
 
-// A 1x1 convolution, 16 -> 96 channels at 56x56: two vectors of output
-// channels by as many pixels as the registers allow (up to 8 with 32
-// registers; up to 6 with 16, and 4 wastes nothing of a row of 56),
-// accumulated at the innermost tile loop, rows in parallel.
+// A 1x1 convolution, 16 -> 96 channels at 56x56, accumulated at the
+// innermost tile loop, rows in parallel. The register tile: 96 channels are
+// 6 vector FMAs per pixel and input channel in tiles of one, two or three
+// AVX-512 vectors; three load the fewest weights per FMA, and leave room for
+// 9 pixels of 32 registers (8 waste nothing of a row of 56). AVX2's 16
+// registers hold two vectors by 6 pixels at most (4 waste nothing), not
+// three by 4. On NEON, 24 FMAs per pixel in tiles of 4, 8 or 12 channels:
+// 12.
 // CHECK-LABEL: func @expand
-// AVX512: #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
+// AVX512: #effnet.schedule<tile = [48, 8, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
 // AVX2: #effnet.schedule<tile = [16, 4, 1], vector = 8, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
-// NEON: #effnet.schedule<tile = [8, 8, 1], vector = 4, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
+// NEON: #effnet.schedule<tile = [12, 8, 1], vector = 4, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
 // SSE: #effnet.schedule<tile = [8, 4, 1], vector = 4, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
 func.func @expand(%x: tensor<1x16x56x56xf32>) -> tensor<1x96x56x56xf32> {
   %0 = effnet.group "expand"(%x) : (tensor<1x16x56x56xf32>) -> tensor<1x96x56x56xf32> {
@@ -54,11 +58,11 @@ func.func @depthwise(%x: tensor<1x96x56x56xf32>) -> tensor<1x96x56x56xf32> {
 
 // 24 output channels: a tile of two AVX-512 vectors would not fit, and on
 // AVX2 tiles of 16 would cost 4 vector FMAs per pixel where tiles of 8 cost
-// 3. With NEON vectors of 4, 24 is 3 tiles of 8.
+// 3. With NEON vectors of 4, 24 is 2 tiles of 12.
 // CHECK-LABEL: func @narrow
 // AVX512: #effnet.schedule<tile = [16, 8, 1], vector = 16,
 // AVX2: #effnet.schedule<tile = [8, 8, 1], vector = 8,
-// NEON: #effnet.schedule<tile = [8, 8, 1], vector = 4,
+// NEON: #effnet.schedule<tile = [12, 8, 1], vector = 4,
 func.func @narrow(%x: tensor<1x96x16x16xf32>) -> tensor<1x24x16x16xf32> {
   %0 = effnet.group "project"(%x) : (tensor<1x96x16x16xf32>) -> tensor<1x24x16x16xf32> {
   ^bb0(%in: tensor<1x96x16x16xf32>):
@@ -74,10 +78,11 @@ func.func @narrow(%x: tensor<1x96x16x16xf32>) -> tensor<1x24x16x16xf32> {
 // Seven rows would leave a thread idle at the end of a loop over rows:
 // rows x channel tiles are fused into the parallel loop (named c), and the
 // accumulator moves to the pixel tiles inside it. A task takes enough
-// iterations for about 32K multiply-adds: one row of 32 x 7 x 192 on
-// AVX-512, two of 16 x 7 x 192 on AVX2.
+// iterations for about 32K multiply-adds: one row of 48 x 7 x 192 on
+// AVX-512 (192 channels: 4 tiles of three vectors), two of 16 x 7 x 192 on
+// AVX2.
 // CHECK-LABEL: func @few_rows
-// AVX512: #effnet.schedule<tile = [32, 7, 1], vector = 16, order = [y, c, x], parallel = [y, c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
+// AVX512: #effnet.schedule<tile = [48, 7, 1], vector = 16, order = [y, c, x], parallel = [y, c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
 // AVX2: #effnet.schedule<tile = [16, 4, 1], vector = 8, order = [y, c, x], parallel = [y, c], grain = 2, unroll = [c, x], tail = shift, compute = {acc = x}>
 func.func @few_rows(%x: tensor<1x192x7x7xf32>) -> tensor<1x192x7x7xf32> {
   %0 = effnet.group "late"(%x) : (tensor<1x192x7x7xf32>) -> tensor<1x192x7x7xf32> {
@@ -107,10 +112,11 @@ func.func @big_weights(%x: tensor<1x640x20x20xf32>) -> tensor<1x640x20x20xf32> {
 
 // -----
 
-// Weights that outgrow L2 in only 7 channel tiles (112 = 7 x 16): tiles x
-// rows as tasks, so that no thread waits out the last tile.
+// Weights that outgrow L2 in only 4 channel tiles (112 channels in tiles of
+// 32: 8 vector FMAs per pixel against 7 in tiles of 16, for half the loads):
+// tiles x rows as tasks, so that no thread waits out the last tile.
 // CHECK-LABEL: func @big_weights_few_tiles
-// AVX512: #effnet.schedule<tile = [16, 10, 1], vector = 16, order = [c, y, x], parallel = [c, y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
+// AVX512: #effnet.schedule<tile = [32, 10, 1], vector = 16, order = [c, y, x], parallel = [c, y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
 func.func @big_weights_few_tiles(%x: tensor<1x640x20x20xf32>) -> tensor<1x112x20x20xf32> {
   %0 = effnet.group "project"(%x) : (tensor<1x640x20x20xf32>) -> tensor<1x112x20x20xf32> {
   ^bb0(%in: tensor<1x640x20x20xf32>):
@@ -140,10 +146,10 @@ func.func @pool(%x: tensor<1x96x56x56xf32>) -> tensor<1x96x1x1xf32> {
 // -----
 
 // A dense layer is a 1x1 image: channel tiles are all there is to share out.
-// 1000 outputs in tiles of 32 cost 64 vector FMAs per input, in tiles of 16,
-// 63: within an eighth, so two vectors (half the loads per FMA).
+// 1000 outputs cost 63 vector FMAs per input in tiles of 16, 64 in tiles of
+// 32 and 63 in tiles of 48, which load the fewest weights per FMA.
 // CHECK-LABEL: func @dense
-// AVX512: #effnet.schedule<tile = [32, 1, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
+// AVX512: #effnet.schedule<tile = [48, 1, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x}>
 func.func @dense(%x: tensor<1x1280xf32>) -> tensor<1x1000xf32> {
   %0 = effnet.group "classifier"(%x) : (tensor<1x1280xf32>) -> tensor<1x1000xf32> {
   ^bb0(%in: tensor<1x1280xf32>):
@@ -159,7 +165,7 @@ func.func @dense(%x: tensor<1x1280xf32>) -> tensor<1x1000xf32> {
 // Squeeze-excite's convolutions and pooling of a 7x7 map are too little
 // work (55K multiply-adds, 56K additions) to wake a second thread for.
 // CHECK-LABEL: func @small_work
-// AVX512: effnet.group "se.expand"{{.*}}#effnet.schedule<tile = [32, 1, 1], vector = 16, order = [c, y, x], parallel = [], grain = 1,
+// AVX512: effnet.group "se.expand"{{.*}}#effnet.schedule<tile = [48, 1, 1], vector = 16, order = [c, y, x], parallel = [], grain = 1,
 // AVX512: effnet.group "se.pool"{{.*}}#effnet.schedule<tile = [16, 1, 1], vector = 16, order = [c, y, x], parallel = [], grain = 1,
 func.func @small_work(%r: tensor<1x48x1x1xf32>, %x: tensor<1x1152x7x7xf32>) -> (tensor<1x1152x1x1xf32>, tensor<1x1152x1x1xf32>) {
   %0 = effnet.group "se.expand"(%r) : (tensor<1x48x1x1xf32>) -> tensor<1x1152x1x1xf32> {
@@ -181,10 +187,11 @@ func.func @small_work(%r: tensor<1x48x1x1xf32>, %x: tensor<1x1152x7x7xf32>) -> (
 // A squeeze-excite scale in front of a projection is applied once per image
 // to the smaller of the weights and the input: early, the weights (24 x 96
 // beside 96 x 56 x 56), at root; late, the input (1152 x 7 x 7 beside
-// 320 x 1152 weights), at root. Weights are scaled inside each channel tile
-// when channel tiles are outermost and a loop of their own (320 x 1152
-// weights outgrow L2; a 1152 x 18 x 18 input is larger still): the tasks
-// scale their own slices in parallel.
+// 320 x 1152 weights), at root (320 channels are 7 tiles of 48, fused with
+// the rows into the parallel loop). Weights are scaled inside each channel
+// tile when channel tiles are outermost and a loop of their own (480 x 1152
+// weights outgrow L2, in 10 tiles; a 1152 x 22 x 22 input is larger still):
+// the tasks scale their own slices in parallel.
 // CHECK-LABEL: func @se_early
 // AVX512: compute = {acc = c, weights = root}>
 func.func @se_early(%x: tensor<1x96x56x56xf32>, %s: tensor<1x96x1x1xf32>) -> tensor<1x24x56x56xf32> {
@@ -198,7 +205,7 @@ func.func @se_early(%x: tensor<1x96x56x56xf32>, %s: tensor<1x96x1x1xf32>) -> ten
   return %0 : tensor<1x24x56x56xf32>
 }
 // CHECK-LABEL: func @se_late
-// AVX512: order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, input = root}>
+// AVX512: order = [c, y, x], parallel = [c, y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, input = root}>
 func.func @se_late(%x: tensor<1x1152x7x7xf32>, %s: tensor<1x1152x1x1xf32>) -> tensor<1x320x7x7xf32> {
   %0 = effnet.group "project"(%x, %s) : (tensor<1x1152x7x7xf32>, tensor<1x1152x1x1xf32>) -> tensor<1x320x7x7xf32> {
   ^bb0(%in: tensor<1x1152x7x7xf32>, %scale: tensor<1x1152x1x1xf32>):
@@ -211,16 +218,16 @@ func.func @se_late(%x: tensor<1x1152x7x7xf32>, %s: tensor<1x1152x1x1xf32>) -> te
 }
 
 // CHECK-LABEL: func @se_wide
-// AVX512: #effnet.schedule<tile = [32, 9, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, weights = c}>
-func.func @se_wide(%x: tensor<1x1152x18x18xf32>, %s: tensor<1x1152x1x1xf32>) -> tensor<1x320x18x18xf32> {
-  %0 = effnet.group "project"(%x, %s) : (tensor<1x1152x18x18xf32>, tensor<1x1152x1x1xf32>) -> tensor<1x320x18x18xf32> {
-  ^bb0(%in: tensor<1x1152x18x18xf32>, %scale: tensor<1x1152x1x1xf32>):
-    %w = effnet.weight "project.weight" : tensor<320x1152x1x1xf32>
-    %m = effnet.channel_mul %in, %scale : tensor<1x1152x18x18xf32>, tensor<1x1152x1x1xf32>
-    %c = effnet.conv2d %m, %w : (tensor<1x1152x18x18xf32>, tensor<320x1152x1x1xf32>) -> tensor<1x320x18x18xf32>
-    effnet.yield %c : tensor<1x320x18x18xf32>
+// AVX512: #effnet.schedule<tile = [48, 8, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, weights = c}>
+func.func @se_wide(%x: tensor<1x1152x22x22xf32>, %s: tensor<1x1152x1x1xf32>) -> tensor<1x480x22x22xf32> {
+  %0 = effnet.group "project"(%x, %s) : (tensor<1x1152x22x22xf32>, tensor<1x1152x1x1xf32>) -> tensor<1x480x22x22xf32> {
+  ^bb0(%in: tensor<1x1152x22x22xf32>, %scale: tensor<1x1152x1x1xf32>):
+    %w = effnet.weight "project.weight" : tensor<480x1152x1x1xf32>
+    %m = effnet.channel_mul %in, %scale : tensor<1x1152x22x22xf32>, tensor<1x1152x1x1xf32>
+    %c = effnet.conv2d %m, %w : (tensor<1x1152x22x22xf32>, tensor<480x1152x1x1xf32>) -> tensor<1x480x22x22xf32>
+    effnet.yield %c : tensor<1x480x22x22xf32>
   }
-  return %0 : tensor<1x320x18x18xf32>
+  return %0 : tensor<1x480x22x22xf32>
 }
 
 // -----
@@ -262,9 +269,10 @@ func.func @elementwise(%x: tensor<1x40x28x28xf32>) -> tensor<1x40x28x28xf32> {
 // padded input from rows staged per row of output, so the reduction's inner
 // loop has no bounds checks: at the loop over rows, or at the fused
 // parallel loop (named c) when rows are fused into it. A depthwise
-// convolution (above) reads the input directly.
+// convolution (above) reads the input directly. 48 channels: one tile of
+// three vectors by 8 pixels.
 // CHECK-LABEL: func @fused_conv
-// AVX512: #effnet.schedule<tile = [16, 12, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c, input = y}>
+// AVX512: #effnet.schedule<tile = [48, 8, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c, input = y}>
 // CHECK-LABEL: func @fused_conv_few_rows
 // AVX512: #effnet.schedule<tile = [32, 10, 1], vector = 16, order = [y, c, x], parallel = [y, c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, input = c}>
 func.func @fused_conv(%x: tensor<1x24x48x48xf32>) -> tensor<1x48x48x48xf32> {
