@@ -578,6 +578,13 @@ std::string mlir::effnet::codegen::compileKernel(
       Lowered lowered;
       lower(spec, lowered);
       applySchedule(spec, lowered);
+      // A specialization takes the schedule as it stands: applied last.
+      if (spec.schedule.denseRows)
+        for (size_t i = 0; i < spec.inputs.size(); ++i)
+          if (spec.inputs[i].rgb8)
+            lowered.output.specialize(
+                lowered.inputs[i].dim(2).stride() ==
+                asInt(spec.inputs[i].channels * spec.inputs[i].width));
 
       std::vector<Argument> arguments;
       for (ImageParam &input : lowered.inputs)

@@ -133,6 +133,9 @@ struct Schedule {
   bool shiftInwards = true;
   /// Per producer, where it is computed and stored.
   Place places[5];
+  /// A second path for 8-bit pixel rows packed width x channels bytes apart
+  /// (specialize = [dense_rows]), in the kernel that reads them.
+  bool denseRows = false;
   /// GPU threads per block along c, x, y (empty on CPUs).
   std::vector<int64_t> threads;
   std::vector<int> shared;

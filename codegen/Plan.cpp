@@ -356,6 +356,8 @@ LogicalResult GroupLowering::readSchedule() {
     s.places[static_cast<int>(producer)] = {static_cast<int>(placement.compute),
                                             static_cast<int>(placement.store)};
   }
+  s.denseRows =
+      llvm::is_contained(attr.getSpecialize(), Specialization::dense_rows);
   s.threads.assign(attr.getThreads().begin(), attr.getThreads().end());
   for (Producer producer : attr.getShared())
     s.shared.push_back(static_cast<int>(producer));

@@ -682,8 +682,17 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
           [&] { return emitOpError(); }, schedule.getTile(),
           schedule.getVector(), schedule.getOrder(), schedule.getParallel(),
           schedule.getGrain(), schedule.getUnroll(), schedule.getTail(),
-          schedule.getCompute(), schedule.getThreads(), schedule.getShared())))
+          schedule.getCompute(), schedule.getSpecialize(),
+          schedule.getThreads(), schedule.getShared())))
     return failure();
+  // Only the model input can be 8-bit pixels, whose rows' stride is known at
+  // the call.
+  if (llvm::is_contained(schedule.getSpecialize(),
+                         Specialization::dense_rows) &&
+      llvm::none_of(getInputs(),
+                    [](Value input) { return isa<BlockArgument>(input); }))
+    return emitOpError() << "expects 'dense_rows' only on a group that reads "
+                            "the model input";
   // The output's extents along c, x and y.
   auto type = cast<RankedTensorType>(getType());
   int64_t extents[3] = {type.getRank() > 1 ? type.getDimSize(1) : 1,

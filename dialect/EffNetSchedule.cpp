@@ -66,14 +66,12 @@ static int depthOf(LoopLevel level, ArrayRef<Loop> order) {
   return 4;
 }
 
-LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                   ArrayRef<int64_t> tile, int64_t vector,
-                                   ArrayRef<Loop> order,
-                                   ArrayRef<Loop> parallel, int64_t grain,
-                                   ArrayRef<Loop> unroll, Tail tail,
-                                   ArrayRef<Placement> compute,
-                                   ArrayRef<int64_t> threads,
-                                   ArrayRef<Producer> shared) {
+LogicalResult ScheduleAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, ArrayRef<int64_t> tile,
+    int64_t vector, ArrayRef<Loop> order, ArrayRef<Loop> parallel,
+    int64_t grain, ArrayRef<Loop> unroll, Tail tail,
+    ArrayRef<Placement> compute, ArrayRef<Specialization> specialize,
+    ArrayRef<int64_t> threads, ArrayRef<Producer> shared) {
   if (tile.size() != 3)
     return emitError() << "expects tile = [c, x, y], got " << tile.size()
                        << " sizes";
@@ -170,6 +168,11 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          << "' to be computed at or outside the loop where "
                             "'acc', which reads it, is computed";
 
+  for (auto [index, condition] : llvm::enumerate(specialize))
+    if (llvm::is_contained(specialize.take_front(index), condition))
+      return emitError() << "expects each specialization once, got '"
+                         << stringifySpecialization(condition) << "' twice";
+
   if (!threads.empty()) {
     if (threads.size() != 3)
       return emitError() << "expects threads = [c, x, y], got "
@@ -261,6 +264,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   SmallVector<Loop> order, parallel, unroll;
   SmallVector<Placement> compute;
   SmallVector<Producer> shared;
+  SmallVector<Specialization> specialize;
   Tail tail = Tail::shift;
   llvm::StringSet<> seen;
   SMLoc start = parser.getCurrentLocation();
@@ -286,6 +290,9 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
       return parseKeywordList(parser, unroll, symbolizeLoop, "loop");
     if (key == "tail")
       return parseKeywordOf(parser, tail, symbolizeTail, "tail strategy");
+    if (key == "specialize")
+      return parseKeywordList(parser, specialize, symbolizeSpecialization,
+                              "specialization");
     if (key == "threads")
       return parseIntegerList(parser, threads);
     if (key == "shared")
@@ -311,7 +318,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
     return parser.emitError(loc)
            << "unknown schedule field '" << key
            << "' (expected tile, vector, order, parallel, grain, unroll, "
-              "tail, compute, threads or shared)";
+              "tail, compute, specialize, threads or shared)";
   };
   if (parser.parseLess() ||
       parser.parseCommaSeparatedList(AsmParser::Delimiter::None, parseField) ||
@@ -325,7 +332,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
     }
   return getChecked([&] { return parser.emitError(start); },
                     parser.getContext(), tile, vector, order, parallel, grain,
-                    unroll, tail, compute, threads, shared);
+                    unroll, tail, compute, specialize, threads, shared);
 }
 
 void ScheduleAttr::print(AsmPrinter &printer) const {
@@ -348,6 +355,11 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
                             printer << " store " << stringifyLoopLevel(p.store);
                         });
   printer << "}";
+  if (!getSpecialize().empty()) {
+    printer << ", specialize = ";
+    printList(printer, getSpecialize(),
+              [&](Specialization s) { printer << stringifySpecialization(s); });
+  }
   if (!getThreads().empty()) {
     printer << ", threads = ";
     printList(printer, getThreads(), integer);

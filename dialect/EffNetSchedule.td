@@ -67,6 +67,18 @@ def EffNet_Tail : I32EnumAttr<"Tail", "tail strategy of tiled loops", [
   let cppNamespace = "::mlir::effnet";
 }
 
+/// A condition known only when a kernel is called, under which it takes a
+/// second path compiled for it (Halide's specialize).
+def EffNet_Specialization : I32EnumAttr<"Specialization",
+    "runtime condition with a path of its own", [
+    // The 8-bit pixels NAME_run_rgb8 reads lie in rows exactly width x
+    // channels bytes apart (a packed image): that path knows the rows'
+    // stride, which is otherwise read from the call.
+    I32EnumAttrCase<"dense_rows", 0>
+  ]> {
+  let cppNamespace = "::mlir::effnet";
+}
+
 def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
   let mnemonic = "schedule";
   let summary = "how a group's pipeline is tiled, vectorized and run";
@@ -88,7 +100,11 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     the anchor, whose accumulator is computed a row of it at a time), each `inline`, at `root` (once per call) or inside
     the tile loop `c`, `x` or `y`, optionally stored further out
     (`acc = x store y`). Producers not listed are inline, except `acc`,
-    which is computed at the innermost tile loop.
+    which is computed at the innermost tile loop. `specialize` lists
+    conditions known only at the call under which the kernel takes a path
+    compiled for them: `dense_rows`, 8-bit pixel rows packed width x
+    channels bytes apart (for a group that reads the model input; it applies
+    to the kernel `NAME_run_rgb8` uses). Empty, it is not printed.
 
     GPU fields (empty on CPUs): `threads` is the number of GPU threads per
     block along c, x and y, each block computing one tile; `shared` lists
@@ -112,6 +128,7 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     ArrayRefParameter<"::mlir::effnet::Loop", "unrolled loops">:$unroll,
     "::mlir::effnet::Tail":$tail,
     ArrayRefParameter<"::mlir::effnet::Placement", "producer placements">:$compute,
+    ArrayRefParameter<"::mlir::effnet::Specialization", "specialized paths">:$specialize,
     ArrayRefParameter<"int64_t", "GPU threads per block along c, x, y">:$threads,
     ArrayRefParameter<"::mlir::effnet::Producer", "producers in shared memory">:$shared
   );

@@ -312,7 +312,7 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
 
 // Unknown fields are named.
 func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
-  // expected-error@+1 {{unknown schedule field 'tiles' (expected tile, vector, order, parallel, grain, unroll, tail, compute, threads or shared)}}
+  // expected-error@+1 {{unknown schedule field 'tiles' (expected tile, vector, order, parallel, grain, unroll, tail, compute, specialize, threads or shared)}}
   %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], tiles = [1]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
   ^bb0(%in: tensor<1x16x8x8xf32>):
     effnet.yield %in : tensor<1x16x8x8xf32>
@@ -457,4 +457,50 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x1x1xf32> {
     effnet.yield %p : tensor<1x16x1x1xf32>
   }
   return %0 : tensor<1x16x1x1xf32>
+}
+
+// -----
+
+// Each specialization is listed once.
+func.func @f(%x: tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  // expected-error@+1 {{expects each specialization once, got 'dense_rows' twice}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [16, 8, 1], vector = 16, order = [y, x, c], specialize = [dense_rows, dense_rows]>} : (tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  ^bb0(%in: tensor<1x3x8x8xf32>):
+    %w = effnet.weight "w" : tensor<16x3x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x3x8x8xf32>, tensor<16x3x1x1xf32>) -> tensor<1x16x8x8xf32>
+    effnet.yield %c : tensor<1x16x8x8xf32>
+  }
+  return %0 : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// Specializations are named.
+func.func @f(%x: tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  // expected-error@+1 {{unknown specialization 'dense'}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [16, 8, 1], vector = 16, order = [y, x, c], specialize = [dense]>} : (tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  ^bb0(%in: tensor<1x3x8x8xf32>):
+    effnet.yield %in : tensor<1x3x8x8xf32>
+  }
+  return %0 : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// Only the model input can be 8-bit pixels: dense_rows on a group that reads
+// another group's result has nothing to specialize on.
+func.func @f(%x: tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  %0 = effnet.group "a"(%x) : (tensor<1x3x8x8xf32>) -> tensor<1x3x8x8xf32> {
+  ^bb0(%in: tensor<1x3x8x8xf32>):
+    %r = effnet.activation relu %in : tensor<1x3x8x8xf32>
+    effnet.yield %r : tensor<1x3x8x8xf32>
+  }
+  // expected-error@+1 {{'effnet.group' op expects 'dense_rows' only on a group that reads the model input}}
+  %1 = effnet.group "b"(%0) {schedule = #effnet.schedule<tile = [16, 8, 1], vector = 16, order = [y, x, c], specialize = [dense_rows]>} : (tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  ^bb0(%in: tensor<1x3x8x8xf32>):
+    %w = effnet.weight "w" : tensor<16x3x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x3x8x8xf32>, tensor<16x3x1x1xf32>) -> tensor<1x16x8x8xf32>
+    effnet.yield %c : tensor<1x16x8x8xf32>
+  }
+  return %1 : tensor<1x16x8x8xf32>
 }

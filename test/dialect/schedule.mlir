@@ -47,3 +47,19 @@ func.func @gpu(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
   }
   return %0 : tensor<1x32x8x8xf32>
 }
+
+// -----
+
+// A specialization prints after the placements; a group reading the model
+// input may take dense_rows.
+// CHECK-LABEL: func @specialized
+// CHECK: #effnet.schedule<tile = [16, 8, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c, input = y}, specialize = [dense_rows]>
+func.func @specialized(%x: tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  %0 = effnet.group "stem"(%x) {schedule = #effnet.schedule<specialize = [dense_rows], tile = [16, 8, 1], vector = 16, order = [y, x, c], parallel = [y], unroll = [c, x], compute = {acc = c, input = y}>} : (tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  ^bb0(%in: tensor<1x3x8x8xf32>):
+    %w = effnet.weight "w" : tensor<16x3x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x3x8x8xf32>, tensor<16x3x3x3xf32>) -> tensor<1x16x8x8xf32>
+    effnet.yield %c : tensor<1x16x8x8xf32>
+  }
+  return %0 : tensor<1x16x8x8xf32>
+}
