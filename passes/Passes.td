@@ -155,7 +155,7 @@ def Fuse : Pass<"effnet-fuse", "mlir::func::FuncOp"> {
     Squeeze-excite's global average pool is not fused into the group that
     produces its input (the depthwise convolution's result has a second
     user, the projection): summed in the same kernel it cost 1.1x to 1.2x
-    the separate pass on B0's shapes (bench/se_pool_fusion.cpp,
+    the separate pass on B0's shapes (codegen/bench/se_pool_fusion.cpp and
     docs/ARCHITECTURE.md).
   }];
   let dependentDialects = ["mlir::effnet::EffNetDialect"];

@@ -164,13 +164,13 @@ struct Builder {
   SmallVector<Loop, 3> parallel;
   SmallVector<Loop, 4> unroll;
   SmallVector<Placement, 4> compute;
-  SmallVector<Specialization, 1> specialize;
   int64_t grain = 1;
 
   ScheduleAttr get() const {
     return ScheduleAttr::get(context, tile, vector, order, parallel, grain,
-                             unroll, Tail::shift, compute, specialize,
-                             /*threads=*/{}, /*shared=*/{});
+                             unroll, Tail::shift, compute,
+                             /*specialize=*/{}, /*threads=*/{},
+                             /*shared=*/{});
   }
 };
 

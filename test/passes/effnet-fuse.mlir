@@ -3,10 +3,11 @@
 // An MBConv with squeeze-excite and a residual becomes six groups: expand conv
 // + BN + SiLU; depthwise conv + BN + SiLU; the pooling alone (the depthwise
 // result has two users, and summing it inside the depthwise group did not
-// pay: bench/se_pool_fusion.cpp); SE reduce + SiLU; SE expand + sigmoid, ending at the
-// per-channel scale; and the projection, which starts at the channel scale
-// (applied as the projection reads its input, so no group writes the scaled
-// tensor), with its BN and the residual add (the block input comes in).
+// pay: codegen/bench/se_pool_fusion.cpp); SE reduce + SiLU; SE expand +
+// sigmoid, ending at the per-channel scale; and the projection, which
+// starts at the channel scale (applied as the projection reads its input,
+// so no group writes the scaled tensor), with its BN and the residual add
+// (the block input comes in).
 // CHECK-LABEL: func @mbconv
 // CHECK-SAME: (%[[X:.*]]: tensor<1x16x8x8xf32>)
 // CHECK: %[[E:.*]] = effnet.group "blocks.0.0.expand"(%[[X]]) : (tensor<1x16x8x8xf32>) -> tensor<1x96x8x8xf32> {

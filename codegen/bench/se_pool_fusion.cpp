@@ -15,10 +15,9 @@
 //             another stage of the same fused loop), hence the row buffer.
 // Medians of many runs after warm-up, the two alternating; prints the ratio.
 //
-// Build and run (Debian's libhalide14-dev):
-//   g++ -std=c++17 -O2 bench/se_pool_fusion.cpp -I/usr/include/halide14
-//       -lHalide14 -lpthread -ldl -o /tmp/se_pool_fusion   (one line)
-//   HL_NUM_THREADS=1 /tmp/se_pool_fusion   (and 2)
+// Build and run (it includes Halide.h, so it lives in codegen/):
+//   ninja -C build se-pool-fusion
+//   HL_NUM_THREADS=1 build/bin/se-pool-fusion   (and 2)
 
 #include "Halide.h"
 
