@@ -57,6 +57,36 @@ static bool joins(Operation *last, Operation *user, bool seIntoProjection) {
   return isa<ActivationOp, ChannelMulOp, AddOp>(user);
 }
 
+/// Whether MBConv's expansion `expansion` (a pointwise convolution, with
+/// its batch norm and activation up to `last`) joins `depthwise`'s group
+/// under the pass's options. Measured on B0, B3 and V2-S (Halide's
+/// profiler, AMD EPYC, 2026-11-30, fused against separate kernels): fusing
+/// paid only where the depthwise convolution is strided (its input, the
+/// expanded tensor, is four times its output: B0's blocks.1.0 0.68x, B3's
+/// blocks.1.0 and 2.0 0.8x), the expansion reads few channels (it does 16
+/// to 64 multiply-adds per value it writes, so writing the tensor and
+/// reading it back is most of its cost) and the tensor is large (1 MiB and
+/// more does not stay in a core's cache between two kernels). Stride 1
+/// lost (B3's blocks.1.1 1.25x to 1.5x), as did expansions from 128
+/// channels and more (V2-S's stage 4, 1.07x to 1.11x) and small tensors
+/// (B0's blocks.3.0 at 28x28, 1.24x).
+static bool expansionJoins(Conv2DOp expansion, Operation *last,
+                           Conv2DOp depthwise, int64_t minBytes,
+                           int64_t maxInChannels, bool stridedOnly) {
+  auto expanded = cast<RankedTensorType>(last->getResult(0).getType());
+  int64_t bytes = 4;
+  for (int64_t extent : expanded.getShape().drop_front()) {
+    if (ShapedType::isDynamic(extent))
+      return false;
+    bytes *= extent;
+  }
+  int64_t inChannels = expansion.getInput().getType().getDimSize(1);
+  bool strided = llvm::any_of(depthwise.getStrides(),
+                              [](int64_t stride) { return stride > 1; });
+  return bytes >= minBytes && !ShapedType::isDynamic(inChannels) &&
+         inChannels <= maxInChannels && (strided || !stridedOnly);
+}
+
 /// The layer a group is named after: its first op's location name, else
 /// the name of the first weight it reads ("blocks.0.0.dw.conv.weight" ->
 /// "blocks.0.0.dw"), else the op kind and the group's index.
@@ -132,10 +162,12 @@ void FusePass::runOnOperation() {
       // only by a depthwise convolution: one group, once per group.
       auto expansion = dyn_cast<Conv2DOp>(members.front());
       auto depthwise = dyn_cast<Conv2DOp>(user);
-      bool depthwiseAfterExpand = expandIntoDepthwise && !expanded &&
-                                  expansion && expansion.isPointwise() &&
-                                  depthwise && depthwise.isDepthwise() &&
-                                  depthwise.getInput() == last->getResult(0);
+      bool depthwiseAfterExpand =
+          expandIntoDepthwise && !expanded && expansion &&
+          expansion.isPointwise() && depthwise && depthwise.isDepthwise() &&
+          depthwise.getInput() == last->getResult(0) &&
+          expansionJoins(expansion, last, depthwise, expandMinBytes,
+                         expandMaxInChannels, expandStridedOnly);
       if (user->getBlock() != last->getBlock() ||
           (!depthwiseAfterExpand && !joins(last, user, seIntoProjection)) ||
           grouped.contains(user))

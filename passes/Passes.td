@@ -144,13 +144,20 @@ def Fuse : Pass<"effnet-fuse", "mlir::func::FuncOp"> {
     so code generation scales the convolution's input or weights as they are
     read and no kernel writes the scaled tensor.
 
-    With `expand-into-depthwise` (off by default: on B0 it did not pay, see
-    docs/ARCHITECTURE.md), a 1x1 convolution of one
+    With `expand-into-depthwise` (the default), a 1x1 convolution of one
     group and stride 1 (MBConv's expansion, with its batch norm and
     activation) whose result only a depthwise convolution reads joins that
-    convolution's group; the schedule's `expand` placement then says whether
-    the expanded tensor is computed whole (`root`) or a few rows at a time
-    inside the depthwise convolution's tiles, never stored whole.
+    convolution's group where that paid when measured: the depthwise
+    convolution is strided (`expand-strided-only`), the expansion reads at
+    most `expand-max-in-channels` channels (64) and its result takes at
+    least `expand-min-bytes` per image (1 MiB). On B0, B3 and V2-S (Halide's
+    profiler, AMD EPYC, 2026-11-30) such fused kernels took 0.6x to 0.97x
+    the two separate ones (B0's blocks.1.0: 0.81x and 0.89x on 1 thread);
+    stride 1, expansions from 128 channels and more, and tensors that stay
+    in cache took 1.07x to 1.5x. The schedule's `expand` placement then
+    says whether the expanded tensor is computed whole (`root`) or a few
+    rows at a time inside the depthwise convolution's tiles, never stored
+    whole.
 
     Squeeze-excite's global average pool is not fused into the group that
     produces its input (the depthwise convolution's result has a second
@@ -163,8 +170,18 @@ def Fuse : Pass<"effnet-fuse", "mlir::func::FuncOp"> {
     Option<"seIntoProjection", "se-into-projection", "bool", /*default=*/"true",
            "fuse squeeze-excite's channel scale into the convolution it feeds">,
     Option<"expandIntoDepthwise", "expand-into-depthwise", "bool",
-           /*default=*/"false",
-           "put MBConv's 1x1 expansion in its depthwise convolution's group">
+           /*default=*/"true",
+           "put MBConv's 1x1 expansion in its depthwise convolution's group">,
+    Option<"expandMinBytes", "expand-min-bytes", "int64_t",
+           /*default=*/"1048576",
+           "only expansions whose result takes at least this many bytes per "
+           "image (0: every one)">,
+    Option<"expandMaxInChannels", "expand-max-in-channels", "int64_t",
+           /*default=*/"64",
+           "only expansions from at most this many channels">,
+    Option<"expandStridedOnly", "expand-strided-only", "bool",
+           /*default=*/"true",
+           "only expansions whose depthwise convolution is strided">
   ];
   let statistics = [
     Statistic<"numGroups", "groups-created", "Number of groups created">,

@@ -1,8 +1,10 @@
-// RUN: effnet-opt %s -split-input-file --effnet-expand-blocks --effnet-fuse=expand-into-depthwise=true | FileCheck %s
+// RUN: effnet-opt %s -split-input-file --effnet-expand-blocks --effnet-fuse="expand-min-bytes=0 expand-max-in-channels=1000000 expand-strided-only=false" | FileCheck %s
 
-// With expand-into-depthwise, MBConv's 1x1 expansion (with its batch norm
-// and SiLU) joins the depthwise convolution's group, which is named after
-// the expansion; squeeze-excite and the projection group as before.
+// Every expansion the options allow (here: any size, any channel count,
+// any stride; the defaults are tested in effnet-fuse-expand-defaults.mlir):
+// MBConv's 1x1 expansion (with its batch norm and SiLU) joins the
+// depthwise convolution's group, which is named after the expansion;
+// squeeze-excite and the projection group as before.
 // CHECK-LABEL: func @mbconv
 // CHECK: %[[D:.*]] = effnet.group "blocks.0.0.expand"(%{{.*}}) : (tensor<1x16x8x8xf32>) -> tensor<1x96x8x8xf32> {
 // CHECK: %[[E:.*]] = effnet.conv2d %{{.*}} : (tensor<1x16x8x8xf32>, tensor<96x16x1x1xf32>) -> tensor<1x96x8x8xf32>
