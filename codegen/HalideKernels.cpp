@@ -439,7 +439,8 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     // At root, a pass of its own: rows in parallel when the schedule runs
     // anything in parallel, as the expansion below (V2-S's 1536 -> 256
     // projections scaling their input: 1.61 threads busy before, 1.72 and
-    // 1.75 after, Halide's profiler, 2 threads).
+    // 1.75 after, Halide's profiler; V2-S on 2 threads 56.9 -> 54.8 ms,
+    // medians of 8 alternate rounds).
     if (p.compute == Schedule::Root && !s.parallel.empty())
       l.inputRead.parallel(y);
   }
@@ -447,9 +448,10 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     const Schedule::Place &p = s.places[Schedule::Weights];
     place(l.weightsRead, p, loops, l.output);
     l.weightsRead.vectorize(c, vector, guard);
-    // At root, input channels (x of the weights) in parallel likewise.
-    if (p.compute == Schedule::Root && !s.parallel.empty())
-      l.weightsRead.parallel(x);
+    // At root, scaled weights stay serial: split over input channels (x,
+    // not the outermost dimension in memory) the two threads wrote into the
+    // same cache lines, and B0's projections from 240 to 672 channels took
+    // 1.3x to 4x as long (Halide's profiler, 2 threads).
   }
   if (l.expanded.defined()) {
     // The expansion's result, where the schedule places it; inside it, its
