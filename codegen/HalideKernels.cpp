@@ -436,22 +436,17 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     place(l.inputRead, p, loops, l.output);
     if (p.compute != Schedule::Inline)
       l.inputRead.vectorize(c, vector, guard);
-    // At root, a pass of its own: rows in parallel when the schedule runs
-    // anything in parallel, as the expansion below (V2-S's 1536 -> 256
-    // projections scaling their input: 1.61 threads busy before, 1.72 and
-    // 1.75 after, Halide's profiler; V2-S on 2 threads 56.9 -> 54.8 ms,
-    // medians of 8 alternate rounds).
-    if (p.compute == Schedule::Root && !s.parallel.empty())
+    if (p.parallel)
       l.inputRead.parallel(y);
   }
   if (l.weightsRead.defined()) {
     const Schedule::Place &p = s.places[Schedule::Weights];
     place(l.weightsRead, p, loops, l.output);
     l.weightsRead.vectorize(c, vector, guard);
-    // At root, scaled weights stay serial: split over input channels (x,
-    // not the outermost dimension in memory) the two threads wrote into the
-    // same cache lines, and B0's projections from 240 to 672 channels took
-    // 1.3x to 4x as long (Halide's profiler, 2 threads).
+    // Split over input channels (x): scaled weights belong to a convolution
+    // of one group, whose weights have several of them.
+    if (p.parallel)
+      l.weightsRead.parallel(x);
   }
   if (l.expanded.defined()) {
     // The expansion's result, where the schedule places it; inside it, its
@@ -467,9 +462,7 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
         .vectorize(eci, vector);
     if (s.unrolls(Schedule::X))
       e.unroll(exi);
-    // At root the expansion is a pass of its own: rows in parallel when the
-    // schedule runs anything in parallel.
-    if (p.compute == Schedule::Root && !s.parallel.empty())
+    if (p.parallel)
       e.parallel(y);
     Func &acc = l.expandAccumulate;
     acc.compute_at(e, eco).vectorize(c, vector, guard);

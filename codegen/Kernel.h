@@ -121,6 +121,8 @@ struct Schedule {
   struct Place {
     int compute = Inline;
     int store = Inline;
+    /// At root: the pass's outermost loop runs on the thread pool.
+    bool parallel = false;
   };
 
   int64_t tile[3] = {1, 1, 1};

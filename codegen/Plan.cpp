@@ -354,7 +354,8 @@ LogicalResult GroupLowering::readSchedule() {
                             Producer::excite, Producer::expand}) {
     Placement placement = attr.placementOf(producer);
     s.places[static_cast<int>(producer)] = {static_cast<int>(placement.compute),
-                                            static_cast<int>(placement.store)};
+                                            static_cast<int>(placement.store),
+                                            placement.parallel};
   }
   s.denseRows =
       llvm::is_contained(attr.getSpecialize(), Specialization::dense_rows);

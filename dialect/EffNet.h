@@ -125,10 +125,13 @@ struct Placement {
   Producer producer = Producer::acc;
   LoopLevel compute = LoopLevel::inline_;
   LoopLevel store = LoopLevel::inline_;
+  /// At root, a pass of its own whose outermost loop runs on the thread
+  /// pool.
+  bool parallel = false;
 
   bool operator==(const Placement &other) const {
     return producer == other.producer && compute == other.compute &&
-           store == other.store;
+           store == other.store && parallel == other.parallel;
   }
 };
 
@@ -137,7 +140,7 @@ LoopLevel loopLevelOf(Loop loop);
 
 inline llvm::hash_code hash_value(const Placement &placement) {
   return llvm::hash_combine(placement.producer, placement.compute,
-                            placement.store);
+                            placement.store, placement.parallel);
 }
 
 } // namespace effnet

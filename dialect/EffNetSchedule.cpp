@@ -151,6 +151,19 @@ LogicalResult ScheduleAttr::verify(
       return emitError() << "expects '" << name
                          << "' to be stored at or outside the loop where it "
                             "is computed";
+    // Inside a tile loop a producer already runs on the thread that runs
+    // the tile; the accumulation and the broadcast value are not passes
+    // code generation splits.
+    if (placement.parallel && placement.compute != LoopLevel::root)
+      return emitError() << "expects '" << name
+                         << "' to be parallel only as a pass of its own, "
+                            "computed at root";
+    if (placement.parallel && placement.producer != Producer::input &&
+        placement.producer != Producer::weights &&
+        placement.producer != Producer::expand)
+      return emitError() << "expects only 'input', 'weights' and 'expand' "
+                            "passes to be parallel, got '"
+                         << name << "'";
   }
 
   // The convolution's operands feed the accumulator: they must exist when
@@ -312,6 +325,8 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
                 parseKeywordOf(parser, placement.store, symbolizeLoopLevel,
                                "level"))
               return failure();
+            placement.parallel =
+                succeeded(parser.parseOptionalKeyword("parallel"));
             compute.push_back(placement);
             return success();
           });
@@ -353,6 +368,8 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
                                   << stringifyLoopLevel(p.compute);
                           if (p.store != p.compute)
                             printer << " store " << stringifyLoopLevel(p.store);
+                          if (p.parallel)
+                            printer << " parallel";
                         });
   printer << "}";
   if (!getSpecialize().empty()) {

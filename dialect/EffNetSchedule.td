@@ -99,7 +99,9 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     over a larger input) and `expand` (a 1x1 convolution fused in front of
     the anchor, whose accumulator is computed a row of it at a time), each `inline`, at `root` (once per call) or inside
     the tile loop `c`, `x` or `y`, optionally stored further out
-    (`acc = x store y`). Producers not listed are inline, except `acc`,
+    (`acc = x store y`); `input`, `weights` and `expand` at root may be
+    `parallel` (`input = root parallel`): the pass runs its rows (the
+    weights' input channels) on the thread pool. Producers not listed are inline, except `acc`,
     which is computed at the innermost tile loop. `specialize` lists
     conditions known only at the call under which the kernel takes a path
     compiled for them: `dense_rows`, 8-bit pixel rows packed width x

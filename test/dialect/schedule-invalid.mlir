@@ -211,6 +211,36 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
 
 // -----
 
+// A producer inside a tile loop already runs on the tile's thread: only a
+// pass at root can be parallel.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects 'input' to be parallel only as a pass of its own, computed at root}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], compute = {input = y parallel}>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// The accumulation and a broadcast value are not passes code generation
+// splits over threads.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects only 'input', 'weights' and 'expand' passes to be parallel, got 'acc'}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], compute = {acc = root parallel}>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
 // The accumulator reads the convolution's operands: they are computed at or
 // outside its loop.
 func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {

@@ -4,11 +4,11 @@
 
 // A complete schedule prints every CPU field, in a fixed order, whatever
 // order it was written in; a store level equal to the compute level is not
-// repeated.
+// repeated; a pass at root may run in parallel.
 // CHECK-LABEL: func @full
-// CHECK: schedule = #effnet.schedule<tile = [32, 8, 2], vector = 16, order = [y, c, x], parallel = [y, c], grain = 4, unroll = [c, x, kx], tail = guard, compute = {acc = x, input = root, weights = root}>
+// CHECK: schedule = #effnet.schedule<tile = [32, 8, 2], vector = 16, order = [y, c, x], parallel = [y, c], grain = 4, unroll = [c, x, kx], tail = guard, compute = {acc = x, input = root parallel, weights = root}>
 func.func @full(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
-  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<vector = 16, tile = [32, 8, 2], order = [y, c, x], parallel = [y, c], grain = 4, unroll = [c, x, kx], tail = guard, compute = {acc = x, input = root store root, weights = root}>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<vector = 16, tile = [32, 8, 2], order = [y, c, x], parallel = [y, c], grain = 4, unroll = [c, x, kx], tail = guard, compute = {acc = x, input = root store root parallel, weights = root}>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
   ^bb0(%in: tensor<1x16x8x8xf32>):
     %w = effnet.weight "w" : tensor<32x16x1x1xf32>
     %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>

@@ -216,6 +216,21 @@ func.func @se_late(%x: tensor<1x1152x7x7xf32>, %s: tensor<1x1152x1x1xf32>) -> te
   }
   return %0 : tensor<1x320x7x7xf32>
 }
+// A scaled input of 128K values or more (V2-S's 1536 x 12 x 12) is scaled
+// in a pass whose rows run in parallel; below that (1152 x 7 x 7 above) the
+// pass stays on one thread.
+// CHECK-LABEL: func @se_late_large
+// AVX512: compute = {acc = x, input = root parallel}>
+func.func @se_late_large(%x: tensor<1x1536x12x12xf32>, %s: tensor<1x1536x1x1xf32>) -> tensor<1x256x12x12xf32> {
+  %0 = effnet.group "project"(%x, %s) : (tensor<1x1536x12x12xf32>, tensor<1x1536x1x1xf32>) -> tensor<1x256x12x12xf32> {
+  ^bb0(%in: tensor<1x1536x12x12xf32>, %scale: tensor<1x1536x1x1xf32>):
+    %w = effnet.weight "project.weight" : tensor<256x1536x1x1xf32>
+    %m = effnet.channel_mul %in, %scale : tensor<1x1536x12x12xf32>, tensor<1x1536x1x1xf32>
+    %c = effnet.conv2d %m, %w : (tensor<1x1536x12x12xf32>, tensor<256x1536x1x1xf32>) -> tensor<1x256x12x12xf32>
+    effnet.yield %c : tensor<1x256x12x12xf32>
+  }
+  return %0 : tensor<1x256x12x12xf32>
+}
 
 // CHECK-LABEL: func @se_wide
 // AVX512: #effnet.schedule<tile = [48, 8, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, weights = c}>
@@ -301,13 +316,12 @@ func.func @fused_conv_few_rows(%x: tensor<1x64x10x10xf32>) -> tensor<1x64x10x10x
 // computed a row at a time inside each channel tile and kept only for the
 // rows the 3x3 window still needs (computed at y, stored at c); the channel
 // tiles run in parallel. A small one (96 x 8 x 8) is computed whole, at
-// root (the default placement of an expansion, not printed), and the
-// depthwise convolution's 8 rows x 6 channel tiles are shared out in tasks
-// of 6.
+// root, a pass of its own with its rows in parallel, and the depthwise
+// convolution's 8 rows x 6 channel tiles are shared out in tasks of 6.
 // CHECK-LABEL: func @expand_dw_large
 // AVX512: #effnet.schedule<tile = [16, 8, 1], vector = 16, order = [c, y, x], parallel = [c], grain = 1, unroll = [c, x, kx], tail = shift, compute = {expand = y store c, acc = x}>
 // CHECK-LABEL: func @expand_dw_small
-// AVX512: #effnet.schedule<tile = [16, 8, 1], vector = 16, order = [y, c, x], parallel = [y, c], grain = 6, unroll = [c, x, kx], tail = shift, compute = {acc = x}>
+// AVX512: #effnet.schedule<tile = [16, 8, 1], vector = 16, order = [y, c, x], parallel = [y, c], grain = 6, unroll = [c, x, kx], tail = shift, compute = {acc = x, expand = root parallel}>
 func.func @expand_dw_large(%x: tensor<1x16x56x56xf32>) -> tensor<1x96x56x56xf32> {
   %0 = effnet.group "expand"(%x) : (tensor<1x16x56x56xf32>) -> tensor<1x96x56x56xf32> {
   ^bb0(%in: tensor<1x16x56x56xf32>):
