@@ -137,6 +137,14 @@ static GroupOp buildGroup(ArrayRef<Operation *> members, StringRef name) {
 }
 
 void FusePass::runOnOperation() {
+  for (auto [name, value] :
+       {std::pair<StringRef, int64_t>{"expand-min-bytes", expandMinBytes},
+        {"expand-max-in-channels", expandMaxInChannels}})
+    if (value < 0) {
+      getOperation().emitError()
+          << "effnet-fuse: expects " << name << " >= 0, got " << value;
+      return signalPassFailure();
+    }
   SmallVector<Operation *> ops;
   for (Operation &op : getOperation().getBody().getOps())
     if (isa<EffNetDialect>(op.getDialect()) && !isa<WeightOp, GroupOp>(op))

@@ -1,6 +1,10 @@
 // RUN: effnet-opt %s -split-input-file --effnet-fuse | FileCheck %s
 // RUN: effnet-opt %s -split-input-file --effnet-fuse=expand-into-depthwise=false | FileCheck %s --check-prefix=OFF
 // RUN: effnet-opt %s -split-input-file --effnet-fuse="expand-min-bytes=0 expand-max-in-channels=1000000 expand-strided-only=false" | FileCheck %s --check-prefix=ALL --implicit-check-not='effnet.group "d"'
+// RUN: not effnet-opt %s --effnet-fuse="expand-min-bytes=-1" 2>&1 | FileCheck %s --check-prefix=BYTES
+// RUN: not effnet-opt %s --effnet-fuse="expand-max-in-channels=-64" 2>&1 | FileCheck %s --check-prefix=CHANNELS
+// BYTES: error: effnet-fuse: expects expand-min-bytes >= 0, got -1
+// CHANNELS: error: effnet-fuse: expects expand-max-in-channels >= 0, got -64
 
 // Which expansions join their depthwise convolution by default (measured,
 // see Passes.td): a strided depthwise convolution, an expansion from at
