@@ -94,19 +94,20 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     `x`, `y`) and in a convolution's window (`kx`, `ky`); it applies to the
     output and to the accumulator. `tail` says how a tile that does not
     divide its loop ends. `compute` places the group's producers: `acc` (the
-    anchor's accumulation), `input` and `weights` (the convolution's operands
-    as read: padded or scaled), `excite` (a per-channel value broadcast
-    over a larger input) and `expand` (a 1x1 convolution fused in front of
-    the anchor, whose accumulator is computed a row of it at a time), each `inline`, at `root` (once per call) or inside
-    the tile loop `c`, `x` or `y`, optionally stored further out
-    (`acc = x store y`); `input`, `weights` and `expand` at root may be
-    `parallel` (`input = root parallel`): the pass runs its rows (the
-    weights' input channels) on the thread pool. Producers not listed are inline, except `acc`,
-    which is computed at the innermost tile loop. `specialize` lists
-    conditions known only at the call under which the kernel takes a path
-    compiled for them: `dense_rows`, 8-bit pixel rows packed width x
-    channels bytes apart (for a group that reads the model input; it applies
-    to the kernel `NAME_run_rgb8` uses). Empty, it is not printed.
+    anchor's accumulation), `input` and `weights` (the convolution's
+    operands as read: padded or scaled), `excite` (a per-channel value
+    broadcast over a larger input) and `expand` (a 1x1 convolution fused in
+    front of the anchor, whose accumulator is computed a row of it at a
+    time), each `inline`, at `root` (once per call) or inside the tile loop
+    `c`, `x` or `y`, optionally stored further out (`acc = x store y`);
+    `input`, `weights` and `expand` at root may be `parallel` (`input = root
+    parallel`): the pass runs its rows (the weights' input channels) on the
+    thread pool. Producers not listed are inline, except `acc`, which is
+    computed at the innermost tile loop. `specialize` lists conditions known
+    only at the call under which the kernel takes a path compiled for them:
+    `dense_rows`, 8-bit pixel rows packed width x channels bytes apart (for
+    a group that reads the model input; it applies to the kernel
+    `NAME_run_rgb8` uses). Empty, it is not printed.
 
     GPU fields (empty on CPUs): `threads` is the number of GPU threads per
     block along c, x and y, each block computing one tile; `shared` lists
