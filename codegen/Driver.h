@@ -1,8 +1,10 @@
 //===- Driver.h - the generated driver and weight blob ----------*- C++ -*-===//
 //
 // The object effnetc writes with LLVM 19 for the library's target: the packed
-// weights as one read-only global, and the functions of the library's C
-// header, which run the kernels in order over one activation arena.
+// weights as one read-only global, the model as data for the runtime
+// (runtime/Runtime.h), the functions of the library's C header, each a call
+// into the runtime, and the runtime itself, which runs the kernels in order
+// over one activation arena per image.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,6 +12,8 @@
 #define EFFNET_CODEGEN_DRIVER_H
 
 #include "codegen/Plan.h"
+// The error codes of the generated functions (enum effnet_error).
+#include "codegen/runtime/Runtime.h"
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
@@ -32,14 +36,6 @@ struct ModelInfo {
   int64_t numClasses = 0;
 };
 
-/// Error codes of the generated functions (Halide's own are negative).
-enum ErrorCode {
-  kNullPointer = 1,
-  kBadBatch = 2,
-  kWorkspace = 3,
-  kBadBuffer = 4,
-};
-
 /// Bytes between the arenas of images that run at once (a multiple of 64).
 int64_t arenaStride(const ModelPlan &plan);
 
@@ -55,7 +51,8 @@ llvm::Error emitDriverObject(const ModelPlan &plan, const ModelInfo &info,
                              const std::string &objectPath);
 
 /// Prints the driver's LLVM IR for `triple`, the weight blob's values
-/// elided (zeros of its size): what emitDriverObject compiles.
+/// elided (zeros of its size): what emitDriverObject compiles, the model's
+/// globals and entry points first, then the runtime linked in.
 llvm::Error printDriver(const ModelPlan &plan, const ModelInfo &info,
                         const std::vector<std::string> &kernelNames,
                         const std::string &triple, llvm::raw_ostream &os);

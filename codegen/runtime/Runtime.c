@@ -1,0 +1,388 @@
+//===- Runtime.c - the entry points' bodies -----------------------*- C -*-===//
+//
+// See Runtime.h. Each image runs through an arena of its own in the workspace.
+// A batch runs as many images at once as the Halide pool has threads and the
+// workspace has arenas (halide_do_par_for, workers taking the next image), for
+// whole rounds; the images left over run one at a time with their kernels'
+// parallel loops on every thread (the library's pool, Pool.c). Each image's
+// results do not depend on which thread ran it. The globals written are the
+// thread count effnet_rt_set_num_threads keeps and the pool's state, which one
+// loop owns at a time: concurrent calls are safe.
+//
+// Symbols named effnet_rt_* and the statics are made internal to each library
+// when the driver links this in; the weak ones (the parallel-loop handler, its
+// thread-local and the pool) are shared by every effnet library of an app, so
+// libraries never chain to each other's handler.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Runtime.h"
+
+#include "HalideRuntime.h"
+
+/* From the C library and Halide's runtime (declared here: this file is
+ * compiled without a C library's headers, for every target). */
+void *malloc(size_t size);
+void free(void *p);
+char *getenv(const char *name);
+int atoi(const char *text);
+int halide_host_cpu_count(void);
+
+#define EFFNET_WEAK __attribute__((weak))
+
+/* While a call runs an image: 1 for each of images that run at once (their
+ * kernels' loops run in order, in their own thread), N for an image alone
+ * on N threads (its loops go to the pool); 0 outside a call. */
+EFFNET_WEAK _Thread_local int effnet_kernel_threads;
+
+/* The count effnet_rt_set_num_threads keeps (0: the default). */
+static int threads_set;
+
+/* The pool's threads as the runtime decides them: set_num_threads' last
+ * count, else HL_NUM_THREADS, else the CPUs; at most `limit`, at least 1. */
+static int workers(int limit) {
+  int count = __atomic_load_n(&threads_set, __ATOMIC_RELAXED);
+  if (count <= 0) {
+    const char *text = getenv("HL_NUM_THREADS");
+    count = text ? atoi(text) : 0;
+  }
+  if (count <= 0)
+    count = halide_host_cpu_count();
+  if (count > limit)
+    count = limit;
+  return count < 1 ? 1 : count;
+}
+
+/* Halide's parallel-loop handler while an image runs (see
+ * effnet_kernel_threads): in order here, on the pool, or Halide's pool. */
+EFFNET_WEAK int effnet_kernel_par_for(void *context, halide_task_t task,
+                                      int min, int size, uint8_t *closure) {
+  int threads = effnet_kernel_threads;
+  if (threads == 0)
+    return halide_default_do_par_for(context, task, min, size, closure);
+  if (threads == 1 || size <= 1) {
+    for (int i = min; i < min + size; ++i) {
+      int status = task(context, i, closure);
+      if (status)
+        return status;
+    }
+    return 0;
+  }
+#if EFFNET_HAS_POOL
+  return effnet_pool_par_for(context, task, min, size, closure, threads);
+#else
+  return halide_default_do_par_for(context, task, min, size, closure);
+#endif
+}
+
+/* One call's images; the arenas are m->arena_bytes apart. */
+typedef struct effnet_call {
+  const effnet_model *m;
+  const void *input;
+  float *const *outputs;
+  char *arenas;
+  int32_t pixels;
+  int32_t row_stride;
+  int32_t outputs_given; /* entries of `outputs`; the others are skipped */
+  int32_t batch;
+  int32_t next; /* the next image to take */
+} effnet_call;
+
+/* Fills `b` (and its dims) for `d`, its data at `host`. */
+static void fill(halide_buffer_t *b, halide_dimension_t *dims,
+                 const effnet_buffer *d, void *host, int32_t row_stride) {
+  __builtin_memset(b, 0, sizeof *b);
+  b->host = (uint8_t *)host;
+  int pixels = d->base == EFFNET_PIXELS;
+  b->type.code = pixels ? halide_type_uint : halide_type_float;
+  b->type.bits = pixels ? 8 : 32;
+  b->type.lanes = 1;
+  b->dimensions = d->rank;
+  b->dim = dims;
+  for (int i = 0; i < EFFNET_MAX_RANK; ++i) {
+    dims[i].min = 0;
+    dims[i].extent = d->extent[i];
+    dims[i].stride =
+        d->stride[i] == EFFNET_ROW_STRIDE ? row_stride : d->stride[i];
+    dims[i].flags = 0;
+  }
+}
+
+/* Runs image n through `arena` and copies each output given into its
+ * entry. Arguments are checked by run_into. */
+static int run_image(const effnet_call *c, int n, char *arena) {
+  const effnet_model *m = c->m;
+  size_t image = (size_t)m->channels * m->height * m->width;
+  const uint8_t *pixels = 0;
+  if (c->pixels)
+    pixels = (const uint8_t *)c->input + (size_t)n * c->row_stride * m->height;
+  else
+    __builtin_memcpy(arena + m->input_offset * 4,
+                     (const float *)c->input + n * image, image * 4);
+
+  halide_buffer_t buffers[EFFNET_MAX_ARGS];
+  halide_dimension_t dims[EFFNET_MAX_ARGS][EFFNET_MAX_RANK];
+  void *args[EFFNET_MAX_ARGS];
+  const effnet_step *steps = m->steps[c->pixels];
+  const effnet_buffer *table = m->buffers;
+  for (int s = 0; s < m->step_count[c->pixels]; ++s) {
+    for (int i = 0; i < steps[s].count; ++i) {
+      const effnet_buffer *d = &table[steps[s].first + i];
+      void *host = d->base == EFFNET_PIXELS ? (void *)pixels
+                   : d->base == EFFNET_WEIGHTS
+                       ? (void *)(m->weights + d->offset)
+                       : (void *)(arena + d->offset * 4);
+      fill(&buffers[i], dims[i], d, host, c->row_stride);
+      args[i] = &buffers[i];
+    }
+    int status = steps[s].kernel(args);
+    if (status)
+      return status;
+  }
+
+  for (int o = 0; o < c->outputs_given; ++o) {
+    const effnet_output *out = &m->outputs[o];
+    if (c->outputs[o])
+      __builtin_memcpy(c->outputs[o] + n * (size_t)out->floats,
+                       arena + out->offset * 4, out->floats * 4);
+  }
+  return 0;
+}
+
+/* A halide_task_t: worker k takes the next image until none is left and
+ * runs it in arena k; a failure stops every worker from taking more and is
+ * returned. */
+static int task(void *context, int k, uint8_t *closure) {
+  (void)context;
+  effnet_call *c = (effnet_call *)closure;
+  char *arena = c->arenas + (size_t)k * c->m->arena_bytes;
+  for (;;) {
+    int n = __atomic_fetch_add(&c->next, 1, __ATOMIC_RELAXED);
+    if (n >= c->batch)
+      return 0;
+    int status = run_image(c, n, arena);
+    if (status) {
+      __atomic_store_n(&c->next, c->batch, __ATOMIC_RELAXED);
+      return status;
+    }
+  }
+}
+
+/* task, with this thread's kernels' loops run in order in it. */
+static int task_at_once(void *context, int k, uint8_t *closure) {
+  int was = effnet_kernel_threads;
+  effnet_kernel_threads = 1;
+  int status = task(context, k, closure);
+  effnet_kernel_threads = was;
+  return status;
+}
+
+static size_t least_workspace(const effnet_model *m) {
+  return (size_t)m->arena_bytes + EFFNET_ALIGN;
+}
+
+/* Checks what every entry point shares, then runs the images, as many at
+ * once as the pool has threads and the workspace has arenas. */
+static int run_into(const effnet_model *m, int pixels, const void *input,
+                    int batch, size_t row_stride, float *const *outputs,
+                    int outputs_given, void *workspace, size_t size) {
+  if (!input)
+    return EFFNET_NULL_POINTER;
+  if (batch < 1)
+    return EFFNET_BAD_BATCH;
+  if (!workspace || size < least_workspace(m))
+    return EFFNET_WORKSPACE;
+  /* Pixels: rows of at least C x W bytes, and every offset in an image
+   * within Halide's 32-bit indexing. */
+  if (pixels && (row_stride < (size_t)m->channels * m->width ||
+                 row_stride > (size_t)(INT32_MAX / m->height)))
+    return EFFNET_BAD_BUFFER;
+
+  /* The arenas start at the first 64-byte boundary of the workspace. */
+  size_t skew = (0 - (uintptr_t)workspace) & (EFFNET_ALIGN - 1);
+  effnet_call c = {m,
+                   input,
+                   outputs,
+                   (char *)workspace + skew,
+                   pixels,
+                   (int32_t)row_stride,
+                   outputs_given,
+                   batch,
+                   0};
+
+  /* Workers: min(batch, the pool's threads, the workspace's arenas). */
+  uint64_t fit = ((uint64_t)size - EFFNET_ALIGN) / (uint64_t)m->arena_bytes;
+  int threads = workers(INT32_MAX);
+  int limit = fit < (uint64_t)batch ? (int)fit : batch;
+  int count = threads < limit ? threads : limit;
+
+  /* With more than one thread, kernels' loops go through
+   * effnet_kernel_par_for. The app's own handler, if it set one, is put
+   * back: its kernels then hand tasks to it as before. */
+  if (threads > 1) {
+    halide_do_par_for_t old =
+        halide_set_custom_do_par_for(effnet_kernel_par_for);
+    if (old != effnet_kernel_par_for && old != halide_default_do_par_for)
+      halide_set_custom_do_par_for(old);
+  }
+
+  /* Whole rounds of `count` images at once, each worker's kernels run in
+   * its own thread: a worker whose kernels handed tasks to the pool would
+   * take the other images' tasks and their data into its cache (2 threads
+   * at once ran B0 1.2x faster than one, two processes 2x). */
+  if (count > 1) {
+    int rounds = batch - batch % count;
+    c.batch = rounds;
+    int status = halide_do_par_for(0, task_at_once, 0, count, (uint8_t *)&c);
+    if (status)
+      return status;
+    c.next = rounds;
+    c.batch = batch;
+  }
+
+  /* The images left (all of them with one worker), one at a time, each
+   * kernel's loop on every thread. */
+  int was = effnet_kernel_threads;
+  effnet_kernel_threads = threads;
+  int status = task(0, 0, (uint8_t *)&c);
+  effnet_kernel_threads = was;
+  return status;
+}
+
+int effnet_rt_run_outputs_with_workspace(const effnet_model *m, int pixels,
+                                         const void *input, int batch,
+                                         size_t row_stride,
+                                         float *const *outputs, void *workspace,
+                                         size_t size) {
+  if (!outputs)
+    return EFFNET_NULL_POINTER;
+  for (int o = 0; o < m->output_count; ++o)
+    if (!outputs[o])
+      return EFFNET_NULL_POINTER;
+  return run_into(m, pixels, input, batch, row_stride, outputs, m->output_count,
+                  workspace, size);
+}
+
+int effnet_rt_run_with_workspace(const effnet_model *m, int pixels,
+                                 const void *input, int batch,
+                                 size_t row_stride, float *output,
+                                 void *workspace, size_t size) {
+  if (!output)
+    return EFFNET_NULL_POINTER;
+  return run_into(m, pixels, input, batch, row_stride, &output, 1, workspace,
+                  size);
+}
+
+size_t effnet_rt_workspace_size(const effnet_model *m, int batch) {
+  if (batch < 1)
+    return 0;
+  return (size_t)workers(batch) * m->arena_bytes + EFFNET_ALIGN;
+}
+
+/* Runs the call in a workspace it allocates: an arena per image that runs
+ * at once; when that much memory is not there, one arena (the images then
+ * run one at a time). */
+static int run_allocating(const effnet_model *m, int pixels, const void *input,
+                          int batch, size_t row_stride, float *const *outputs,
+                          int outputs_given) {
+  if (!input || !outputs)
+    return EFFNET_NULL_POINTER;
+  if (batch < 1)
+    return EFFNET_BAD_BATCH;
+  size_t bytes = effnet_rt_workspace_size(m, batch);
+  void *workspace = malloc(bytes);
+  if (!workspace) {
+    bytes = least_workspace(m);
+    workspace = malloc(bytes);
+  }
+  if (!workspace)
+    return EFFNET_WORKSPACE;
+  int status;
+  if (outputs_given == 1)
+    status = effnet_rt_run_with_workspace(m, pixels, input, batch, row_stride,
+                                          outputs[0], workspace, bytes);
+  else
+    status = effnet_rt_run_outputs_with_workspace(
+        m, pixels, input, batch, row_stride, outputs, workspace, bytes);
+  free(workspace);
+  return status;
+}
+
+int effnet_rt_run_outputs(const effnet_model *m, int pixels, const void *input,
+                          int batch, size_t row_stride, float *const *outputs) {
+  return run_allocating(m, pixels, input, batch, row_stride, outputs,
+                        m->output_count);
+}
+
+int effnet_rt_run(const effnet_model *m, int pixels, const void *input,
+                  int batch, size_t row_stride, float *output) {
+  if (!output)
+    return EFFNET_NULL_POINTER;
+  return run_allocating(m, pixels, input, batch, row_stride, &output, 1);
+}
+
+/* Whether `b` is a float32 buffer of `layout`, then a dense outermost
+ * dimension of any extent; gives its host and that extent. */
+static int check_buffer(const halide_buffer_t *b, const effnet_buffer *layout,
+                        float **host, int *batch) {
+  if (b->type.code != halide_type_float || b->type.bits != 32 ||
+      b->type.lanes != 1 || b->dimensions != layout->rank + 1 || !b->host ||
+      !b->dim)
+    return 0;
+  int rank = layout->rank;
+  for (int d = 0; d < rank; ++d)
+    if (b->dim[d].extent != layout->extent[d] ||
+        b->dim[d].stride != layout->stride[d])
+      return 0;
+  if (b->dim[rank].stride !=
+      layout->extent[rank - 1] * layout->stride[rank - 1])
+    return 0;
+  *host = (float *)b->host;
+  *batch = b->dim[rank].extent;
+  return 1;
+}
+
+int effnet_rt_run_buffers(const effnet_model *m, void *const *buffers) {
+  for (int i = 0; i <= m->output_count; ++i)
+    if (!buffers[i])
+      return EFFNET_NULL_POINTER;
+  float *input;
+  int batch;
+  if (!check_buffer((const halide_buffer_t *)buffers[0], &m->layouts[0], &input,
+                    &batch))
+    return EFFNET_BAD_BUFFER;
+  float *outputs[m->output_count];
+  for (int o = 0; o < m->output_count; ++o) {
+    int outBatch;
+    if (!check_buffer((const halide_buffer_t *)buffers[1 + o],
+                      &m->layouts[1 + o], &outputs[o], &outBatch) ||
+        outBatch != batch)
+      return EFFNET_BAD_BUFFER;
+  }
+  return effnet_rt_run_outputs(m, 0, input, batch, 0, outputs);
+}
+
+int effnet_rt_set_num_threads(int n) {
+  /* Halide's runtime would abort on a negative count. */
+  if (n < 0)
+    return -1;
+  int old = halide_set_num_threads(n);
+  __atomic_store_n(&threads_set, n, __ATOMIC_RELAXED);
+  return old;
+}
+
+const char *effnet_rt_output_name(const effnet_model *m, int index) {
+  if (index < 0 || index >= m->output_count)
+    return 0;
+  return m->outputs[index].name;
+}
+
+int effnet_rt_output_shape(const effnet_model *m, int index, int32_t *shape) {
+  if (index < 0 || index >= m->output_count)
+    return EFFNET_BAD_BUFFER;
+  if (!shape)
+    return EFFNET_NULL_POINTER;
+  for (int d = 0; d < 3; ++d)
+    shape[d] = m->outputs[index].shape[d];
+  return 0;
+}

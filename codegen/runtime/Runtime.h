@@ -1,0 +1,133 @@
+//===- Runtime.h - what a generated library's driver runs on ------*- C -*-===//
+//
+// The model-independent half of every generated library: C, compiled by
+// clang-19 to LLVM bitcode for each triple effnetc emits for (at effnetc's
+// build), and linked into the driver's module (Driver.cpp). The model's half is
+// data: one `effnet_model` describing its kernels, their buffers, the arena and
+// the outputs, and one-line entry points that pass it here.
+//
+// Driver.cpp builds the constants of these structs with LLVM types of the same
+// fields in the same order; the fields are ordered widest first, so their
+// layout is the C layout on every target.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFNET_CODEGEN_RUNTIME_RUNTIME_H
+#define EFFNET_CODEGEN_RUNTIME_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Error codes of the generated functions (Halide's own are negative). */
+enum effnet_error {
+  EFFNET_NULL_POINTER = 1,
+  EFFNET_BAD_BATCH = 2,
+  EFFNET_WORKSPACE = 3,
+  EFFNET_BAD_BUFFER = 4,
+};
+
+/* Where a kernel argument's data lives. */
+enum effnet_base {
+  EFFNET_ARENA = 0,   /* the image's arena: float offset */
+  EFFNET_WEIGHTS = 1, /* the weight blob: float offset */
+  EFFNET_PIXELS = 2,  /* the caller's 8-bit pixels of the image */
+};
+
+/* The most dimensions a buffer has (activations: 3, weights: 4). */
+#define EFFNET_MAX_RANK 4
+/* The most arguments a kernel has (inputs, weights, output). */
+#define EFFNET_MAX_ARGS 16
+/* A stride given at run time: the pixels' rows. */
+#define EFFNET_ROW_STRIDE (-1)
+/* Arenas start at this alignment, in bytes. */
+#define EFFNET_ALIGN 64
+
+/* A buffer: extents and strides innermost first, unused dimensions 0. The
+ * one layout the kernels are compiled for (getBufferDims in Kernel.h). */
+typedef struct effnet_buffer {
+  int64_t offset; /* floats from the start of `base` */
+  int32_t base;   /* enum effnet_base */
+  int32_t rank;
+  int32_t extent[EFFNET_MAX_RANK];
+  int32_t stride[EFFNET_MAX_RANK];
+} effnet_buffer;
+
+/* One kernel call: kernel(args), the args buffers[first .. first+count). */
+typedef struct effnet_step {
+  int (*kernel)(void **args); /* the kernel's Halide _argv entry */
+  int32_t first;
+  int32_t count;
+} effnet_step;
+
+/* An output of the model, per image. */
+typedef struct effnet_output {
+  const char *name;
+  int64_t offset; /* in the arena, floats */
+  int64_t floats;
+  int32_t shape[3]; /* C, H, W (logits: K, 1, 1) */
+} effnet_output;
+
+/* Everything the runtime knows of a model. Steps and their counts come
+ * twice: [0] for float images, [1] for 8-bit pixels (no steps: no such
+ * entry points); their buffers are in one table. */
+typedef struct effnet_model {
+  const float *weights;
+  const effnet_step *steps[2];
+  const effnet_buffer *buffers;
+  const effnet_output *outputs;
+  /* The Halide-style entry's buffers, each then a dense batch dimension:
+   * the input image, then each output's. */
+  const effnet_buffer *layouts;
+  int64_t arena_bytes;  /* between the arenas of images at once */
+  int64_t input_offset; /* the float image in the arena, floats */
+  int32_t step_count[2];
+  int32_t output_count;
+  int32_t channels, height, width; /* of the input image */
+} effnet_model;
+
+/* The entry points' bodies; `pixels` selects the 8-bit family, whose
+ * `row_stride` is the bytes between rows. See the generated header. */
+int effnet_rt_run_outputs_with_workspace(const effnet_model *m, int pixels,
+                                         const void *input, int batch,
+                                         size_t row_stride,
+                                         float *const *outputs, void *workspace,
+                                         size_t size);
+int effnet_rt_run_with_workspace(const effnet_model *m, int pixels,
+                                 const void *input, int batch,
+                                 size_t row_stride, float *output,
+                                 void *workspace, size_t size);
+int effnet_rt_run_outputs(const effnet_model *m, int pixels, const void *input,
+                          int batch, size_t row_stride, float *const *outputs);
+int effnet_rt_run(const effnet_model *m, int pixels, const void *input,
+                  int batch, size_t row_stride, float *output);
+size_t effnet_rt_workspace_size(const effnet_model *m, int batch);
+int effnet_rt_run_buffers(const effnet_model *m, void *const *buffers);
+int effnet_rt_set_num_threads(int n);
+const char *effnet_rt_output_name(const effnet_model *m, int index);
+int effnet_rt_output_shape(const effnet_model *m, int index, int32_t *shape);
+
+/* Whether the target has the library's pool: Linux's futex, on the
+ * architectures whose system call numbers Pool.c knows. Elsewhere kernels'
+ * loops go to Halide's pool. */
+#if defined(__linux__) &&                                                      \
+    (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) ||       \
+     defined(__arm__) || (defined(__riscv) && __riscv_xlen == 64))
+#define EFFNET_HAS_POOL 1
+#else
+#define EFFNET_HAS_POOL 0
+#endif
+
+/* The pool (Pool.c): task(user_context, i, closure) for i in
+ * [min, min + extent) on `threads` threads. */
+int effnet_pool_par_for(void *user_context, int (*task)(void *, int, uint8_t *),
+                        int min, int extent, uint8_t *closure, int threads);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EFFNET_CODEGEN_RUNTIME_RUNTIME_H */

@@ -1,0 +1,374 @@
+//===- RuntimeTest.cpp - the generated libraries' runtime, natively -------===//
+//
+// codegen/runtime's C, compiled for this machine into this test, with a
+// model whose kernels are C++ functions and Halide's runtime replaced by a
+// serial stand-in: the pool's loops, the entry points' checks and error
+// codes, and the batch's arenas, without a generated library.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/runtime/Runtime.h"
+
+#include "HalideRuntime.h"
+
+#include "gtest/gtest.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+extern "C" {
+// The runtime's weak state and functions (Runtime.c, Pool.c).
+extern int effnet_kernel_par_for(void *, halide_task_t, int, int, uint8_t *);
+extern struct {
+  int generation, active, sleepers, busy, started;
+} effnet_pool_state;
+
+// Halide's runtime, as far as the runtime uses it: loops run in order here,
+// counted, so a test sees which pool a loop went to.
+static std::atomic<int> halideLoops{0};
+static halide_do_par_for_t customParFor = nullptr;
+static int halideThreads = 2;
+
+int halide_default_do_par_for(void *context, halide_task_t task, int min,
+                              int size, uint8_t *closure) {
+  ++halideLoops;
+  for (int i = min; i < min + size; ++i)
+    if (int status = task(context, i, closure))
+      return status;
+  return 0;
+}
+int halide_do_par_for(void *context, halide_task_t task, int min, int size,
+                      uint8_t *closure) {
+  return halide_default_do_par_for(context, task, min, size, closure);
+}
+halide_do_par_for_t halide_set_custom_do_par_for(halide_do_par_for_t handler) {
+  halide_do_par_for_t old =
+      customParFor ? customParFor : halide_default_do_par_for;
+  customParFor = handler;
+  return old;
+}
+int halide_host_cpu_count() { return halideThreads; }
+int halide_set_num_threads(int n) {
+  int old = halideThreads;
+  halideThreads = n;
+  return old;
+}
+}
+
+namespace {
+
+// --- The pool -------------------------------------------------------------
+
+struct Loop {
+  std::vector<std::atomic<int>> runs;
+  std::atomic<int> failAt{-1};
+  explicit Loop(int size) : runs(size) {}
+};
+
+int countRun(void *context, int i, uint8_t *closure) {
+  auto *loop = reinterpret_cast<Loop *>(closure);
+  ++loop->runs[i - 10];
+  return i == loop->failAt ? -7 : 0;
+}
+
+TEST(Pool, RunsEveryIterationOnce) {
+  for (int threads : {2, 3, 8})
+    for (int size : {1, 2, 7, 100}) {
+      Loop loop(size);
+      ASSERT_EQ(effnet_pool_par_for(nullptr, countRun, 10, size,
+                                    reinterpret_cast<uint8_t *>(&loop),
+                                    threads),
+                0);
+      for (int i = 0; i < size; ++i)
+        EXPECT_EQ(loop.runs[i], 1) << threads << " threads, " << size;
+      EXPECT_EQ(effnet_pool_state.busy, 0);
+      EXPECT_EQ(effnet_pool_state.active, 0);
+      EXPECT_EQ(effnet_pool_state.generation % 2, 0);
+    }
+  // Workers are started once, up to the most parts a loop had.
+  EXPECT_EQ(effnet_pool_state.started, 7);
+}
+
+TEST(Pool, WakesSleepingWorkers) {
+  // Workers sleep after about a millisecond of spinning: loops far apart
+  // find them asleep on the futex.
+  for (int round = 0; round < 5; ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    Loop loop(50);
+    ASSERT_EQ(effnet_pool_par_for(nullptr, countRun, 10, 50,
+                                  reinterpret_cast<uint8_t *>(&loop), 4),
+              0);
+    for (int i = 0; i < 50; ++i)
+      EXPECT_EQ(loop.runs[i], 1);
+  }
+}
+
+TEST(Pool, ReturnsAFailureAndStaysUsable) {
+  Loop loop(40);
+  loop.failAt = 10 + 17;
+  EXPECT_EQ(effnet_pool_par_for(nullptr, countRun, 10, 40,
+                                reinterpret_cast<uint8_t *>(&loop), 2),
+            -7);
+  // Every iteration still ran once; the pool is free for the next loop.
+  for (int i = 0; i < 40; ++i)
+    EXPECT_EQ(loop.runs[i], 1);
+  EXPECT_EQ(effnet_pool_state.busy, 0);
+  Loop next(40);
+  EXPECT_EQ(effnet_pool_par_for(nullptr, countRun, 10, 40,
+                                reinterpret_cast<uint8_t *>(&next), 2),
+            0);
+}
+
+int nested(void *context, int i, uint8_t *closure) {
+  Loop inner(3);
+  return effnet_pool_par_for(nullptr, countRun, 10, 3,
+                             reinterpret_cast<uint8_t *>(&inner), 2);
+}
+
+TEST(Pool, ALoopThatFindsItBusyGoesToHalide) {
+  int before = halideLoops;
+  EXPECT_EQ(effnet_pool_par_for(nullptr, nested, 0, 4, nullptr, 2), 0);
+  EXPECT_EQ(halideLoops - before, 4);
+}
+
+// --- The entry points, on a model of two steps ----------------------------
+//
+// Step 0 doubles the 2 x 3 x 1 image into the arena (x, y, c planar); step 1
+// adds the weights' one value and writes the 6 values as the output.
+
+float weights[16] = {0.5f};
+
+int readBuffer(void **args, int i, float *&host, int &extent) {
+  auto *b = static_cast<halide_buffer_t *>(args[i]);
+  host = reinterpret_cast<float *>(b->host);
+  extent = b->dim[0].extent * b->dim[1].extent * b->dim[2].extent;
+  return b->type.code == halide_type_float && b->type.bits == 32 ? 0 : -1;
+}
+
+int doubleKernel(void **args) {
+  float *in, *out;
+  int n, m;
+  if (readBuffer(args, 0, in, n) || readBuffer(args, 1, out, m) || n != m)
+    return -1;
+  for (int i = 0; i < n; ++i)
+    out[i] = 2 * in[i];
+  return 0;
+}
+
+int addKernel(void **args) {
+  float *in, *out;
+  int n, m;
+  auto *w = static_cast<halide_buffer_t *>(args[1]);
+  if (readBuffer(args, 0, in, n) || readBuffer(args, 2, out, m) || n != m)
+    return -1;
+  for (int i = 0; i < n; ++i)
+    out[i] = in[i] + reinterpret_cast<float *>(w->host)[0];
+  return 0;
+}
+
+// 8-bit pixels, c, x, y with a row stride: the first step reads them.
+int pixelKernel(void **args) {
+  auto *b = static_cast<halide_buffer_t *>(args[0]);
+  float *out;
+  int m;
+  if (b->type.code != halide_type_uint || b->type.bits != 8 ||
+      readBuffer(args, 1, out, m))
+    return -1;
+  for (int y = 0; y < 3; ++y)
+    for (int x = 0; x < 2; ++x)
+      out[x + 2 * y] = 2 * b->host[x + y * b->dim[2].stride];
+  return 0;
+}
+
+int failingKernel(void **) { return -3; }
+
+constexpr effnet_buffer image{16, EFFNET_ARENA, 3, {2, 3, 1}, {1, 2, 6}};
+constexpr effnet_buffer doubled{0, EFFNET_ARENA, 3, {2, 3, 1}, {1, 2, 6}};
+constexpr effnet_buffer output{32, EFFNET_ARENA, 3, {2, 3, 1}, {1, 2, 6}};
+const effnet_buffer buffers[] = {
+    image,   doubled,
+    doubled, {0, EFFNET_WEIGHTS, 1, {1}, {1}},
+    output,  {0, EFFNET_PIXELS, 3, {1, 2, 3}, {1, 1, EFFNET_ROW_STRIDE}},
+    doubled,
+};
+const effnet_step steps[] = {{doubleKernel, 0, 2}, {addKernel, 2, 3}};
+const effnet_step pixelSteps[] = {{pixelKernel, 5, 2}, {addKernel, 2, 3}};
+const effnet_output outputs[] = {{"logits", 32, 6, {1, 3, 2}}};
+const effnet_buffer layouts[] = {image, {0, EFFNET_ARENA, 1, {6}, {1}}};
+
+effnet_model makeModel() {
+  // The thread counts here are the stand-in's.
+  unsetenv("HL_NUM_THREADS");
+  effnet_model m{};
+  m.weights = weights;
+  m.steps[0] = steps;
+  m.steps[1] = pixelSteps;
+  m.buffers = buffers;
+  m.outputs = outputs;
+  m.layouts = layouts;
+  m.arena_bytes = 192; // 48 floats
+  m.input_offset = 16;
+  m.step_count[0] = m.step_count[1] = 2;
+  m.output_count = 1;
+  m.channels = 1;
+  m.height = 3;
+  m.width = 2;
+  return m;
+}
+
+TEST(Entry, RunsABatchThroughItsArenas) {
+  effnet_model m = makeModel();
+  for (int threads : {1, 2, 3}) {
+    halideThreads = threads;
+    std::vector<float> in(5 * 6), out(5 * 6, -1);
+    for (size_t i = 0; i < in.size(); ++i)
+      in[i] = float(i);
+    size_t size = effnet_rt_workspace_size(&m, 5);
+    // An arena per image that runs at once, and 64 bytes of alignment.
+    EXPECT_EQ(size, size_t(std::min(threads, 5)) * 192 + 64);
+    std::vector<char> workspace(size + 1);
+    // Any alignment of the workspace.
+    ASSERT_EQ(effnet_rt_run_with_workspace(&m, 0, in.data(), 5, 0, out.data(),
+                                           workspace.data() + 1, size),
+              0);
+    for (size_t i = 0; i < in.size(); ++i)
+      EXPECT_EQ(out[i], 2 * in[i] + 0.5f) << i;
+    // The allocating entry gives the same.
+    std::vector<float> again(5 * 6, -1);
+    float *outs[] = {again.data()};
+    ASSERT_EQ(effnet_rt_run_outputs(&m, 0, in.data(), 5, 0, outs), 0);
+    EXPECT_EQ(again, out);
+  }
+  halideThreads = 2;
+}
+
+TEST(Entry, ReadsPixelsWithARowStride) {
+  effnet_model m = makeModel();
+  // Two images of 3 rows of 2 pixels, rows 5 bytes apart.
+  uint8_t pixels[2 * 15] = {};
+  for (int n = 0; n < 2; ++n)
+    for (int y = 0; y < 3; ++y)
+      for (int x = 0; x < 2; ++x)
+        pixels[n * 15 + y * 5 + x] = uint8_t(10 * n + 3 * y + x);
+  float out[12];
+  ASSERT_EQ(effnet_rt_run(&m, 1, pixels, 2, 5, out), 0);
+  for (int n = 0; n < 2; ++n)
+    for (int i = 0; i < 6; ++i)
+      EXPECT_EQ(out[n * 6 + i], 2 * (10 * n + 3 * (i / 2) + i % 2) + 0.5f);
+  // Rows shorter than C x W, or past 32-bit offsets: a bad buffer.
+  EXPECT_EQ(effnet_rt_run(&m, 1, pixels, 2, 1, out), EFFNET_BAD_BUFFER);
+  EXPECT_EQ(effnet_rt_run(&m, 1, pixels, 2, size_t(1) << 31, out),
+            EFFNET_BAD_BUFFER);
+}
+
+TEST(Entry, RefusesBadCalls) {
+  effnet_model m = makeModel();
+  float in[6] = {}, out[6];
+  float *outs[] = {out}, *noOuts[] = {nullptr};
+  char workspace[512];
+  EXPECT_EQ(effnet_rt_run(&m, 0, nullptr, 1, 0, out), EFFNET_NULL_POINTER);
+  EXPECT_EQ(effnet_rt_run(&m, 0, in, 1, 0, nullptr), EFFNET_NULL_POINTER);
+  EXPECT_EQ(effnet_rt_run_outputs(&m, 0, in, 1, 0, nullptr),
+            EFFNET_NULL_POINTER);
+  EXPECT_EQ(effnet_rt_run_outputs(&m, 0, in, 1, 0, noOuts),
+            EFFNET_NULL_POINTER);
+  EXPECT_EQ(effnet_rt_run(&m, 0, in, 0, 0, out), EFFNET_BAD_BATCH);
+  EXPECT_EQ(effnet_rt_run_outputs(&m, 0, in, -3, 0, outs), EFFNET_BAD_BATCH);
+  EXPECT_EQ(effnet_rt_workspace_size(&m, 0), 0u);
+  // One arena and its alignment at least.
+  EXPECT_EQ(
+      effnet_rt_run_with_workspace(&m, 0, in, 1, 0, out, workspace, 192 + 63),
+      EFFNET_WORKSPACE);
+  EXPECT_EQ(effnet_rt_run_with_workspace(&m, 0, in, 1, 0, out, nullptr, 512),
+            EFFNET_WORKSPACE);
+  EXPECT_EQ(
+      effnet_rt_run_with_workspace(&m, 0, in, 1, 0, out, workspace, 192 + 64),
+      0);
+  EXPECT_EQ(effnet_rt_set_num_threads(-1), -1);
+  EXPECT_EQ(effnet_rt_output_name(&m, 0), std::string("logits"));
+  EXPECT_EQ(effnet_rt_output_name(&m, 1), nullptr);
+  EXPECT_EQ(effnet_rt_output_name(&m, -1), nullptr);
+  int32_t shape[3];
+  EXPECT_EQ(effnet_rt_output_shape(&m, 0, shape), 0);
+  EXPECT_EQ(shape[0], 1);
+  EXPECT_EQ(shape[1], 3);
+  EXPECT_EQ(shape[2], 2);
+  EXPECT_EQ(effnet_rt_output_shape(&m, 1, shape), EFFNET_BAD_BUFFER);
+  EXPECT_EQ(effnet_rt_output_shape(&m, 0, nullptr), EFFNET_NULL_POINTER);
+}
+
+TEST(Entry, StopsAtAFailingKernel) {
+  effnet_model m = makeModel();
+  const effnet_step failing[] = {{doubleKernel, 0, 2}, {failingKernel, 2, 3}};
+  m.steps[0] = failing;
+  float in[4 * 6] = {}, out[4 * 6];
+  EXPECT_EQ(effnet_rt_run(&m, 0, in, 4, 0, out), -3);
+}
+
+/// A buffer of `extents` (dense, innermost first) over `host`.
+struct Buffer {
+  halide_buffer_t b{};
+  halide_dimension_t dims[4]{};
+  Buffer(float *host, std::vector<int> extents) {
+    b.host = reinterpret_cast<uint8_t *>(host);
+    b.type = {halide_type_float, 32, 1};
+    b.dimensions = int(extents.size());
+    b.dim = dims;
+    int stride = 1;
+    for (size_t d = 0; d < extents.size(); ++d) {
+      dims[d] = {0, extents[d], stride, 0};
+      stride *= extents[d];
+    }
+  }
+};
+
+TEST(Entry, ChecksHalideBuffers) {
+  effnet_model m = makeModel();
+  float in[2 * 6], out[2 * 6];
+  for (int i = 0; i < 12; ++i)
+    in[i] = float(i);
+  Buffer input(in, {2, 3, 1, 2}), logits(out, {6, 2});
+  void *args[] = {&input.b, &logits.b};
+  ASSERT_EQ(effnet_rt_run_buffers(&m, args), 0);
+  for (int i = 0; i < 12; ++i)
+    EXPECT_EQ(out[i], 2 * in[i] + 0.5f);
+
+  // Another batch in the output, a wrong extent, a wrong type, a missing
+  // batch dimension, a null buffer.
+  Buffer three(out, {6, 3});
+  void *batchMismatch[] = {&input.b, &three.b};
+  EXPECT_EQ(effnet_rt_run_buffers(&m, batchMismatch), EFFNET_BAD_BUFFER);
+  Buffer wide(in, {3, 3, 1, 2});
+  void *wrongExtent[] = {&wide.b, &logits.b};
+  EXPECT_EQ(effnet_rt_run_buffers(&m, wrongExtent), EFFNET_BAD_BUFFER);
+  Buffer bytes(in, {2, 3, 1, 2});
+  bytes.b.type = {halide_type_uint, 8, 1};
+  void *wrongType[] = {&bytes.b, &logits.b};
+  EXPECT_EQ(effnet_rt_run_buffers(&m, wrongType), EFFNET_BAD_BUFFER);
+  Buffer flat(in, {2, 3, 1});
+  void *noBatch[] = {&flat.b, &logits.b};
+  EXPECT_EQ(effnet_rt_run_buffers(&m, noBatch), EFFNET_BAD_BUFFER);
+  void *nullOutput[] = {&input.b, nullptr};
+  EXPECT_EQ(effnet_rt_run_buffers(&m, nullOutput), EFFNET_NULL_POINTER);
+}
+
+TEST(Entry, InstallsItsLoopHandlerOnlyWhenNoneIsSet) {
+  effnet_model m = makeModel();
+  float in[6] = {}, out[6];
+  customParFor = nullptr;
+  halideThreads = 2;
+  ASSERT_EQ(effnet_rt_run(&m, 0, in, 1, 0, out), 0);
+  EXPECT_EQ(customParFor, effnet_kernel_par_for);
+  // An app's own handler is put back.
+  auto *own = +[](void *, halide_task_t, int, int, uint8_t *) { return 0; };
+  customParFor = own;
+  ASSERT_EQ(effnet_rt_run(&m, 0, in, 1, 0, out), 0);
+  EXPECT_EQ(customParFor, own);
+  customParFor = nullptr;
+}
+
+} // namespace
