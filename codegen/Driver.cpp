@@ -52,6 +52,17 @@ namespace {
 
 /// The prefix of the runtime's functions that each library keeps to itself.
 constexpr StringLiteral kPrivatePrefix = "effnet_rt_";
+/// The runtime's functions the entry points call (Runtime.h).
+constexpr StringLiteral kRuntimeEntries[] = {
+    "effnet_rt_run_outputs_with_workspace",
+    "effnet_rt_run_with_workspace",
+    "effnet_rt_run_outputs",
+    "effnet_rt_run",
+    "effnet_rt_workspace_size",
+    "effnet_rt_run_buffers",
+    "effnet_rt_set_num_threads",
+    "effnet_rt_output_name",
+    "effnet_rt_output_shape"};
 
 /// Builds the module's globals and entry points; the runtime's functions it
 /// calls are declared with their types in `runtime`.
@@ -96,6 +107,12 @@ public:
   /// Builds every global and function; `elideWeights` gives the weight blob
   /// zeros instead of its values (for printing).
   Error build(bool elideWeights) {
+    // The runtime is built with this file: a missing function is a bug.
+    for (StringRef name : kRuntimeEntries)
+      if (!runtime.getFunction(name))
+        return createStringError(inconvertibleErrorCode(),
+                                 "internal error: the runtime has no %s",
+                                 name.str().c_str());
     GlobalVariable *weights = emitWeights(elideWeights);
     Expected<GlobalVariable *> model = emitModel(weights);
     if (!model)
@@ -136,13 +153,11 @@ private:
     return fn;
   }
 
-  /// The runtime's function `name`, declared here with its type.
+  /// The runtime's function `name` (build checked it is there), declared
+  /// here with its type.
   FunctionCallee runtimeFunction(StringRef name) {
-    Function *fn = runtime.getFunction(name);
-    // The runtime is built with this file: a missing function is a bug.
-    if (!fn)
-      report_fatal_error(Twine("the runtime has no ") + name);
-    return module.getOrInsertFunction(name, fn->getFunctionType());
+    return module.getOrInsertFunction(
+        name, runtime.getFunction(name)->getFunctionType());
   }
 
   GlobalVariable *global(StringRef name, Constant *value) {
