@@ -440,7 +440,9 @@ static Expected<std::unique_ptr<Module>> loadRuntime(const std::string &triple,
   StringRef bitcode = getRuntimeBitcode(triple);
   if (bitcode.empty())
     return createStringError(inconvertibleErrorCode(),
-                             "effnetc has no driver runtime for '%s'",
+                             "no driver runtime for '%s': effnetc is built "
+                             "with one for each architecture and OS Halide "
+                             "targets, and not this pair",
                              triple.c_str());
   Expected<std::unique_ptr<Module>> runtime =
       parseBitcodeFile(MemoryBufferRef(bitcode, "runtime"), ctx);
