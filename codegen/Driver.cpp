@@ -92,18 +92,6 @@ public:
                            "effnet_model");
   }
 
-  /// Which family of entry points a function belongs to: float images
-  /// (NAME_run...) or 8-bit pixels (NAME_run_rgb8..., which take the rows'
-  /// stride after the batch).
-  struct Entry {
-    bool pixels = false;
-
-    /// `run` or `run_rgb8`, then `suffix`.
-    std::string name(StringRef suffix) const {
-      return (pixels ? "run_rgb8" : "run") + suffix.str();
-    }
-  };
-
   /// Builds every global and function; `elideWeights` gives the weight blob
   /// zeros instead of its values (for printing).
   Error build(bool elideWeights) {
@@ -121,13 +109,12 @@ public:
     for (bool pixels : {false, true}) {
       if (pixels && plan.pixelKernels.empty())
         continue;
-      Entry entry{pixels};
       // (input, batch, [row_stride,] output(s), [workspace, size]).
-      emitRunEntry(entry, "_outputs_with_workspace",
+      emitRunEntry(pixels, "_outputs_with_workspace",
                    "effnet_rt_run_outputs_with_workspace");
-      emitRunEntry(entry, "_with_workspace", "effnet_rt_run_with_workspace");
-      emitRunEntry(entry, "_outputs", "effnet_rt_run_outputs");
-      emitRunEntry(entry, "", "effnet_rt_run");
+      emitRunEntry(pixels, "_with_workspace", "effnet_rt_run_with_workspace");
+      emitRunEntry(pixels, "_outputs", "effnet_rt_run_outputs");
+      emitRunEntry(pixels, "", "effnet_rt_run");
     }
     emitForward("workspace_size", "effnet_rt_workspace_size",
                 /*withModel=*/true);
@@ -161,10 +148,9 @@ private:
   }
 
   GlobalVariable *global(StringRef name, Constant *value) {
-    auto *global = new GlobalVariable(
-        module, value->getType(),
-        /*isConstant=*/true, GlobalValue::InternalLinkage, value, symbol(name));
-    return global;
+    return new GlobalVariable(module, value->getType(), /*isConstant=*/true,
+                              GlobalValue::InternalLinkage, value,
+                              symbol(name));
   }
 
   Constant *int32(int64_t value) { return builder.getInt32(value); }
@@ -313,21 +299,20 @@ private:
   /// NAME_run`suffix`(input, batch, [row_stride,] ...) (run_rgb8 for
   /// pixels): runtimeName(model, pixels, input, batch, row_stride (0 for
   /// floats), ...).
-  void emitRunEntry(const Entry &entry, StringRef suffix,
-                    StringRef runtimeName) {
+  void emitRunEntry(bool pixels, StringRef suffix, StringRef runtimeName) {
     FunctionCallee callee = runtimeFunction(runtimeName);
     // The runtime's parameters after (model, pixels); row_stride is dropped
     // for floats.
     ArrayRef<Type *> all = callee.getFunctionType()->params().drop_front(2);
     SmallVector<Type *> params(all.begin(), all.end());
-    if (!entry.pixels)
+    if (!pixels)
       params.erase(params.begin() + 2);
-    Function *fn = define(symbol(entry.name(suffix)),
+    Function *fn = define(symbol((pixels ? "run_rgb8" : "run") + suffix.str()),
                           FunctionType::get(i32, params, false));
-    SmallVector<Value *> args{model, builder.getInt32(entry.pixels)};
+    SmallVector<Value *> args{model, builder.getInt32(pixels)};
     for (Argument &arg : fn->args()) {
       args.push_back(&arg);
-      if (!entry.pixels && arg.getArgNo() == 1)
+      if (!pixels && arg.getArgNo() == 1)
         args.push_back(ConstantInt::get(sizeT, 0));
     }
     builder.CreateRet(builder.CreateCall(callee, args));
