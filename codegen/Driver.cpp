@@ -181,8 +181,7 @@ private:
     for (unsigned d = 0; d < EFFNET_MAX_RANK; ++d) {
       BufferDim dim = d < dims.size() ? dims[d] : BufferDim();
       extents.push_back(int32(dim.extent));
-      strides.push_back(
-          int32(dim.stride == kRuntimeStride ? EFFNET_ROW_STRIDE : dim.stride));
+      strides.push_back(int32(dim.stride));
     }
     auto *dimsType = ArrayType::get(i32, EFFNET_MAX_RANK);
     return ConstantStruct::get(bufferType,

@@ -13,6 +13,8 @@
 #ifndef EFFNET_CODEGEN_KERNEL_H
 #define EFFNET_CODEGEN_KERNEL_H
 
+#include "codegen/runtime/Runtime.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,8 +44,9 @@ struct BufferDim {
   int64_t stride = 0;
 };
 
-/// A BufferDim's stride when the caller gives it at run time.
-constexpr int64_t kRuntimeStride = -1;
+/// A BufferDim's stride when the caller gives it at run time: the driver's
+/// runtime fills it in (runtime/Runtime.h).
+constexpr int64_t kRuntimeStride = EFFNET_ROW_STRIDE;
 
 /// The dimensions of an activation buffer, innermost first: x, y, c for a
 /// planar tensor, c, x, y otherwise; dense, except that the rows of 8-bit
