@@ -190,8 +190,8 @@ func.func @small_work(%r: tensor<1x48x1x1xf32>, %x: tensor<1x1152x7x7xf32>) -> (
 // 320 x 1152 weights), at root (320 channels are 7 tiles of 48, fused with
 // the rows into the parallel loop). Weights are scaled inside each channel
 // tile when channel tiles are outermost and a loop of their own (480 x 1152
-// weights outgrow L2, in 10 tiles; a 1152 x 22 x 22 input is larger still):
-// the tasks scale their own slices in parallel.
+// weights outgrow L2, in 10 tiles), whichever is smaller: the tasks scale
+// their own slices in parallel.
 // CHECK-LABEL: func @se_early
 // AVX512: compute = {acc = c, weights = root}>
 func.func @se_early(%x: tensor<1x96x56x56xf32>, %s: tensor<1x96x1x1xf32>) -> tensor<1x24x56x56xf32> {
@@ -220,7 +220,7 @@ func.func @se_late(%x: tensor<1x1152x7x7xf32>, %s: tensor<1x1152x1x1xf32>) -> te
 // in a pass whose rows run in parallel; below that (1152 x 7 x 7 above) the
 // pass stays on one thread.
 // CHECK-LABEL: func @se_late_large
-// AVX512: compute = {acc = x, input = root parallel}>
+// AVX512: compute = {acc = x, weights = c}>
 func.func @se_late_large(%x: tensor<1x1536x12x12xf32>, %s: tensor<1x1536x1x1xf32>) -> tensor<1x256x12x12xf32> {
   %0 = effnet.group "project"(%x, %s) : (tensor<1x1536x12x12xf32>, tensor<1x1536x1x1xf32>) -> tensor<1x256x12x12xf32> {
   ^bb0(%in: tensor<1x1536x12x12xf32>, %scale: tensor<1x1536x1x1xf32>):
@@ -230,6 +230,22 @@ func.func @se_late_large(%x: tensor<1x1536x12x12xf32>, %s: tensor<1x1536x1x1xf32
     effnet.yield %c : tensor<1x256x12x12xf32>
   }
   return %0 : tensor<1x256x12x12xf32>
+}
+// Few channel tiles share the parallel loop with rows: the smaller operand,
+// here the input, is scaled at root, in a pass whose rows run in parallel
+// when it has 128K values or more (1152 x 7 x 7 in @se_late stays on one
+// thread).
+// CHECK-LABEL: func @se_late_few_tiles
+// AVX512: order = [c, y, x], parallel = [c, y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, input = root parallel}>
+func.func @se_late_few_tiles(%x: tensor<1x1536x12x12xf32>, %s: tensor<1x1536x1x1xf32>) -> tensor<1x160x12x12xf32> {
+  %0 = effnet.group "project"(%x, %s) : (tensor<1x1536x12x12xf32>, tensor<1x1536x1x1xf32>) -> tensor<1x160x12x12xf32> {
+  ^bb0(%in: tensor<1x1536x12x12xf32>, %scale: tensor<1x1536x1x1xf32>):
+    %w = effnet.weight "project.weight" : tensor<160x1536x1x1xf32>
+    %m = effnet.channel_mul %in, %scale : tensor<1x1536x12x12xf32>, tensor<1x1536x1x1xf32>
+    %c = effnet.conv2d %m, %w : (tensor<1x1536x12x12xf32>, tensor<160x1536x1x1xf32>) -> tensor<1x160x12x12xf32>
+    effnet.yield %c : tensor<1x160x12x12xf32>
+  }
+  return %0 : tensor<1x160x12x12xf32>
 }
 
 // CHECK-LABEL: func @se_wide
