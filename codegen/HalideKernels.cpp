@@ -114,6 +114,9 @@ struct Lowered {
   Func inputRead, weightsRead;
   /// The per-channel value a broadcast multiplies a larger input by.
   Func excite;
+  /// Winograd: the input's rows transformed along x (computed with the
+  /// transformed input, `inputRead`).
+  Func winogradRows;
   /// A 1x1 expansion in front of the anchor: its accumulation and result.
   Func expandAccumulate, expanded;
   RDom expandReduction;
@@ -129,6 +132,56 @@ Expr activate(Activation kind, Expr value) {
     return max(value, 0.0f);
   }
   return value;
+}
+
+/// Winograd's F(2x2, 3x3) (algorithm = winograd). In each 2x2 output tile
+/// (tx, ty), per input channel, the 4x4 input tile d is transformed to
+/// V = B^T d B, multiplied by the transformed weights U = G g G^T
+/// (winogradWeights) and summed over input channels: M = sum U V, 16 values
+/// per output channel; the output tile is A^T M A. B^T = [[1, 0, -1, 0],
+/// [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]], A^T = [[1, 1, 1, 0],
+/// [0, 1, -1, -1]]: the transforms are additions. The 16 positions are the
+/// variable k (4 * row + column).
+void lowerWinograd(const KernelSpec &spec, Func source, Lowered &out,
+                   size_t &weightIndex, Func &chain) {
+  const ConvParams &conv = spec.conv;
+  ImageParam u = out.weights[weightIndex++];
+  // B^T applied to four values.
+  auto transformIn = [](Expr index, Expr d0, Expr d1, Expr d2, Expr d3) {
+    return mux(index, {d0 - d2, d1 + d2, d2 - d1, d1 - d3});
+  };
+  // Along x: rows(c, tx, input row, column of V).
+  Func rows("winograd_rows");
+  Expr x0 = 2 * x - asInt(conv.padLeft);
+  rows(c, x, y, k) = transformIn(k, source(c, x0, y), source(c, x0 + 1, y),
+                                 source(c, x0 + 2, y), source(c, x0 + 3, y));
+  // Along y: V(c, tx, ty, 4 * row + column).
+  Func v("winograd_input");
+  Expr y0 = 2 * y - asInt(conv.padTop);
+  Expr column = k % 4;
+  v(c, x, y, k) =
+      transformIn(k / 4, rows(c, x, y0, column), rows(c, x, y0 + 1, column),
+                  rows(c, x, y0 + 2, column), rows(c, x, y0 + 3, column));
+  RDom r(0, asInt(conv.inChannels), "r");
+  Func m("conv");
+  m(c, x, y, k) = 0.0f;
+  m(c, x, y, k) += u(c, r.x, k) * v(r.x, x, y, k);
+  // A^T along x, then y; the bias after.
+  auto transformOut = [](Expr odd, Expr m0, Expr m1, Expr m2, Expr m3) {
+    return select(odd, m1 - m2 - m3, m0 + m1 + m2);
+  };
+  auto atRow = [&](int row) {
+    auto at = [&](int col) { return m(c, x / 2, y / 2, 4 * row + col); };
+    return transformOut(x % 2 == 1, at(0), at(1), at(2), at(3));
+  };
+  Expr value = transformOut(y % 2 == 1, atRow(0), atRow(1), atRow(2), atRow(3));
+  if (spec.bias)
+    value += out.weights[weightIndex++](c);
+  chain(c, x, y) = value;
+  out.accumulate = m;
+  out.reduction = r;
+  out.inputRead = v;
+  out.winogradRows = rows;
 }
 
 void lower(const KernelSpec &spec, Lowered &out) {
@@ -215,6 +268,10 @@ void lower(const KernelSpec &spec, Lowered &out) {
                                                      {{0, asInt(in0.channels)},
                                                       {0, asInt(in0.width)},
                                                       {0, asInt(in0.height)}});
+    if (spec.schedule.winograd) {
+      lowerWinograd(spec, source, out, weightIndex, chain);
+      break;
+    }
     RDom r(0, perGroupIn, 0, asInt(conv.kernelW), 0, asInt(conv.kernelH), "r");
     ImageParam weightBuffer = out.weights[weightIndex++];
     Func weight("weights");
@@ -342,9 +399,11 @@ struct TileLoops {
 TileLoops scheduleOutput(const Schedule &s, Func &out) {
   TileLoops loops;
   Var dims[3] = {c, x, y};
+  // Winograd's x and y tiles divide the output (the verifier checks), so
+  // every tile starts at an even pixel and row, a 2x2 tile boundary.
   for (int d = 0; d < 3; ++d)
     out.split(dims[d], loops.outer[d], loops.inner[d], asInt(s.tile[d]),
-              tailOf(s));
+              s.winograd && d > 0 ? TailStrategy::RoundUp : tailOf(s));
   // Innermost first: the tile's channels, pixels and rows, then the tile
   // loops from the innermost of `order` out.
   std::vector<VarOrRVar> nest = {loops.inner[0], loops.inner[1],
@@ -403,7 +462,20 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     RDom &r = l.reduction;
     acc.vectorize(c, vector, guard);
     Stage update = acc.update();
-    if (spec.anchor == AnchorKind::Conv) {
+    if (s.winograd) {
+      // M(c, tx, ty, position): per position, the input channels' loop
+      // around the tile's channel vectors and tiles (x), in registers.
+      update.reorder(c, x, r.x, k, y).vectorize(c, vector, guard);
+      if (inTile && s.unrolls(Schedule::C)) {
+        int factor = asInt(s.tile[0] / s.vector);
+        acc.unroll(c, factor, guard);
+        update.unroll(c, factor, guard);
+      }
+      if (inTile && s.unrolls(Schedule::X)) {
+        acc.unroll(x, asInt(s.tile[1] / 2));
+        update.unroll(x, asInt(s.tile[1] / 2));
+      }
+    } else if (spec.anchor == AnchorKind::Conv) {
       update.reorder(c, x, y, r.x, r.y, r.z).vectorize(c, vector, guard);
       if (inTile) {
         for (int d : {Schedule::C, Schedule::X, Schedule::Y}) {
@@ -436,6 +508,12 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     place(l.inputRead, p, loops, l.output);
     if (p.compute != Schedule::Inline)
       l.inputRead.vectorize(c, vector, guard);
+    if (s.winograd && p.compute != Schedule::Inline) {
+      // The transforms' 16 and 4 positions unrolled: each is a fixed sum.
+      l.inputRead.reorder(c, k, x, y).unroll(k);
+      place(l.winogradRows, p, loops, l.output);
+      l.winogradRows.vectorize(c, vector, guard).reorder(c, k, x, y).unroll(k);
+    }
     if (p.parallel)
       l.inputRead.parallel(y);
   }

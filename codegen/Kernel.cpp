@@ -60,9 +60,10 @@ static std::string describeAnchor(const KernelSpec &spec) {
             ? fmt::format("expand {}->{} + ", spec.expansion.conv.inChannels,
                           spec.expansion.conv.outChannels)
             : "";
-    return fmt::format("{}{} {}x{} s{} {}->{} at {}x{}", expansion, kind,
+    return fmt::format("{}{} {}x{} s{} {}->{} at {}x{}{}", expansion, kind,
                        c.kernelW, c.kernelH, c.strideX, c.inChannels,
-                       c.outChannels, in.width, in.height);
+                       c.outChannels, in.width, in.height,
+                       spec.schedule.winograd ? ", Winograd F(2x2, 3x3)" : "");
   }
   case AnchorKind::Pool:
     return fmt::format("pool {} at {}x{}", in.channels, in.width, in.height);
@@ -95,4 +96,30 @@ mlir::effnet::codegen::packConvWeights(const std::vector<float> &oihw,
           packed[o + outs * (i + ins * (x + kw * y))] =
               oihw[((o * ins + i) * kh + y) * kw + x];
   return packed;
+}
+
+std::vector<float>
+mlir::effnet::codegen::winogradWeights(const std::vector<float> &packed,
+                                       const ConvParams &conv) {
+  static const double g[4][3] = {
+      {1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+  int64_t outs = conv.outChannels, ins = conv.inChannels / conv.groups;
+  std::vector<float> u(static_cast<size_t>(outs * ins * 16));
+  for (int64_t i = 0; i < ins; ++i)
+    for (int64_t o = 0; o < outs; ++o) {
+      // w[row][column] of this output and input channel's window.
+      double w[3][3];
+      for (int64_t ky = 0; ky < 3; ++ky)
+        for (int64_t kx = 0; kx < 3; ++kx)
+          w[ky][kx] = packed[o + outs * (i + ins * (kx + 3 * ky))];
+      for (int row = 0; row < 4; ++row)
+        for (int col = 0; col < 4; ++col) {
+          double sum = 0;
+          for (int a = 0; a < 3; ++a)
+            for (int b = 0; b < 3; ++b)
+              sum += g[row][a] * w[a][b] * g[col][b];
+          u[o + outs * (i + ins * (4 * row + col))] = static_cast<float>(sum);
+        }
+    }
+  return u;
 }

@@ -141,6 +141,9 @@ struct Schedule {
   /// A second path for 8-bit pixel rows packed width x channels bytes apart
   /// (specialize = [dense_rows]), in the kernel that reads them.
   bool denseRows = false;
+  /// Winograd's F(2x2, 3x3) for the anchor convolution (algorithm =
+  /// winograd): its weights are transformed (winogradWeights).
+  bool winograd = false;
   /// GPU threads per block along c, x, y (empty on CPUs).
   std::vector<int64_t> threads;
   std::vector<int> shared;
@@ -193,6 +196,13 @@ std::string describeKernel(const KernelSpec &spec);
 /// Packed layouts. Convolution weights OIHW (O x C/groups x KH x KW) are
 /// stored with the output channel innermost: (O, C/groups, KW, KH).
 std::vector<float> packConvWeights(const std::vector<float> &oihw,
+                                   const ConvParams &conv);
+
+/// Winograd F(2x2, 3x3) weights: G g G^T per output and input channel, from
+/// weights packed by packConvWeights ((O, C, 3, 3)), as (O, C, 16), the
+/// 4x4 transformed window innermost-x-first (index 4 * row + column), with
+/// G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]].
+std::vector<float> winogradWeights(const std::vector<float> &packed,
                                    const ConvParams &conv);
 
 } // namespace codegen

@@ -327,7 +327,16 @@ LogicalResult GroupLowering::run() {
     return yield.emitOpError()
            << "expects to yield the last value its group computes";
   spec.output = shapeOf(group.getType());
-  return readSchedule();
+  if (failed(readSchedule()))
+    return failure();
+  if (spec.schedule.winograd) {
+    // The verifier has checked the anchor: a 3x3 convolution, its weights
+    // first.
+    weights.front() = winogradWeights(weights.front(), spec.conv);
+    spec.weights.front().dims = {spec.conv.outChannels, spec.conv.inChannels,
+                                 16};
+  }
+  return success();
 }
 
 LogicalResult GroupLowering::readSchedule() {
@@ -359,6 +368,7 @@ LogicalResult GroupLowering::readSchedule() {
   }
   s.denseRows =
       llvm::is_contained(attr.getSpecialize(), Specialization::dense_rows);
+  s.winograd = attr.getAlgorithm() == Algorithm::winograd;
   s.threads.assign(attr.getThreads().begin(), attr.getThreads().end());
   for (Producer producer : attr.getShared())
     s.shared.push_back(static_cast<int>(producer));

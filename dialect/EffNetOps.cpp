@@ -683,7 +683,8 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
           schedule.getVector(), schedule.getOrder(), schedule.getParallel(),
           schedule.getGrain(), schedule.getUnroll(), schedule.getTail(),
           schedule.getCompute(), schedule.getSpecialize(),
-          schedule.getThreads(), schedule.getShared())))
+          schedule.getThreads(), schedule.getShared(),
+          schedule.getAlgorithm())))
     return failure();
   // Only the model input can be 8-bit pixels, whose rows' stride is known at
   // the call.
@@ -722,6 +723,29 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
   }
   bool convolves = isa_and_nonnull<Conv2DOp, DenseOp>(anchor);
   bool accumulates = convolves || isa_and_nonnull<GlobalAvgPoolOp>(anchor);
+  if (schedule.getAlgorithm() == Algorithm::winograd) {
+    // F(2x2, 3x3) computes a 3x3 window at stride 1, one group, from the
+    // group's input as it is (nothing scaled or expanded in front), in 2x2
+    // output tiles that the schedule's tiles hold whole.
+    auto conv = dyn_cast_or_null<Conv2DOp>(anchor);
+    auto kernel = conv ? cast<RankedTensorType>(conv.getWeight().getType())
+                       : RankedTensorType();
+    if (!conv || scales || convolutions != 1 || conv.getGroups() != 1 ||
+        kernel.getDimSize(2) != 3 || kernel.getDimSize(3) != 3 ||
+        !llvm::all_of(conv.getStrides(), [](int64_t v) { return v == 1; }) ||
+        !llvm::all_of(conv.getDilations(), [](int64_t v) { return v == 1; }))
+      return emitOpError() << "expects algorithm = winograd only on a group "
+                              "whose anchor is a 3x3, stride 1, undilated "
+                              "convolution of one group, with no scale or "
+                              "expansion in front";
+    for (int i = 1; i < 3; ++i)
+      if (ShapedType::isDynamic(extents[i]) ||
+          extents[i] % schedule.getTile()[i] != 0)
+        return emitOpError()
+               << "expects the schedule's tile (" << schedule.getTile()[i]
+               << ") to divide the output's " << extents[i] << " " << what[i]
+               << " with algorithm = winograd";
+  }
   for (const Placement &placement : schedule.getCompute()) {
     bool exists = true;
     switch (placement.producer) {

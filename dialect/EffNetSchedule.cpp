@@ -71,7 +71,7 @@ LogicalResult ScheduleAttr::verify(
     int64_t vector, ArrayRef<Loop> order, ArrayRef<Loop> parallel,
     int64_t grain, ArrayRef<Loop> unroll, Tail tail,
     ArrayRef<Placement> compute, ArrayRef<Specialization> specialize,
-    ArrayRef<int64_t> threads, ArrayRef<Producer> shared) {
+    ArrayRef<int64_t> threads, ArrayRef<Producer> shared, Algorithm algorithm) {
   if (tile.size() != 3)
     return emitError() << "expects tile = [c, x, y], got " << tile.size()
                        << " sizes";
@@ -211,6 +211,11 @@ LogicalResult ScheduleAttr::verify(
       return emitError() << "expects '" << stringifyProducer(producer)
                          << "' in shared memory to be computed at a tile loop";
   }
+  if (algorithm == Algorithm::winograd &&
+      (tile[1] % 2 != 0 || tile[2] % 2 != 0))
+    return emitError() << "expects even x and y tiles with algorithm = "
+                          "winograd (2x2 output tiles), got "
+                       << tile[1] << " x " << tile[2];
   (void)tail;
   return success();
 }
@@ -279,6 +284,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   SmallVector<Producer> shared;
   SmallVector<Specialization> specialize;
   Tail tail = Tail::shift;
+  Algorithm algorithm = Algorithm::direct;
   llvm::StringSet<> seen;
   SMLoc start = parser.getCurrentLocation();
 
@@ -306,6 +312,8 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
     if (key == "specialize")
       return parseKeywordList(parser, specialize, symbolizeSpecialization,
                               "specialization");
+    if (key == "algorithm")
+      return parseKeywordOf(parser, algorithm, symbolizeAlgorithm, "algorithm");
     if (key == "threads")
       return parseIntegerList(parser, threads);
     if (key == "shared")
@@ -333,7 +341,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
     return parser.emitError(loc)
            << "unknown schedule field '" << key
            << "' (expected tile, vector, order, parallel, grain, unroll, "
-              "tail, compute, specialize, threads or shared)";
+              "tail, compute, specialize, algorithm, threads or shared)";
   };
   if (parser.parseLess() ||
       parser.parseCommaSeparatedList(AsmParser::Delimiter::None, parseField) ||
@@ -347,7 +355,8 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
     }
   return getChecked([&] { return parser.emitError(start); },
                     parser.getContext(), tile, vector, order, parallel, grain,
-                    unroll, tail, compute, specialize, threads, shared);
+                    unroll, tail, compute, specialize, threads, shared,
+                    algorithm);
 }
 
 void ScheduleAttr::print(AsmPrinter &printer) const {
@@ -377,6 +386,8 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
     printList(printer, getSpecialize(),
               [&](Specialization s) { printer << stringifySpecialization(s); });
   }
+  if (getAlgorithm() != Algorithm::direct)
+    printer << ", algorithm = " << stringifyAlgorithm(getAlgorithm());
   if (!getThreads().empty()) {
     printer << ", threads = ";
     printList(printer, getThreads(), integer);

@@ -79,6 +79,19 @@ def EffNet_Specialization : I32EnumAttr<"Specialization",
   let cppNamespace = "::mlir::effnet";
 }
 
+/// How a group's anchor convolution is computed.
+def EffNet_Algorithm : I32EnumAttr<"Algorithm", "convolution algorithm", [
+    // Multiply-adds over the window, as the convolution is written.
+    I32EnumAttrCase<"direct", 0>,
+    // Winograd's F(2x2, 3x3): a 3x3, stride 1 convolution computed in 2x2
+    // output tiles from 4x4 transformed input tiles, 16 multiply-adds per
+    // input channel where the window takes 36 (weights transformed when the
+    // model is compiled).
+    I32EnumAttrCase<"winograd", 1>
+  ]> {
+  let cppNamespace = "::mlir::effnet";
+}
+
 def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
   let mnemonic = "schedule";
   let summary = "how a group's pipeline is tiled, vectorized and run";
@@ -109,6 +122,14 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     a group that reads the model input; it applies to the kernel
     `NAME_run_rgb8` uses). Empty, it is not printed.
 
+    `algorithm = winograd` computes a 3x3, stride 1 convolution (one group,
+    no squeeze-excite scale or expansion fused in front) with Winograd's
+    F(2x2, 3x3): `input` is then the input transformed per 2x2 output tile
+    (16 values per input channel), `acc` the 16 products accumulated over
+    the input channels per tile, transformed back into the output tile. The
+    x and y tiles are even and divide the output (no tail). The default,
+    `direct`, is not printed.
+
     GPU fields (empty on CPUs): `threads` is the number of GPU threads per
     block along c, x and y, each block computing one tile; `shared` lists
     producers staged in shared memory.
@@ -133,7 +154,8 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     ArrayRefParameter<"::mlir::effnet::Placement", "producer placements">:$compute,
     ArrayRefParameter<"::mlir::effnet::Specialization", "specialized paths">:$specialize,
     ArrayRefParameter<"int64_t", "GPU threads per block along c, x, y">:$threads,
-    ArrayRefParameter<"::mlir::effnet::Producer", "producers in shared memory">:$shared
+    ArrayRefParameter<"::mlir::effnet::Producer", "producers in shared memory">:$shared,
+    "::mlir::effnet::Algorithm":$algorithm
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;

@@ -50,3 +50,26 @@ func.func @model(%x: tensor<1x3x4x4xf32>) -> tensor<1x2xf32> {
   }
   return %2 : tensor<1x2xf32>
 }
+
+// -----
+
+// A 3x3, stride 1 convolution of one group under Winograd's F(2x2, 3x3):
+// its weights are stored transformed, 16 values per output and input
+// channel (16 x 16 x 16 = 4096 floats) where the window has 9 (2304), the
+// bias after them (at 4096).
+// CHECK: // plan of @winograd
+// CHECK-NEXT: plan: 1 kernels, 1 steps, arena {{[0-9]+}} floats per image, weights 4112 floats
+// CHECK-NEXT: kernel 0: conv 3x3 s1 16->16 at 8x8, Winograd F(2x2, 3x3)
+// CHECK-NEXT:   key: conv2d[{{.*}}](in0:16x8x8,w16x16x3x3,w16)->16x8x8
+// CHECK-NEXT:   schedule: #effnet.schedule<tile = [16, 8, 2], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x, y], tail = shift, compute = {acc = c, input = x}, algorithm = winograd>
+// CHECK-NEXT: step 0 conv: kernel 0, inputs t0@{{[0-9]+}}, output t1@{{[0-9]+}}, weights 0+4096 4096+16
+func.func @winograd(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  %0 = effnet.group "conv"(%x) : (tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "conv.weight" : tensor<16x16x3x3xf32>
+    %b = effnet.weight "conv.bias" : tensor<16xf32>
+    %c = effnet.conv2d %in, %w, %b {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x16x8x8xf32>, tensor<16x16x3x3xf32>, tensor<16xf32>) -> tensor<1x16x8x8xf32>
+    effnet.yield %c : tensor<1x16x8x8xf32>
+  }
+  return %0 : tensor<1x16x8x8xf32>
+}

@@ -342,7 +342,7 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
 
 // Unknown fields are named.
 func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
-  // expected-error@+1 {{unknown schedule field 'tiles' (expected tile, vector, order, parallel, grain, unroll, tail, compute, specialize, threads or shared)}}
+  // expected-error@+1 {{unknown schedule field 'tiles' (expected tile, vector, order, parallel, grain, unroll, tail, compute, specialize, algorithm, threads or shared)}}
   %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], tiles = [1]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
   ^bb0(%in: tensor<1x16x8x8xf32>):
     effnet.yield %in : tensor<1x16x8x8xf32>
@@ -533,4 +533,113 @@ func.func @f(%x: tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
     effnet.yield %c : tensor<1x16x8x8xf32>
   }
   return %1 : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// Algorithms are named.
+func.func @f(%x: tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  // expected-error@+1 {{unknown algorithm 'fft'}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [16, 8, 2], vector = 16, order = [y, x, c], algorithm = fft>} : (tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  ^bb0(%in: tensor<1x3x8x8xf32>):
+    effnet.yield %in : tensor<1x3x8x8xf32>
+  }
+  return %0 : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// Winograd computes 2x2 output tiles: x and y tiles are even.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  // expected-error@+1 {{expects even x and y tiles with algorithm = winograd (2x2 output tiles), got 8 x 1}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [16, 8, 1], vector = 16, order = [y, x, c], algorithm = winograd>} : (tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    effnet.yield %in : tensor<1x16x8x8xf32>
+  }
+  return %0 : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// Winograd's F(2x2, 3x3) is for a 3x3 window at stride 1: not stride 2.
+func.func @f(%x: tensor<1x16x16x16xf32>) -> tensor<1x16x8x8xf32> {
+  // expected-error@+1 {{'effnet.group' op expects algorithm = winograd only on a group whose anchor is a 3x3, stride 1, undilated convolution of one group, with no scale or expansion in front}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [16, 8, 2], vector = 16, order = [y, x, c], algorithm = winograd>} : (tensor<1x16x16x16xf32>) -> tensor<1x16x8x8xf32> {
+  ^bb0(%in: tensor<1x16x16x16xf32>):
+    %w = effnet.weight "w" : tensor<16x16x3x3xf32>
+    %c = effnet.conv2d %in, %w {strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x16x16x16xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x8x8xf32>
+    effnet.yield %c : tensor<1x16x8x8xf32>
+  }
+  return %0 : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// Nor a depthwise convolution.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  // expected-error@+1 {{'effnet.group' op expects algorithm = winograd only on a group whose anchor is a 3x3}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [16, 8, 2], vector = 16, order = [y, x, c], algorithm = winograd>} : (tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<16x1x3x3xf32>
+    %c = effnet.conv2d %in, %w {groups = 16 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x16x8x8xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x8x8xf32>
+    effnet.yield %c : tensor<1x16x8x8xf32>
+  }
+  return %0 : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// Nor a pooling.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x1x1xf32> {
+  // expected-error@+1 {{'effnet.group' op expects algorithm = winograd only on a group whose anchor is a 3x3}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [16, 2, 2], vector = 16, order = [y, x, c], tail = guard, algorithm = winograd>} : (tensor<1x16x8x8xf32>) -> tensor<1x16x1x1xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %p = effnet.global_avg_pool %in : tensor<1x16x8x8xf32> -> tensor<1x16x1x1xf32>
+    effnet.yield %p : tensor<1x16x1x1xf32>
+  }
+  return %0 : tensor<1x16x1x1xf32>
+}
+
+// -----
+
+// Winograd tiles start on 2x2 output tiles: they divide the output (10
+// pixels are not tiles of 4).
+func.func @f(%x: tensor<1x16x10x10xf32>) -> tensor<1x16x10x10xf32> {
+  // expected-error@+1 {{'effnet.group' op expects the schedule's tile (4) to divide the output's 10 pixels per row with algorithm = winograd}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [16, 4, 2], vector = 16, order = [y, x, c], algorithm = winograd>} : (tensor<1x16x10x10xf32>) -> tensor<1x16x10x10xf32> {
+  ^bb0(%in: tensor<1x16x10x10xf32>):
+    %w = effnet.weight "w" : tensor<16x16x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x16x10x10xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x10x10xf32>
+    effnet.yield %c : tensor<1x16x10x10xf32>
+  }
+  return %0 : tensor<1x16x10x10xf32>
+}
+
+// -----
+
+// And so do rows (9 rows are not pairs).
+func.func @f(%x: tensor<1x16x9x8xf32>) -> tensor<1x16x9x8xf32> {
+  // expected-error@+1 {{'effnet.group' op expects the schedule's tile (2) to divide the output's 9 rows with algorithm = winograd}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [16, 8, 2], vector = 16, order = [y, x, c], algorithm = winograd>} : (tensor<1x16x9x8xf32>) -> tensor<1x16x9x8xf32> {
+  ^bb0(%in: tensor<1x16x9x8xf32>):
+    %w = effnet.weight "w" : tensor<16x16x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x16x9x8xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x9x8xf32>
+    effnet.yield %c : tensor<1x16x9x8xf32>
+  }
+  return %0 : tensor<1x16x9x8xf32>
+}
+
+// -----
+
+// Nor with a squeeze-excite scale in front.
+func.func @f(%x: tensor<1x16x8x8xf32>, %s: tensor<1x16x1x1xf32>) -> tensor<1x16x8x8xf32> {
+  // expected-error@+1 {{'effnet.group' op expects algorithm = winograd only on a group whose anchor is a 3x3}}
+  %0 = effnet.group "g"(%x, %s) {schedule = #effnet.schedule<tile = [16, 8, 2], vector = 16, order = [y, x, c], algorithm = winograd>} : (tensor<1x16x8x8xf32>, tensor<1x16x1x1xf32>) -> tensor<1x16x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>, %scale: tensor<1x16x1x1xf32>):
+    %w = effnet.weight "w" : tensor<16x16x3x3xf32>
+    %m = effnet.channel_mul %in, %scale : tensor<1x16x8x8xf32>, tensor<1x16x1x1xf32>
+    %c = effnet.conv2d %m, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x16x8x8xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x8x8xf32>
+    effnet.yield %c : tensor<1x16x8x8xf32>
+  }
+  return %0 : tensor<1x16x8x8xf32>
 }

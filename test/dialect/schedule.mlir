@@ -63,3 +63,32 @@ func.func @specialized(%x: tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
   }
   return %0 : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// algorithm = winograd prints after the placements and specializations; a
+// 3x3, stride 1 convolution of one group whose output the x and y tiles
+// divide may take it.
+// CHECK-LABEL: func @winograd
+// CHECK: #effnet.schedule<tile = [32, 12, 2], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x, y], tail = shift, compute = {acc = c, input = x}, algorithm = winograd>
+func.func @winograd(%x: tensor<1x24x24x24xf32>) -> tensor<1x48x24x24xf32> {
+  %0 = effnet.group "expand"(%x) {schedule = #effnet.schedule<algorithm = winograd, tile = [32, 12, 2], vector = 16, order = [y, x, c], parallel = [y], unroll = [c, x, y], compute = {acc = c, input = x}>} : (tensor<1x24x24x24xf32>) -> tensor<1x48x24x24xf32> {
+  ^bb0(%in: tensor<1x24x24x24xf32>):
+    %w = effnet.weight "w" : tensor<48x24x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x24x24x24xf32>, tensor<48x24x3x3xf32>) -> tensor<1x48x24x24xf32>
+    effnet.yield %c : tensor<1x48x24x24xf32>
+  }
+  return %0 : tensor<1x48x24x24xf32>
+}
+// The default algorithm is not printed.
+// CHECK-LABEL: func @direct
+// CHECK: compute = {acc = c}>
+func.func @direct(%x: tensor<1x24x24x24xf32>) -> tensor<1x48x24x24xf32> {
+  %0 = effnet.group "expand"(%x) {schedule = #effnet.schedule<algorithm = direct, tile = [32, 12, 1], vector = 16, order = [y, x, c], compute = {acc = c}>} : (tensor<1x24x24x24xf32>) -> tensor<1x48x24x24xf32> {
+  ^bb0(%in: tensor<1x24x24x24xf32>):
+    %w = effnet.weight "w" : tensor<48x24x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x24x24x24xf32>, tensor<48x24x3x3xf32>) -> tensor<1x48x24x24xf32>
+    effnet.yield %c : tensor<1x48x24x24xf32>
+  }
+  return %0 : tensor<1x48x24x24xf32>
+}

@@ -296,8 +296,9 @@ func.func @elementwise(%x: tensor<1x40x28x28xf32>) -> tensor<1x40x28x28xf32> {
 
 // -----
 
-// A dense 3x3 convolution with zero padding (Fused-MBConv's) reads its
-// padded input from rows staged per row of output, so the reduction's inner
+// A dense 3x3 convolution with zero padding (Fused-MBConv's, here at stride
+// 2: at stride 1 it takes Winograd's, below) reads its padded input from
+// rows staged per row of output, so the reduction's inner
 // loop has no bounds checks: at the loop over rows, or at the fused
 // parallel loop (named c) when rows are fused into it. A depthwise
 // convolution (above) reads the input directly. 48 channels: one tile of
@@ -306,20 +307,20 @@ func.func @elementwise(%x: tensor<1x40x28x28xf32>) -> tensor<1x40x28x28xf32> {
 // AVX512: #effnet.schedule<tile = [48, 8, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c, input = y}>
 // CHECK-LABEL: func @fused_conv_few_rows
 // AVX512: #effnet.schedule<tile = [32, 10, 1], vector = 16, order = [y, c, x], parallel = [y, c], grain = 1, unroll = [c, x], tail = shift, compute = {acc = x, input = c}>
-func.func @fused_conv(%x: tensor<1x24x48x48xf32>) -> tensor<1x48x48x48xf32> {
-  %0 = effnet.group "fused"(%x) : (tensor<1x24x48x48xf32>) -> tensor<1x48x48x48xf32> {
-  ^bb0(%in: tensor<1x24x48x48xf32>):
+func.func @fused_conv(%x: tensor<1x24x96x96xf32>) -> tensor<1x48x48x48xf32> {
+  %0 = effnet.group "fused"(%x) : (tensor<1x24x96x96xf32>) -> tensor<1x48x48x48xf32> {
+  ^bb0(%in: tensor<1x24x96x96xf32>):
     %w = effnet.weight "fused.weight" : tensor<48x24x3x3xf32>
-    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x24x48x48xf32>, tensor<48x24x3x3xf32>) -> tensor<1x48x48x48xf32>
+    %c = effnet.conv2d %in, %w {strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x24x96x96xf32>, tensor<48x24x3x3xf32>) -> tensor<1x48x48x48xf32>
     effnet.yield %c : tensor<1x48x48x48xf32>
   }
   return %0 : tensor<1x48x48x48xf32>
 }
-func.func @fused_conv_few_rows(%x: tensor<1x64x10x10xf32>) -> tensor<1x64x10x10xf32> {
-  %0 = effnet.group "fused"(%x) : (tensor<1x64x10x10xf32>) -> tensor<1x64x10x10xf32> {
-  ^bb0(%in: tensor<1x64x10x10xf32>):
+func.func @fused_conv_few_rows(%x: tensor<1x64x20x20xf32>) -> tensor<1x64x10x10xf32> {
+  %0 = effnet.group "fused"(%x) : (tensor<1x64x20x20xf32>) -> tensor<1x64x10x10xf32> {
+  ^bb0(%in: tensor<1x64x20x20xf32>):
     %w = effnet.weight "fused.weight" : tensor<64x64x3x3xf32>
-    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x64x10x10xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x10x10xf32>
+    %c = effnet.conv2d %in, %w {strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x64x20x20xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x10x10xf32>
     effnet.yield %c : tensor<1x64x10x10xf32>
   }
   return %0 : tensor<1x64x10x10xf32>
@@ -361,4 +362,86 @@ func.func @expand_dw_small(%x: tensor<1x16x8x8xf32>) -> tensor<1x96x8x8xf32> {
     effnet.yield %d : tensor<1x96x8x8xf32>
   }
   return %0 : tensor<1x96x8x8xf32>
+}
+
+// -----
+
+// Winograd's F(2x2, 3x3) for a dense 3x3, stride 1 convolution (V2's
+// Fused-MBConv): two vectors of channels by 12 pixels (6 output tiles) by a
+// pair of rows, the transformed input computed per pixel tile, the products
+// accumulated per channel tile, pairs of rows in parallel.
+// CHECK-LABEL: func @winograd
+// AVX512: #effnet.schedule<tile = [32, 12, 2], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x, y], tail = shift, compute = {acc = c, input = x}, algorithm = winograd>
+// AVX2: #effnet.schedule<tile = [16, 12, 2], vector = 8, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x, y], tail = shift, compute = {acc = c, input = x}, algorithm = winograd>
+// NEON: #effnet.schedule<tile = [8, 12, 2], vector = 4, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x, y], tail = shift, compute = {acc = c, input = x}, algorithm = winograd>
+// SSE: #effnet.schedule<tile = [8, 12, 2], vector = 4, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x, y], tail = shift, compute = {acc = c, input = x}, algorithm = winograd>
+func.func @winograd(%x: tensor<1x48x24x24xf32>) -> tensor<1x192x24x24xf32> {
+  %0 = effnet.group "expand"(%x) : (tensor<1x48x24x24xf32>) -> tensor<1x192x24x24xf32> {
+  ^bb0(%in: tensor<1x48x24x24xf32>):
+    %w = effnet.weight "w" : tensor<192x48x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x48x24x24xf32>, tensor<192x48x3x3xf32>) -> tensor<1x192x24x24xf32>
+    %a = effnet.activation silu %c : tensor<1x192x24x24xf32>
+    effnet.yield %a : tensor<1x192x24x24xf32>
+  }
+  return %0 : tensor<1x192x24x24xf32>
+}
+
+// -----
+
+// The pixel tile is the largest even one up to 12 that divides the rows (10
+// of 20); one vector of channels when there are fewer than two.
+// CHECK-LABEL: func @winograd_narrow
+// AVX512: #effnet.schedule<tile = [16, 10, 2], vector = 16, {{.*}}, algorithm = winograd>
+// AVX2: #effnet.schedule<tile = [16, 10, 2], vector = 8, {{.*}}, algorithm = winograd>
+func.func @winograd_narrow(%x: tensor<1x24x20x20xf32>) -> tensor<1x24x20x20xf32> {
+  %0 = effnet.group "project"(%x) : (tensor<1x24x20x20xf32>) -> tensor<1x24x20x20xf32> {
+  ^bb0(%in: tensor<1x24x20x20xf32>):
+    %w = effnet.weight "w" : tensor<24x24x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x24x20x20xf32>, tensor<24x24x3x3xf32>) -> tensor<1x24x20x20xf32>
+    effnet.yield %c : tensor<1x24x20x20xf32>
+  }
+  return %0 : tensor<1x24x20x20xf32>
+}
+
+// -----
+
+// Direct where Winograd does not apply or pay: stride 2; rows no even tile
+// of 4 to 12 divides (14 = 2 x 7); an odd number of rows; fewer than 16
+// input channels; a squeeze-excite scale in front.
+// CHECK-LABEL: func @direct_cases
+// CHECK-NOT: winograd
+// CHECK: return
+func.func @direct_cases(%x: tensor<1x48x24x24xf32>, %y: tensor<1x48x14x14xf32>, %z: tensor<1x48x12x13xf32>, %v: tensor<1x8x24x24xf32>, %s: tensor<1x48x1x1xf32>) -> (tensor<1x96x12x12xf32>, tensor<1x96x14x14xf32>, tensor<1x96x12x13xf32>, tensor<1x96x24x24xf32>, tensor<1x96x24x24xf32>) {
+  %0 = effnet.group "stride2"(%x) : (tensor<1x48x24x24xf32>) -> tensor<1x96x12x12xf32> {
+  ^bb0(%in: tensor<1x48x24x24xf32>):
+    %w = effnet.weight "w0" : tensor<96x48x3x3xf32>
+    %c = effnet.conv2d %in, %w {strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x48x24x24xf32>, tensor<96x48x3x3xf32>) -> tensor<1x96x12x12xf32>
+    effnet.yield %c : tensor<1x96x12x12xf32>
+  }
+  %1 = effnet.group "width14"(%y) : (tensor<1x48x14x14xf32>) -> tensor<1x96x14x14xf32> {
+  ^bb0(%in: tensor<1x48x14x14xf32>):
+    %w = effnet.weight "w1" : tensor<96x48x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x48x14x14xf32>, tensor<96x48x3x3xf32>) -> tensor<1x96x14x14xf32>
+    effnet.yield %c : tensor<1x96x14x14xf32>
+  }
+  %2 = effnet.group "oddrows"(%z) : (tensor<1x48x12x13xf32>) -> tensor<1x96x12x13xf32> {
+  ^bb0(%in: tensor<1x48x12x13xf32>):
+    %w = effnet.weight "w2" : tensor<96x48x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x48x12x13xf32>, tensor<96x48x3x3xf32>) -> tensor<1x96x12x13xf32>
+    effnet.yield %c : tensor<1x96x12x13xf32>
+  }
+  %3 = effnet.group "few"(%v) : (tensor<1x8x24x24xf32>) -> tensor<1x96x24x24xf32> {
+  ^bb0(%in: tensor<1x8x24x24xf32>):
+    %w = effnet.weight "w3" : tensor<96x8x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x8x24x24xf32>, tensor<96x8x3x3xf32>) -> tensor<1x96x24x24xf32>
+    effnet.yield %c : tensor<1x96x24x24xf32>
+  }
+  %4 = effnet.group "scaled"(%x, %s) : (tensor<1x48x24x24xf32>, tensor<1x48x1x1xf32>) -> tensor<1x96x24x24xf32> {
+  ^bb0(%in: tensor<1x48x24x24xf32>, %scale: tensor<1x48x1x1xf32>):
+    %w = effnet.weight "w4" : tensor<96x48x3x3xf32>
+    %m = effnet.channel_mul %in, %scale : tensor<1x48x24x24xf32>, tensor<1x48x1x1xf32>
+    %c = effnet.conv2d %m, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x48x24x24xf32>, tensor<96x48x3x3xf32>) -> tensor<1x96x24x24xf32>
+    effnet.yield %c : tensor<1x96x24x24xf32>
+  }
+  return %0, %1, %2, %3, %4 : tensor<1x96x12x12xf32>, tensor<1x96x14x14xf32>, tensor<1x96x12x13xf32>, tensor<1x96x24x24xf32>, tensor<1x96x24x24xf32>
 }
