@@ -202,7 +202,9 @@ def Tile : Pass<"effnet-tile", "mlir::ModuleOp"> {
     (AVX-512: 16 floats, AVX2: 8, SSE and NEON: 4), its vector registers
     (AVX-512 and NEON: 32, AVX2 and SSE: 16), which bound the accumulators of
     a register tile, and its L2 cache, which decides whether a convolution's
-    weights are kept in cache across rows. `target` is `host` or a Halide
+    weights are kept in cache across rows. Dense 3x3, stride 1 convolutions
+    whose output 2x2 tiles divide (EfficientNetV2's Fused-MBConv) take
+    `algorithm = winograd` on every target. `target` is `host` or a Halide
     target string; its schedule class (`x86-64-avx512`, `x86-64-avx2`,
     `x86-64-sse41`, `arm-64-neon`, ...) is what schedule files are keyed by,
     and it is recorded on the module as `effnet.schedule_target`.
