@@ -454,6 +454,24 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
   plan.tensors.push_back(input);
   tensorOf[func.getArgument(0)] = 0;
   std::map<std::string, int> kernelOf;
+  // Room for the blob before it grows: growing it step by step copied V2-L's
+  // 470 MB several times over. Packed weights take at most twice the
+  // values (Winograd's 16 per 3x3 window), each aligned; pages reserved and
+  // not written cost no memory. Beyond 2^28 floats (1 GiB; V2-L needs 236M)
+  // or for shapes not static, the blob grows as it goes.
+  constexpr int64_t kMostReserved = int64_t{1} << 28;
+  int64_t bound = 0;
+  func.walk([&](WeightOp weight) {
+    auto type = dyn_cast<ShapedType>(weight.getType());
+    if (!type || !type.hasStaticShape() ||
+        type.getNumElements() > kMostReserved)
+      bound = kMostReserved + 1;
+    else
+      bound =
+          std::min(bound + 2 * type.getNumElements() + 16, kMostReserved + 1);
+  });
+  if (bound <= kMostReserved)
+    plan.weights.reserve(static_cast<size_t>(bound));
 
   for (Operation &op : func.getBody().front()) {
     if (isa<func::ReturnOp>(op)) {
