@@ -724,16 +724,9 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
   bool convolves = isa_and_nonnull<Conv2DOp, DenseOp>(anchor);
   bool accumulates = convolves || isa_and_nonnull<GlobalAvgPoolOp>(anchor);
   if (schedule.getAlgorithm() == Algorithm::winograd) {
-    // F(2x2, 3x3) computes a 3x3 window at stride 1, one group, from the
-    // group's input as it is (nothing scaled or expanded in front), in 2x2
-    // output tiles that the schedule's tiles hold whole.
-    auto conv = dyn_cast_or_null<Conv2DOp>(anchor);
-    auto kernel = conv ? cast<RankedTensorType>(conv.getWeight().getType())
-                       : RankedTensorType();
-    if (!conv || scales || convolutions != 1 || conv.getGroups() != 1 ||
-        kernel.getDimSize(2) != 3 || kernel.getDimSize(3) != 3 ||
-        !llvm::all_of(conv.getStrides(), [](int64_t v) { return v == 1; }) ||
-        !llvm::all_of(conv.getDilations(), [](int64_t v) { return v == 1; }))
+    // F(2x2, 3x3) computes 2x2 output tiles that the schedule's tiles hold
+    // whole.
+    if (!fitsWinograd())
       return emitOpError() << "expects algorithm = winograd only on a group "
                               "whose anchor is a 3x3, stride 1, undilated "
                               "convolution of one group, with no scale or "
@@ -769,6 +762,29 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
                            << stringifyProducer(placement.producer) << "'";
   }
   return success();
+}
+
+bool GroupOp::fitsWinograd() {
+  Conv2DOp anchor;
+  for (Operation &op : getBody().front().without_terminator()) {
+    if (isa<WeightOp>(op))
+      continue;
+    // A scale in front of the convolution, or a second convolution.
+    if (isa<ChannelMulOp>(op) || (anchor && isa<Conv2DOp>(op)))
+      return false;
+    if (!anchor) {
+      anchor = dyn_cast<Conv2DOp>(op);
+      if (!anchor)
+        return false;
+    }
+  }
+  if (!anchor)
+    return false;
+  auto kernel = cast<RankedTensorType>(anchor.getWeight().getType());
+  auto one = [](int64_t v) { return v == 1; };
+  return anchor.getGroups() == 1 && kernel.getDimSize(2) == 3 &&
+         kernel.getDimSize(3) == 3 && llvm::all_of(anchor.getStrides(), one) &&
+         llvm::all_of(anchor.getDilations(), one);
 }
 
 bool Conv2DOp::isDepthwise() {

@@ -506,6 +506,10 @@ def EffNet_GroupOp : EffNet_Op<"group", [
     /// Checks `schedule` against the group: tiles that fit its output, and
     /// placements of producers it has.
     ::mlir::LogicalResult verifySchedule(ScheduleAttr schedule);
+    /// Whether `algorithm = winograd` can compute the group: its only
+    /// convolution, the anchor, is 3x3, stride 1, undilated, of one group,
+    /// with no channel scale in the group.
+    bool fitsWinograd();
     /// What the group computes, as one line without spaces: its ops, their
     /// attributes and operand shapes (per image), where each operand comes
     /// from; not the weights' names or values, the batch or the schedule.

@@ -45,8 +45,6 @@ struct GroupShape {
   bool accumulates = false;
   /// The convolution reads outside its input (zero padding).
   bool padded = false;
-  /// Stride 1 and no dilation.
-  bool unitStride = true;
   /// A 1x1 expansion from `expandInChannels` channels is fused in front.
   bool expands = false;
   int64_t expandInChannels = 0;
@@ -120,9 +118,6 @@ GroupShape analyze(GroupOp group) {
       shape.groups = static_cast<int64_t>(conv.getGroups());
       shape.kernelH = weight.getDimSize(2);
       shape.kernelW = weight.getDimSize(3);
-      auto one = [](int64_t v) { return v == 1; };
-      shape.unitStride = llvm::all_of(conv.getStrides(), one) &&
-                         llvm::all_of(conv.getDilations(), one);
       shape.padded =
           conv.getPaddingMode() == PaddingMode::same ||
           llvm::any_of(conv.getPadding(), [](int64_t pad) { return pad > 0; });
@@ -177,12 +172,11 @@ struct Builder {
   SmallVector<Loop, 4> unroll;
   SmallVector<Placement, 4> compute;
   int64_t grain = 1;
-  Tail tail = Tail::shift;
   Algorithm algorithm = Algorithm::direct;
 
   ScheduleAttr get() const {
     return ScheduleAttr::get(context, tile, vector, order, parallel, grain,
-                             unroll, tail, compute,
+                             unroll, Tail::shift, compute,
                              /*specialize=*/{}, /*threads=*/{},
                              /*shared=*/{}, algorithm);
   }
@@ -261,12 +255,10 @@ RegisterTile registerTile(const GroupShape &g, const ScheduleTarget &t,
 /// pixels (16 x input channels x 6 tiles: 18 KB for 48 channels) is computed
 /// once inside the pixel tile loop for every channel tile; the products
 /// accumulate inside the channel tile loop; pairs of rows run in parallel.
-std::optional<ScheduleAttr> winogradSchedule(const GroupShape &g,
-                                             const ScheduleTarget &t,
-                                             MLIRContext *context) {
-  if (g.kind != GroupShape::Conv || g.groups != 1 || g.kernelW != 3 ||
-      g.kernelH != 3 || !g.unitStride || g.scaledInput || g.expands ||
-      g.inChannels < kWinogradMinInChannels || g.height % 2 != 0)
+std::optional<ScheduleAttr> winogradSchedule(GroupOp group, const GroupShape &g,
+                                             const ScheduleTarget &t) {
+  if (!group.fitsWinograd() || g.inChannels < kWinogradMinInChannels ||
+      g.height % 2 != 0)
     return std::nullopt;
   int64_t pixels = 0;
   for (int64_t tile = 12; tile >= 4 && pixels == 0; tile -= 2)
@@ -274,7 +266,7 @@ std::optional<ScheduleAttr> winogradSchedule(const GroupShape &g,
       pixels = tile;
   if (pixels == 0)
     return std::nullopt;
-  Builder b{context};
+  Builder b{group.getContext()};
   b.vector = powerOfTwoAtMost(g.channels, t.vectorLanes);
   int64_t vectors = g.channels >= 2 * b.vector ? 2 : 1;
   b.tile = {vectors * b.vector, pixels, 2};
@@ -289,8 +281,6 @@ std::optional<ScheduleAttr> winogradSchedule(const GroupShape &g,
 
 ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
                           MLIRContext *context) {
-  if (std::optional<ScheduleAttr> winograd = winogradSchedule(g, t, context))
-    return *winograd;
   Builder b{context};
   int64_t lanes = t.vectorLanes;
   b.vector = powerOfTwoAtMost(g.channels, lanes);
@@ -463,6 +453,9 @@ ScheduleAttr otherSchedule(const GroupShape &g, const ScheduleTarget &t,
 
 ScheduleAttr defaultSchedule(GroupOp group, const ScheduleTarget &target) {
   GroupShape shape = analyze(group);
+  if (std::optional<ScheduleAttr> winograd =
+          winogradSchedule(group, shape, target))
+    return *winograd;
   if (shape.kind == GroupShape::Conv)
     return convSchedule(shape, target, group.getContext());
   return otherSchedule(shape, target, group.getContext());
