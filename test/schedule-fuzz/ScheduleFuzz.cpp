@@ -1,0 +1,503 @@
+//===- ScheduleFuzz.cpp - random schedules against the default ones -------===//
+//
+// effnet-schedule-fuzz: draws random #effnet.schedule attributes for the
+// groups of a tiled model, from the whole space the attribute spans (every
+// field, for every kind of group), and holds each to one rule: the verifier
+// refuses it, or the kernel compiled with it computes what the kernel with
+// the default schedule computes, within 1e-5 of the largest value, without
+// touching memory outside its buffers (runner.c lays every buffer against an
+// inaccessible page). Kernels are compiled one group at a time, each in a
+// child process with a time limit, so a crash or a hang of the compiler is
+// a finding, not the end of the run. Findings are written as schedule-file
+// lines (`effnetc --schedules` reproduces them).
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/HalideKernels.h"
+#include "codegen/Plan.h"
+#include "dialect/EffNet.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_os_ostream.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace mlir;
+using namespace mlir::effnet;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile("input", cl::Required,
+                                      cl::desc("a tiled model (.mlir)"));
+static cl::opt<std::string>
+    targetName("target", cl::Required,
+               cl::desc("the Halide target the kernels are compiled for"));
+static cl::opt<std::string>
+    workDir("work", cl::Required,
+            cl::desc("a folder for objects, programs and findings"));
+static cl::opt<unsigned> draws("draws", cl::init(100),
+                               cl::desc("schedules to draw"));
+static cl::opt<double>
+    seconds("seconds", cl::init(0),
+            cl::desc("stop drawing after this many seconds (0: no limit)"));
+static cl::opt<uint64_t> seed("seed", cl::init(1),
+                              cl::desc("seed of the draws"));
+static cl::opt<std::string> cc("cc", cl::init("cc"),
+                               cl::desc("the C compiler that links a run"));
+static cl::opt<std::string>
+    runner("runner", cl::init(""),
+           cl::desc("a command that runs the program (e.g. qemu-aarch64 -L "
+                    "/usr/aarch64-linux-gnu)"));
+static cl::opt<unsigned>
+    limit("limit", cl::init(300),
+          cl::desc("seconds a compile or a run may take"));
+static cl::opt<bool> verbose("v", cl::desc("a line per draw"));
+
+namespace {
+
+using codegen::KernelSpec;
+using codegen::ModelPlan;
+
+/// What a group has that a schedule can place, and its output's extents.
+struct Facts {
+  bool accumulates = false, convolves = false, scales = false;
+  bool expands = false, readsInput = false, winograd = false;
+  int64_t extent[3] = {1, 1, 1};
+};
+
+Facts factsOf(GroupOp group, const KernelSpec &spec) {
+  Facts f;
+  f.accumulates = spec.anchor != codegen::AnchorKind::None;
+  f.convolves = spec.anchor == codegen::AnchorKind::Conv;
+  f.expands = spec.expansion.present;
+  f.scales = spec.inputScale >= 0;
+  for (const codegen::EpilogueStep &step : spec.epilogue)
+    f.scales |= step.kind == codegen::EpilogueStep::Kind::ScaleInput ||
+                step.kind == codegen::EpilogueStep::Kind::ScaleByInput;
+  f.readsInput = llvm::any_of(group.getInputs(), [](Value v) {
+    return isa<BlockArgument>(v);
+  });
+  f.winograd = group.fitsWinograd();
+  f.extent[0] = spec.output.channels;
+  f.extent[1] = spec.output.width;
+  f.extent[2] = spec.output.height;
+  return f;
+}
+
+/// Random schedules over the attribute's whole space, mostly valid ones:
+/// a draw that breaks a rule now and then tests the verifier.
+class Drawer {
+public:
+  explicit Drawer(uint64_t seed) : rng(seed) {}
+
+  ScheduleAttr draw(MLIRContext *context, const Facts &f,
+                    ScheduleAttr defaults) {
+    int64_t lanes = defaults.getVector();
+    int64_t vector = pick<int64_t>({lanes, lanes, lanes, lanes / 2, lanes * 2, 1, 4,
+                           8, 16, 32});
+    vector = std::max<int64_t>(vector, 1);
+    if (chance(0.02))
+      vector = 3 + below(12);
+    int64_t tile[3];
+    tile[0] = vector * (1 + below(4));
+    if (chance(0.1))
+      tile[0] = vector * (1 + below(std::max<int64_t>(1, 4096 / vector)));
+    if (chance(0.02))
+      tile[0] += 1 + below(vector);
+    for (int d = 1; d < 3; ++d) {
+      tile[d] = 1 + below(std::min<int64_t>(16, f.extent[d] + 2));
+      if (chance(0.08))
+        tile[d] = f.extent[d] + 1 + below(40);
+      if (f.winograd && chance(0.8))
+        tile[d] = 2 * (1 + below(std::max<int64_t>(1, f.extent[d] / 2)));
+    }
+    SmallVector<Loop> order = {Loop::c, Loop::x, Loop::y};
+    std::shuffle(order.begin(), order.end(), rng);
+    int parallelCount = pick<int>({0, 1, 1, 1, 2, 2, 3});
+    SmallVector<Loop> parallel(order.begin(), order.begin() + parallelCount);
+    if (chance(0.02) && parallelCount == 1)
+      parallel[0] = order[2];
+    int64_t grain = chance(0.6) ? 1 : 1 + below(16);
+    SmallVector<Loop> unroll;
+    for (Loop loop : {Loop::c, Loop::x, Loop::y, Loop::kx, Loop::ky})
+      if (chance(0.35))
+        unroll.push_back(loop);
+    std::shuffle(unroll.begin(), unroll.end(), rng);
+    if (chance(0.01) && !unroll.empty())
+      unroll.push_back(unroll.front());
+    Tail tail = chance(0.5) ? Tail::guard : Tail::shift;
+
+    SmallVector<Placement> compute;
+    // Loops fused into the parallel loop exist only under its name.
+    auto fusedAway = [&](LoopLevel l) {
+      for (size_t i = 0; i + 1 < parallel.size(); ++i)
+        if (static_cast<int>(parallel[i]) + 2 == static_cast<int>(l))
+          return true;
+      return false;
+    };
+    auto level = [&](bool inlineAllowed) {
+      SmallVector<LoopLevel> levels = {LoopLevel::root};
+      for (LoopLevel l : {LoopLevel::c, LoopLevel::x, LoopLevel::y})
+        if (!fusedAway(l) || chance(0.05))
+          levels.push_back(l);
+      if (inlineAllowed) {
+        levels.push_back(LoopLevel::inline_);
+        levels.push_back(LoopLevel::inline_);
+      }
+      return levels[below(levels.size())];
+    };
+    auto outer = [&](LoopLevel at) {
+      // A level at or outside `at` in `order` (root is outside all).
+      if (at == LoopLevel::inline_ || at == LoopLevel::root || chance(0.7))
+        return at;
+      SmallVector<LoopLevel> levels = {LoopLevel::root};
+      for (Loop loop : order) {
+        LoopLevel l = loop == Loop::c   ? LoopLevel::c
+                      : loop == Loop::x ? LoopLevel::x
+                                        : LoopLevel::y;
+        if (!fusedAway(l))
+          levels.push_back(l);
+        if (l == at)
+          break;
+      }
+      return levels[below(levels.size())];
+    };
+    auto add = [&](Producer producer, bool exists, bool inlineAllowed) {
+      if (!exists && !chance(0.02))
+        return;
+      if (!chance(0.75))
+        return;
+      Placement p;
+      p.producer = producer;
+      p.compute = level(inlineAllowed || chance(0.02));
+      p.store = outer(p.compute);
+      bool passes = producer == Producer::input ||
+                    producer == Producer::weights ||
+                    producer == Producer::expand;
+      p.parallel = p.compute == LoopLevel::root && chance(passes ? 0.4 : 0.02);
+      compute.push_back(p);
+    };
+    add(Producer::acc, f.accumulates, false);
+    add(Producer::input, f.convolves, true);
+    add(Producer::weights, f.convolves && f.scales, true);
+    add(Producer::excite, f.scales, true);
+    add(Producer::expand, f.expands, false);
+    std::shuffle(compute.begin(), compute.end(), rng);
+
+    SmallVector<Specialization> specialize;
+    if ((f.readsInput && chance(0.4)) || chance(0.01))
+      specialize.push_back(Specialization::dense_rows);
+    Algorithm algorithm = (f.winograd && chance(0.5)) || chance(0.01)
+                              ? Algorithm::winograd
+                              : Algorithm::direct;
+    // GPU fields are not drawn: CPU code generation refuses them by name.
+    return ScheduleAttr::get(context, tile, vector, order, parallel, grain,
+                             unroll, tail, compute, specialize, {}, {},
+                             algorithm);
+  }
+
+  size_t below(size_t n) { return n ? rng() % n : 0; }
+
+private:
+  bool chance(double p) {
+    return std::uniform_real_distribution<double>(0, 1)(rng) < p;
+  }
+  template <typename T> T pick(std::initializer_list<T> values) {
+    return values.begin()[below(values.size())];
+  }
+  std::mt19937_64 rng;
+};
+
+/// Runs `body` in a child process, at most `limit` seconds; returns "" when
+/// it exits 0, else why not.
+std::string inChild(const std::function<std::string()> &body) {
+  std::string messageFile = workDir + "/child-message.txt";
+  llvm::sys::fs::remove(messageFile);
+  fflush(nullptr);
+  pid_t pid = fork();
+  if (pid < 0)
+    return "fork failed";
+  if (pid == 0) {
+    std::string message = body();
+    if (!message.empty()) {
+      std::ofstream(messageFile) << message;
+      _exit(1);
+    }
+    _exit(0);
+  }
+  auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() - start >
+        std::chrono::seconds(limit)) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return fmt::format("took more than {} s", limit.getValue());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (WIFSIGNALED(status))
+    return fmt::format("died of signal {}", WTERMSIG(status));
+  if (WEXITSTATUS(status) == 0)
+    return "";
+  std::ifstream in(messageFile);
+  std::string message((std::istreambuf_iterator<char>(in)),
+                      std::istreambuf_iterator<char>());
+  return message.empty() ? "failed" : message;
+}
+
+/// Runs a command line through the shell; returns its exit status (128 +
+/// the signal when killed) and its output.
+int shell(const std::string &command, std::string &output) {
+  std::string file = workDir + "/shell-output.txt";
+  std::string line = fmt::format("timeout -s KILL {} {} > {} 2>&1",
+                                 limit.getValue(), command, file);
+  int status = std::system(line.c_str());
+  std::ifstream in(file);
+  output.assign((std::istreambuf_iterator<char>(in)),
+                std::istreambuf_iterator<char>());
+  while (!output.empty() && output.back() == '\n')
+    output.pop_back();
+  if (status == -1)
+    return 127;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/// The runner's description of a kernel's arguments.
+std::string describeArguments(const KernelSpec &spec) {
+  std::string text;
+  auto line = [&](const char *kind, bool u8,
+                  const std::vector<codegen::BufferDim> &dims) {
+    text += fmt::format("{} {} {}", kind, u8 ? "u8" : "f32", dims.size());
+    for (const codegen::BufferDim &d : dims)
+      text += fmt::format(" {} {}", d.extent,
+                          d.stride == codegen::kRuntimeStride ? 0 : d.stride);
+    text += "\n";
+  };
+  for (const codegen::TensorShape &input : spec.inputs)
+    line("in", input.rgb8, codegen::getBufferDims(input));
+  for (const codegen::WeightShape &weight : spec.weights)
+    line("weight", false, codegen::getBufferDims(weight));
+  line("out", false, codegen::getBufferDims(spec.output));
+  return text;
+}
+
+std::string compile(const KernelSpec &spec, const std::string &function,
+                    const codegen::TargetDescription &target,
+                    const std::string &object) {
+  return inChild([&] {
+    codegen::FrontEndOrder order;
+    return codegen::compileKernel(spec, function, target, object, 0, order);
+  });
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "random schedules checked against the default ones, a group at a time\n");
+  auto fail = [](const std::string &message) {
+    fmt::print(stderr, "effnet-schedule-fuzz: error: {}\n", message);
+    return 2;
+  };
+  // Kernels' parallel loops on two threads, whatever the machine.
+  setenv("HL_NUM_THREADS", "2", 1);
+  if (std::error_code ec = llvm::sys::fs::create_directories(workDir))
+    return fail(fmt::format("cannot create {}: {}", workDir.getValue(),
+                            ec.message()));
+
+  DialectRegistry registry;
+  registry.insert<EffNetDialect, func::FuncDialect>();
+  MLIRContext context(registry);
+  context.disableMultithreading();
+  std::string diagnostics;
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &d) {
+    diagnostics = d.str();
+    return success();
+  });
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(inputFile, &context);
+  if (!module)
+    return fail(fmt::format("cannot read {}: {}", inputFile.getValue(),
+                            diagnostics));
+  auto functions = module->getOps<func::FuncOp>();
+  if (functions.empty())
+    return fail("the input has no function");
+  func::FuncOp func = *functions.begin();
+  auto scheduleClass = describeScheduleTarget(targetName);
+  if (!scheduleClass)
+    return fail(llvm::toString(scheduleClass.takeError()));
+
+  codegen::TargetDescription target;
+  if (std::string message = codegen::describeTarget(targetName, target);
+      !message.empty())
+    return fail(message);
+  FailureOr<ModelPlan> defaults = codegen::planModel(func);
+  if (failed(defaults))
+    return fail("cannot plan the model with its schedules: " + diagnostics);
+  bool pixels = func.getArgument(0).getType() &&
+                cast<RankedTensorType>(func.getArgument(0).getType())
+                        .getDimSize(1) == 3;
+  if (pixels)
+    codegen::addPixelKernels(*defaults, {});
+
+  // The groups, by kernel key, so that every distinct kernel is drawn alike.
+  std::map<std::string, std::vector<GroupOp>> byKey;
+  std::map<std::string, ScheduleAttr> original;
+  func.walk([&](GroupOp group) {
+    byKey[group.getKernelKey()].push_back(group);
+    original[group.getName().str()] = group.getScheduleAttr();
+  });
+  std::vector<std::string> keys;
+  for (auto &entry : byKey)
+    keys.push_back(entry.first);
+
+  // The runner and the Halide runtime, once.
+  std::string runtime = workDir + "/runtime.o", runnerObject =
+                                                    workDir + "/runner.o";
+  if (std::string message = inChild([&] {
+        return codegen::compileRuntime(target, runtime);
+      });
+      !message.empty())
+    return fail("the Halide runtime: " + message);
+  std::string output;
+  if (shell(fmt::format("{} -O1 -c -I{} {} -o {}", cc.getValue(),
+                        EFFNET_HALIDE_INCLUDE_DIR, EFFNET_FUZZ_RUNNER_SOURCE,
+                        runnerObject),
+            output))
+    return fail("cannot compile the runner: " + output);
+
+  std::ofstream findings(workDir + "/findings.txt", std::ios::app);
+  Drawer drawer(seed);
+  std::map<std::string, int> refusals;
+  std::map<std::string, std::string> references;
+  unsigned refused = 0, agreed = 0, wrong = 0;
+  auto start = std::chrono::steady_clock::now();
+  unsigned drawn = 0;
+  for (; drawn < draws; ++drawn) {
+    if (seconds > 0 &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                      start)
+                .count() > seconds)
+      break;
+    const std::string &key = keys[drawer.below(keys.size())];
+    GroupOp group = byKey[key][drawer.below(byKey[key].size())];
+    std::string name = group.getName().str();
+    // The default kernel of the group (and its 8-bit twin).
+    int stepIndex = -1;
+    for (size_t i = 0; i < defaults->steps.size(); ++i)
+      if (defaults->steps[i].name == name)
+        stepIndex = static_cast<int>(i);
+    if (stepIndex < 0)
+      return fail("no step computes " + name);
+    int kernel = defaults->steps[stepIndex].kernel;
+    bool twin = pixels && defaults->pixelKernels[kernel] >= 0 &&
+                drawer.below(2) == 0;
+    if (twin)
+      kernel = defaults->pixelKernels[kernel];
+    const KernelSpec &reference = defaults->kernels[kernel];
+    Facts facts = factsOf(group, reference);
+    ScheduleAttr schedule =
+        drawer.draw(&context, facts, original[name]);
+    std::string text;
+    llvm::raw_string_ostream(text) << Attribute(schedule);
+    auto report = [&](const std::string &verdict) {
+      if (verbose)
+        fmt::print("draw {}: {}{}: {}: {}\n", drawn, name,
+                   twin ? " (8-bit)" : "", verdict, text);
+    };
+
+    // The verifier's word first.
+    diagnostics.clear();
+    if (failed(group.verifySchedule(schedule))) {
+      ++refused;
+      ++refusals[diagnostics.substr(0, 60)];
+      report("refused (" + diagnostics + ")");
+      continue;
+    }
+    group.setScheduleAttr(schedule);
+    FailureOr<ModelPlan> plan = codegen::planModel(func);
+    group.setScheduleAttr(original[name]);
+    std::string verdict;
+    if (failed(plan)) {
+      verdict = "accepted by the verifier, refused by the plan: " + diagnostics;
+    } else {
+      if (twin)
+        codegen::addPixelKernels(*plan, {});
+      int candidateIndex = plan->steps[stepIndex].kernel;
+      if (twin)
+        candidateIndex = plan->pixelKernels[candidateIndex];
+      const KernelSpec &candidate = plan->kernels[candidateIndex];
+
+      std::string &referenceObject = references[reference.key];
+      if (referenceObject.empty()) {
+        referenceObject =
+            fmt::format("{}/reference{}.o", workDir.getValue(), references.size());
+        if (std::string message = compile(reference, "fuzz_reference", target,
+                                          referenceObject);
+            !message.empty())
+          return fail("the default schedule of " + name +
+                      " does not compile: " + message);
+      }
+      std::string candidateObject = workDir + "/candidate.o";
+      std::string program = workDir + "/run";
+      std::string description = workDir + "/arguments.txt";
+      std::ofstream(description) << describeArguments(candidate);
+      if (std::string message =
+              compile(candidate, "fuzz_candidate", target, candidateObject);
+          !message.empty()) {
+        verdict = "does not compile: " + message;
+      } else if (shell(fmt::format("{} {} {} {} {} -o {} -lpthread -ldl -lm",
+                                   cc.getValue(), runnerObject, referenceObject,
+                                   candidateObject, runtime, program),
+                       output)) {
+        return fail("cannot link a run: " + output);
+      } else {
+        int status = shell(fmt::format("{} {} {} {}",
+                                       runner.getValue(), program, description,
+                                       drawn),
+                           output);
+        if (status == 0) {
+          ++agreed;
+          report("agrees");
+          continue;
+        }
+        verdict = status == 1 ? output
+                  : status > 128
+                      ? fmt::format("the run died of signal {} {}",
+                                    status - 128, output)
+                      : fmt::format("the run failed ({}): {}", status, output);
+      }
+    }
+    ++wrong;
+    report("WRONG: " + verdict);
+    fmt::print("effnet-schedule-fuzz: accepted and wrong: {}{} (seed {}, draw "
+               "{}): {}\n",
+               name, twin ? " (8-bit)" : "", seed.getValue(), drawn, verdict);
+    findings << "# " << name << (twin ? " (8-bit)" : "") << ", seed " << seed
+             << " draw " << drawn << ": " << verdict << "\n";
+    ScheduleEntry entry{scheduleClass->className(), key, schedule, ""};
+    llvm::raw_os_ostream os(findings);
+    writeScheduleEntry(os, entry);
+  }
+  fmt::print("effnet-schedule-fuzz: {} draws on {} ({} kernels): {} refused by "
+             "the verifier, {} accepted and agreeing, {} accepted and wrong\n",
+             drawn, target.halide, keys.size(), refused, agreed, wrong);
+  return wrong ? 1 : 0;
+}

@@ -1,0 +1,261 @@
+/* Runs one kernel compiled twice, with the schedule under test
+ * (fuzz_candidate) and with the default schedule (fuzz_reference), on the
+ * same random inputs, and compares every output value. Each buffer lies
+ * against a page the process may not touch: once ending at it, once
+ * starting after it, so a read or write past either end stops the run with
+ * SIGSEGV. The output is filled with a signalling pattern first, so a value
+ * the kernel never writes is found too.
+ *
+ * Usage: runner DESCRIPTION SEED
+ * DESCRIPTION, one argument of the kernel a line, in calling order:
+ *   KIND TYPE DIMS EXTENT STRIDE ...    KIND in|weight|out, TYPE f32|u8;
+ *   a stride of 0 is given at the call: the rows of 8-bit pixels, which
+ *   the runner lays packed on one run and padded on the other.
+ * Prints one line; exits 0 when the outputs agree within 1e-5 of the
+ * largest reference value, 1 when they differ, 2 on a bad call or a kernel
+ * that fails. */
+#include <HalideRuntime.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+int fuzz_candidate_argv(void **args);
+int fuzz_reference_argv(void **args);
+
+enum { kMaxArgs = 32, kMaxDims = 4 };
+
+struct arg {
+  int out, u8, dims;
+  int64_t extent[kMaxDims], stride[kMaxDims];
+  size_t elements; /* elements the buffer spans, strides included */
+  size_t bytes;
+  void *mapping;
+  size_t mappingBytes;
+  void *host;
+  halide_dimension_t dim[kMaxDims];
+  halide_buffer_t buffer;
+};
+
+static struct arg args[kMaxArgs];
+static int argCount;
+static uint64_t state;
+
+static uint64_t next(void) {
+  state ^= state << 13;
+  state ^= state >> 7;
+  state ^= state << 17;
+  return state;
+}
+
+static float uniform(void) {
+  return (float)((next() >> 40) * (2.0 / 16777216.0) - 1.0);
+}
+
+static const uint32_t kUnwritten = 0x7fa5a5a5u; /* a NaN no kernel makes */
+
+static void die(const char *what) {
+  printf("error: %s\n", what);
+  exit(2);
+}
+
+/* Lays out every stride, given the row stride of 8-bit pixels. */
+static void layout(int paddedRows) {
+  for (int a = 0; a < argCount; ++a) {
+    struct arg *g = &args[a];
+    size_t span = 1;
+    for (int d = 0; d < g->dims; ++d) {
+      int64_t stride = g->stride[d];
+      if (stride == 0) /* rows of pixels: packed, or 5 bytes apart */
+        stride = g->extent[0] * g->extent[1] + (paddedRows ? 5 : 0);
+      g->dim[d].min = 0;
+      g->dim[d].extent = (int32_t)g->extent[d];
+      g->dim[d].stride = (int32_t)stride;
+      g->dim[d].flags = 0;
+      span += (size_t)(g->extent[d] - 1) * (size_t)stride;
+    }
+    g->elements = span;
+    g->bytes = span * (g->u8 ? 1 : 4);
+  }
+}
+
+/* Maps the buffer beside an inaccessible page: its end against the page
+ * that follows it (atEnd), or its start right after the page before it. */
+static void place(struct arg *g, int atEnd) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  size_t pages = (g->bytes + page - 1) / page;
+  g->mappingBytes = (pages + 2) * page;
+  char *base = mmap(NULL, g->mappingBytes, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED)
+    die("mmap");
+  if (mprotect(base, page, PROT_NONE) ||
+      mprotect(base + (pages + 1) * page, page, PROT_NONE))
+    die("mprotect");
+  g->mapping = base;
+  g->host = atEnd ? base + (pages + 1) * page - g->bytes : base + page;
+}
+
+static void release(struct arg *g) {
+  munmap(g->mapping, g->mappingBytes);
+  g->mapping = g->host = NULL;
+}
+
+/* Random inputs and weights (the same for every call: the state is
+ * reseeded), outputs filled with the unwritten pattern. */
+static void fill(uint64_t seed) {
+  state = seed * 2654435761u + 88172645463325252ull;
+  for (int a = 0; a < argCount; ++a) {
+    struct arg *g = &args[a];
+    if (g->out) {
+      uint32_t *p = g->host;
+      for (size_t i = 0; i < g->elements; ++i)
+        p[i] = kUnwritten;
+    } else if (g->u8) {
+      unsigned char *p = g->host;
+      for (size_t i = 0; i < g->elements; ++i)
+        p[i] = (unsigned char)(next() >> 56);
+    } else {
+      float *p = g->host;
+      for (size_t i = 0; i < g->elements; ++i)
+        p[i] = uniform();
+    }
+  }
+}
+
+static int call(int (*kernel)(void **)) {
+  void *argv[kMaxArgs];
+  for (int a = 0; a < argCount; ++a) {
+    struct arg *g = &args[a];
+    memset(&g->buffer, 0, sizeof g->buffer);
+    g->buffer.host = g->host;
+    g->buffer.type.code = g->u8 ? halide_type_uint : halide_type_float;
+    g->buffer.type.bits = g->u8 ? 8 : 32;
+    g->buffer.type.lanes = 1;
+    g->buffer.dimensions = g->dims;
+    g->buffer.dim = g->dim;
+    argv[a] = &g->buffer;
+  }
+  return kernel(argv);
+}
+
+/* The output's values at every in-bounds index, in order. */
+static float *gather(const struct arg *g, size_t *count) {
+  size_t n = 1;
+  for (int d = 0; d < g->dims; ++d)
+    n *= (size_t)g->extent[d];
+  float *values = malloc(n * sizeof(float));
+  if (!values)
+    die("malloc");
+  for (size_t i = 0; i < n; ++i) {
+    size_t rest = i, offset = 0;
+    for (int d = 0; d < g->dims; ++d) {
+      offset += (rest % (size_t)g->extent[d]) * (size_t)g->dim[d].stride;
+      rest /= (size_t)g->extent[d];
+    }
+    memcpy(&values[i], (const float *)g->host + offset, sizeof(float));
+  }
+  *count = n;
+  return values;
+}
+
+static int isUnwritten(float value) {
+  uint32_t bits;
+  memcpy(&bits, &value, sizeof bits);
+  return bits == kUnwritten;
+}
+
+/* Runs `kernel` with every buffer placed at one end of its pages; returns
+ * its output values. */
+static float *run(int (*kernel)(void **), const char *name, int atEnd,
+                  int paddedRows, uint64_t seed, size_t *count) {
+  layout(paddedRows);
+  for (int a = 0; a < argCount; ++a)
+    place(&args[a], atEnd);
+  fill(seed);
+  int status = call(kernel);
+  if (status != 0) {
+    printf("error: %s returned %d\n", name, status);
+    exit(2);
+  }
+  float *values = NULL;
+  for (int a = 0; a < argCount; ++a)
+    if (args[a].out)
+      values = gather(&args[a], count);
+  for (int a = 0; a < argCount; ++a)
+    release(&args[a]);
+  return values;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3)
+    die("usage: runner DESCRIPTION SEED");
+  FILE *file = fopen(argv[1], "r");
+  if (!file)
+    die("cannot open the description");
+  char kind[16], type[16];
+  int outputs = 0, pixels = 0;
+  while (fscanf(file, "%15s %15s", kind, type) == 2) {
+    if (argCount == kMaxArgs)
+      die("too many arguments");
+    struct arg *g = &args[argCount++];
+    g->out = strcmp(kind, "out") == 0;
+    g->u8 = strcmp(type, "u8") == 0;
+    outputs += g->out;
+    pixels |= g->u8;
+    if (fscanf(file, "%d", &g->dims) != 1 || g->dims < 1 ||
+        g->dims > kMaxDims)
+      die("bad dimensions");
+    for (int d = 0; d < g->dims; ++d)
+      if (fscanf(file, "%lld %lld", (long long *)&g->extent[d],
+                 (long long *)&g->stride[d]) != 2 ||
+          g->extent[d] < 1 || g->stride[d] < 0)
+        die("bad extent or stride");
+  }
+  fclose(file);
+  if (outputs != 1)
+    die("expects one output");
+  uint64_t seed = strtoull(argv[2], NULL, 10);
+
+  size_t n = 0, m = 0;
+  float *reference = run(fuzz_reference_argv, "reference", 1, 0, seed, &n);
+  double largest = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (isUnwritten(reference[i]) || !isfinite(reference[i])) {
+      printf("error: the reference leaves value %zu %s\n", i,
+             isUnwritten(reference[i]) ? "unwritten" : "not finite");
+      return 2;
+    }
+    largest = fmax(largest, fabs(reference[i]));
+  }
+  double tolerance = 1e-5 * (largest > 0 ? largest : 1);
+  /* Each end of the pages; with 8-bit pixels, packed and padded rows. */
+  for (int trial = 0; trial < (pixels ? 4 : 2); ++trial) {
+    int atEnd = trial % 2 == 0, padded = trial >= 2;
+    float *candidate =
+        run(fuzz_candidate_argv, "candidate", atEnd, padded, seed, &m);
+    float *expected =
+        padded ? run(fuzz_reference_argv, "reference", 1, 1, seed, &n)
+               : reference;
+    for (size_t i = 0; i < n; ++i) {
+      double error = fabs((double)candidate[i] - expected[i]);
+      if (isUnwritten(candidate[i]) || !(error <= tolerance)) {
+        printf("differs: value %zu of %zu: %.9g, default %.9g (buffers at "
+               "the %s of their pages%s)\n",
+               i, n, candidate[i], expected[i], atEnd ? "end" : "start",
+               padded ? ", padded pixel rows" : "");
+        return 1;
+      }
+    }
+    if (expected != reference)
+      free(expected);
+    free(candidate);
+  }
+  printf("agrees: %zu values within %.3g\n", n, tolerance);
+  free(reference);
+  return 0;
+}
