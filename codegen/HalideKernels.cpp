@@ -101,6 +101,24 @@ Func view(const ImageParam &param, const TensorShape &shape,
   return f;
 }
 
+/// The coordinates (c, x, y) of a stage tiled by `s`, each clamped to its
+/// extent where a guarded tile does not divide it. Halide computes a
+/// producer inside a guarded tile, or at root, over whole tiles (bounds
+/// inference does not see the guard), so the last tile's producers would
+/// read past their inputs and weights; read through clamped coordinates,
+/// they compute only values inside the output. In-bounds values are the
+/// same, and loop partitioning drops the clamp from all tiles but the last.
+void clampToGuards(const Schedule &s, const int64_t extents[3],
+                   std::initializer_list<Var> vars, Expr at[3]) {
+  int d = 0;
+  for (const Var &v : vars) {
+    at[d] = v;
+    if (!s.shiftInwards && extents[d] % s.tile[d] != 0)
+      at[d] = min(v, asInt(extents[d] - 1));
+    ++d;
+  }
+}
+
 /// A lowered kernel: its arguments in calling order and its output.
 struct Lowered {
   std::vector<ImageParam> inputs;
@@ -239,8 +257,16 @@ void lower(const KernelSpec &spec, Lowered &out) {
       simpleStep(s, value, next);
       value = next;
     }
+    // Computed in tiles of the anchor's c and x tiles, guarded (see
+    // applySchedule).
     Func expanded("expanded");
-    expanded(c, x, y) = value(c, x, y);
+    int64_t extents[3] = {e.conv.outChannels, in0.width, in0.height};
+    Schedule tiles = spec.schedule;
+    tiles.shiftInwards = false;
+    tiles.tile[2] = 1;
+    Expr at[3];
+    clampToGuards(tiles, extents, {c, x, y}, at);
+    expanded(c, x, y) = value(at[0], at[1], at[2]);
     out.expandAccumulate = acc;
     out.expandReduction = re;
     out.expanded = expanded;
@@ -366,10 +392,14 @@ void lower(const KernelSpec &spec, Lowered &out) {
   }
   // The output's buffer dimensions are its variables, innermost first: a
   // planar result (a model output) is (x, y, c), as getBufferDims lays it.
+  int64_t extents[3] = {spec.output.channels, spec.output.width,
+                        spec.output.height};
+  Expr at[3];
+  clampToGuards(spec.schedule, extents, {c, x, y}, at);
   if (spec.output.planar)
-    out.output(x, y, c) = chain(c, x, y);
+    out.output(x, y, c) = chain(at[0], at[1], at[2]);
   else
-    out.output(c, x, y) = chain(c, x, y);
+    out.output(c, x, y) = chain(at[0], at[1], at[2]);
   constrain(out.output.output_buffer(), getBufferDims(spec.output));
 }
 

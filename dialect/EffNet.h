@@ -36,6 +36,11 @@ inline constexpr llvm::StringLiteral kOutputsAttrName = "effnet.outputs";
 inline constexpr llvm::StringLiteral kPrunedWeightsAttrName =
     "effnet.pruned_weights";
 
+/// The most copies of a tile's body a schedule may unroll (every unrolled
+/// loop counted, the window's too): thousands would take the code
+/// generator minutes and gigabytes.
+constexpr int64_t kMaxUnrolledCopies = 256;
+
 /// Rounds a channel count to a multiple of `divisor`, never below `divisor`
 /// and never more than 10% down: torchvision's `_make_divisible`, which every
 /// width multiplier and expansion ratio goes through.

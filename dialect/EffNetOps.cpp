@@ -709,6 +709,22 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
                << ") to fit the output's " << extents[i] << " " << what[i]
                << " with tail = shift";
 
+  // Halide 14 unrolls a guarded tail wrongly: an unrolled loop's last tile
+  // stores too little or too much, or the compiler stops with an internal
+  // error (found by test/schedule-fuzz). With tail = guard, unrolled tile
+  // loops divide their extent, so no unrolled tile is cut short.
+  static const Loop tileLoops[3] = {Loop::c, Loop::x, Loop::y};
+  if (schedule.getTail() == Tail::guard)
+    for (int i = 0; i < 3; ++i)
+      if (llvm::is_contained(schedule.getUnroll(), tileLoops[i]) &&
+          !ShapedType::isDynamic(extents[i]) &&
+          extents[i] % schedule.getTile()[i] != 0)
+        return emitOpError()
+               << "expects the schedule's tile (" << schedule.getTile()[i]
+               << ") to divide the output's " << extents[i] << " " << what[i]
+               << " with tail = guard and '" << stringifyLoop(tileLoops[i])
+               << "' unrolled";
+
   // The producers a schedule places must exist in the group.
   Operation *anchor = nullptr;
   bool scales = false;
@@ -722,6 +738,30 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
     convolutions += isa<Conv2DOp>(op);
   }
   bool convolves = isa_and_nonnull<Conv2DOp, DenseOp>(anchor);
+  // Unrolling the window multiplies the copies the attribute counted over
+  // the tile by the window's width and height.
+  // (The window is the anchor's: a fused expansion's is 1x1.)
+  int64_t windowW = 1, windowH = 1;
+  for (Operation &op : getBody().front().without_terminator())
+    if (auto conv = dyn_cast<Conv2DOp>(op)) {
+      auto kernel = cast<RankedTensorType>(conv.getWeight().getType());
+      windowW = std::max(windowW, kernel.getDimSize(3));
+      windowH = std::max(windowH, kernel.getDimSize(2));
+    }
+  {
+    int64_t copies = 1;
+    for (Loop loop : schedule.getUnroll())
+      copies *= loop == Loop::c    ? schedule.getTile()[0] / schedule.getVector()
+                : loop == Loop::x  ? schedule.getTile()[1]
+                : loop == Loop::y  ? schedule.getTile()[2]
+                : loop == Loop::kx ? windowW
+                                   : windowH;
+    if (copies > kMaxUnrolledCopies)
+      return emitOpError() << "expects at most " << kMaxUnrolledCopies
+                           << " unrolled copies of a tile's body, got "
+                           << copies << " (the window's unrolled loops "
+                           << "included)";
+  }
   bool accumulates = convolves || isa_and_nonnull<GlobalAvgPoolOp>(anchor);
   if (schedule.getAlgorithm() == Algorithm::winograd) {
     // F(2x2, 3x3) computes 2x2 output tiles that the schedule's tiles hold

@@ -111,9 +111,9 @@ LogicalResult ScheduleAttr::verify(
     else if (loop == Loop::y)
       copies *= tile[2];
   }
-  if (copies > 256)
-    return emitError() << "expects at most 256 unrolled copies of a tile's "
-                          "body, got "
+  if (copies > kMaxUnrolledCopies)
+    return emitError() << "expects at most " << kMaxUnrolledCopies
+                       << " unrolled copies of a tile's body, got "
                        << copies;
 
   for (auto [index, placement] : llvm::enumerate(compute)) {
@@ -151,6 +151,17 @@ LogicalResult ScheduleAttr::verify(
       return emitError() << "expects '" << name
                          << "' to be stored at or outside the loop where it "
                             "is computed";
+    // A buffer stored outside the parallel loop but filled inside it would
+    // be written by every thread at once.
+    int parallelDepth = static_cast<int>(parallel.size());
+    if (placement.compute != LoopLevel::inline_ && parallelDepth > 0 &&
+        depthOf(placement.store, order) < parallelDepth &&
+        depthOf(placement.compute, order) >= parallelDepth)
+      return emitError() << "expects '" << name
+                         << "' to be stored inside the parallel loop '"
+                         << stringifyLoop(parallel.back())
+                         << "' where it is computed: its threads would share "
+                            "one buffer";
     // Inside a tile loop a producer already runs on the thread that runs
     // the tile; the accumulation and the broadcast value are not passes
     // code generation splits.

@@ -21,9 +21,11 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_os_ostream.h"
 #include "llvm/Support/raw_ostream.h"
@@ -68,6 +70,10 @@ static cl::opt<unsigned>
     limit("limit", cl::init(300),
           cl::desc("seconds a compile or a run may take"));
 static cl::opt<bool> verbose("v", cl::desc("a line per draw"));
+static cl::opt<std::string>
+    replay("replay", cl::init(""),
+           cl::desc("check the schedules of a schedule file (findings of "
+                    "earlier runs) instead of drawing"));
 
 namespace {
 
@@ -384,52 +390,41 @@ int main(int argc, char **argv) {
     return fail("cannot compile the runner: " + output);
 
   std::ofstream findings(workDir + "/findings.txt", std::ios::app);
-  Drawer drawer(seed);
-  std::map<std::string, int> refusals;
   std::map<std::string, std::string> references;
   unsigned refused = 0, agreed = 0, wrong = 0;
-  auto start = std::chrono::steady_clock::now();
-  unsigned drawn = 0;
-  for (; drawn < draws; ++drawn) {
-    if (seconds > 0 &&
-        std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                      start)
-                .count() > seconds)
-      break;
-    const std::string &key = keys[drawer.below(keys.size())];
-    GroupOp group = byKey[key][drawer.below(byKey[key].size())];
+
+  // Holds `schedule` on `group` (its 8-bit twin when `twin`) to the rule;
+  // counts and reports the verdict. False on a problem of the harness.
+  auto check = [&](GroupOp group, bool twin, ScheduleAttr schedule,
+                   const std::string &label) -> bool {
     std::string name = group.getName().str();
-    // The default kernel of the group (and its 8-bit twin).
     int stepIndex = -1;
     for (size_t i = 0; i < defaults->steps.size(); ++i)
       if (defaults->steps[i].name == name)
         stepIndex = static_cast<int>(i);
-    if (stepIndex < 0)
-      return fail("no step computes " + name);
-    int kernel = defaults->steps[stepIndex].kernel;
-    bool twin = pixels && defaults->pixelKernels[kernel] >= 0 &&
-                drawer.below(2) == 0;
-    if (twin)
-      kernel = defaults->pixelKernels[kernel];
-    const KernelSpec &reference = defaults->kernels[kernel];
-    Facts facts = factsOf(group, reference);
-    ScheduleAttr schedule =
-        drawer.draw(&context, facts, original[name]);
+    if (stepIndex < 0) {
+      fail("no step computes " + name);
+      return false;
+    }
+    auto kernelOf = [&](const ModelPlan &plan) {
+      int kernel = plan.steps[stepIndex].kernel;
+      return twin ? plan.pixelKernels[kernel] : kernel;
+    };
+    const KernelSpec &reference = defaults->kernels[kernelOf(*defaults)];
     std::string text;
     llvm::raw_string_ostream(text) << Attribute(schedule);
+    std::string what = name + (twin ? " (8-bit)" : "");
     auto report = [&](const std::string &verdict) {
       if (verbose)
-        fmt::print("draw {}: {}{}: {}: {}\n", drawn, name,
-                   twin ? " (8-bit)" : "", verdict, text);
+        fmt::print("{}: {}: {}: {}\n", label, what, verdict, text);
     };
 
     // The verifier's word first.
     diagnostics.clear();
     if (failed(group.verifySchedule(schedule))) {
       ++refused;
-      ++refusals[diagnostics.substr(0, 60)];
       report("refused (" + diagnostics + ")");
-      continue;
+      return true;
     }
     group.setScheduleAttr(schedule);
     FailureOr<ModelPlan> plan = codegen::planModel(func);
@@ -440,25 +435,24 @@ int main(int argc, char **argv) {
     } else {
       if (twin)
         codegen::addPixelKernels(*plan, {});
-      int candidateIndex = plan->steps[stepIndex].kernel;
-      if (twin)
-        candidateIndex = plan->pixelKernels[candidateIndex];
-      const KernelSpec &candidate = plan->kernels[candidateIndex];
-
+      const KernelSpec &candidate = plan->kernels[kernelOf(*plan)];
       std::string &referenceObject = references[reference.key];
       if (referenceObject.empty()) {
-        referenceObject =
-            fmt::format("{}/reference{}.o", workDir.getValue(), references.size());
+        referenceObject = fmt::format("{}/reference{}.o", workDir.getValue(),
+                                      references.size());
         if (std::string message = compile(reference, "fuzz_reference", target,
                                           referenceObject);
-            !message.empty())
-          return fail("the default schedule of " + name +
-                      " does not compile: " + message);
+            !message.empty()) {
+          fail("the default schedule of " + what +
+               " does not compile: " + message);
+          return false;
+        }
       }
       std::string candidateObject = workDir + "/candidate.o";
       std::string program = workDir + "/run";
       std::string description = workDir + "/arguments.txt";
       std::ofstream(description) << describeArguments(candidate);
+      std::string output;
       if (std::string message =
               compile(candidate, "fuzz_candidate", target, candidateObject);
           !message.empty()) {
@@ -467,16 +461,16 @@ int main(int argc, char **argv) {
                                    cc.getValue(), runnerObject, referenceObject,
                                    candidateObject, runtime, program),
                        output)) {
-        return fail("cannot link a run: " + output);
+        fail("cannot link a run: " + output);
+        return false;
       } else {
-        int status = shell(fmt::format("{} {} {} {}",
-                                       runner.getValue(), program, description,
-                                       drawn),
+        int status = shell(fmt::format("{} {} {} {}", runner.getValue(),
+                                       program, description, seed.getValue()),
                            output);
         if (status == 0) {
           ++agreed;
           report("agrees");
-          continue;
+          return true;
         }
         verdict = status == 1 ? output
                   : status > 128
@@ -487,17 +481,89 @@ int main(int argc, char **argv) {
     }
     ++wrong;
     report("WRONG: " + verdict);
-    fmt::print("effnet-schedule-fuzz: accepted and wrong: {}{} (seed {}, draw "
-               "{}): {}\n",
-               name, twin ? " (8-bit)" : "", seed.getValue(), drawn, verdict);
-    findings << "# " << name << (twin ? " (8-bit)" : "") << ", seed " << seed
-             << " draw " << drawn << ": " << verdict << "\n";
-    ScheduleEntry entry{scheduleClass->className(), key, schedule, ""};
+    fmt::print("effnet-schedule-fuzz: accepted and wrong: {} ({}): {}\n", what,
+               label, verdict);
+    findings << "# " << what << ", " << label << ": " << verdict << "\n";
+    ScheduleEntry entry{scheduleClass->className(), group.getKernelKey(),
+                        schedule, ""};
     llvm::raw_os_ostream os(findings);
     writeScheduleEntry(os, entry);
+    return true;
+  };
+
+  unsigned drawn = 0;
+  if (!replay.empty()) {
+    // Each line of the file, on every kernel of a group with its key (both
+    // kernels of a group that reads the model input). A line whose schedule
+    // the attribute's own verifier refuses counts as refused.
+    auto buffer = llvm::MemoryBuffer::getFile(replay);
+    if (!buffer)
+      return fail("cannot read " + replay);
+    SmallVector<StringRef> lines;
+    (*buffer)->getBuffer().split(lines, '\n');
+    for (auto [index, rawLine] : llvm::enumerate(lines)) {
+      std::string where = fmt::format("{}:{}", replay.getValue(), index + 1);
+      StringRef line = rawLine.trim();
+      if (line.empty() || line.starts_with("#"))
+        continue;
+      auto [key, text] = line.split(' ').second.trim().split(' ');
+      auto groups = byKey.find(key.str());
+      if (groups == byKey.end())
+        return fail(where + ": no group of the model has its key");
+      diagnostics.clear();
+      auto schedule =
+          dyn_cast_or_null<ScheduleAttr>(parseAttribute(text.trim(), &context));
+      if (!schedule) {
+        if (!StringRef(diagnostics).starts_with("expects"))
+          return fail(where + ": " + diagnostics);
+        ++drawn;
+        ++refused;
+        if (verbose)
+          fmt::print("{}: refused ({}): {}\n", where, diagnostics, text.str());
+        continue;
+      }
+      GroupOp group = groups->second.front();
+      int kernel = -1;
+      for (const codegen::Step &step : defaults->steps)
+        if (step.name == group.getName())
+          kernel = step.kernel;
+      for (bool twin : {false, true}) {
+        if (twin &&
+            (!pixels || kernel < 0 || defaults->pixelKernels[kernel] < 0))
+          continue;
+        ++drawn;
+        if (!check(group, twin, schedule, where))
+          return 2;
+      }
+    }
+  } else {
+    Drawer drawer(seed);
+    auto start = std::chrono::steady_clock::now();
+    for (; drawn < draws; ++drawn) {
+      if (seconds > 0 && std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - start)
+                                 .count() > seconds)
+        break;
+      const std::string &key = keys[drawer.below(keys.size())];
+      GroupOp group = byKey[key][drawer.below(byKey[key].size())];
+      int kernel = -1;
+      for (const codegen::Step &step : defaults->steps)
+        if (step.name == group.getName())
+          kernel = step.kernel;
+      bool twin = pixels && kernel >= 0 && defaults->pixelKernels[kernel] >= 0 &&
+                  drawer.below(2) == 0;
+      const KernelSpec &reference =
+          defaults->kernels[twin ? defaults->pixelKernels[kernel] : kernel];
+      ScheduleAttr schedule = drawer.draw(&context, factsOf(group, reference),
+                                          original[group.getName().str()]);
+      if (!check(group, twin, schedule,
+                 fmt::format("seed {} draw {}", seed.getValue(), drawn)))
+        return 2;
+    }
   }
-  fmt::print("effnet-schedule-fuzz: {} draws on {} ({} kernels): {} refused by "
-             "the verifier, {} accepted and agreeing, {} accepted and wrong\n",
+  fmt::print("effnet-schedule-fuzz: {} schedules on {} ({} kernels): {} "
+             "refused by the verifier, {} accepted and agreeing, {} accepted "
+             "and wrong\n",
              drawn, target.halide, keys.size(), refused, agreed, wrong);
   return wrong ? 1 : 0;
 }
