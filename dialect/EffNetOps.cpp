@@ -713,7 +713,17 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
   // stores too little or too much, or the compiler stops with an internal
   // error (found by test/schedule-fuzz). With tail = guard, unrolled tile
   // loops divide their extent, so no unrolled tile is cut short.
+  // Nor does it keep the guard of a vectorized channel tail: the last
+  // tile's vectors are stored whole, past the channels.
   static const Loop tileLoops[3] = {Loop::c, Loop::x, Loop::y};
+  if (schedule.getTail() == Tail::guard && schedule.getVector() > 1 &&
+      !ShapedType::isDynamic(extents[0]) &&
+      extents[0] % schedule.getTile()[0] != 0)
+    return emitOpError() << "expects the schedule's tile ("
+                         << schedule.getTile()[0]
+                         << ") to divide the output's " << extents[0]
+                         << " channels with tail = guard and vectors of "
+                         << schedule.getVector() << " channels";
   if (schedule.getTail() == Tail::guard)
     for (int i = 0; i < 3; ++i)
       if (llvm::is_contained(schedule.getUnroll(), tileLoops[i]) &&

@@ -15,6 +15,8 @@ packages=(
   libpng-dev
   # The numerical oracle of the tests: torchvision 0.14 in Debian's python.
   python3 python3-torch python3-torchvision
+  # The schedule fuzzer's NEON draws: linked for AArch64, run under qemu.
+  qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   # The sanitizer build and the fuzz harnesses (libFuzzer).
   clang-19 libclang-rt-19-dev
 )

@@ -643,3 +643,106 @@ func.func @f(%x: tensor<1x16x8x8xf32>, %s: tensor<1x16x1x1xf32>) -> tensor<1x16x
   }
   return %0 : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// A producer filled inside the parallel loop is stored inside it too: one
+// buffer outside would be written by every thread at once.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects 'acc' to be stored inside the parallel loop 'y' where it is computed: its threads would share one buffer}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], parallel = [y], compute = {acc = c store root}>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// The same for loops fused into the parallel loop: stored at 'y', outside
+// the fused loop of y and x, computed inside it.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects 'input' to be stored inside the parallel loop 'x' where it is computed: its threads would share one buffer}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], parallel = [y, x], compute = {input = c store root, acc = c}>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x16x8x8xf32>, tensor<32x16x3x3xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// Halide 14 stores a guarded channel tail of vectors whole: with tail =
+// guard and vectors, the channel tile divides the channels.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x40x8x8xf32> {
+  // expected-error@+1 {{expects the schedule's tile (32) to divide the output's 40 channels with tail = guard and vectors of 8 channels}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 8, order = [y, x, c], tail = guard>} : (tensor<1x16x8x8xf32>) -> tensor<1x40x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<40x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<40x16x1x1xf32>) -> tensor<1x40x8x8xf32>
+    effnet.yield %c : tensor<1x40x8x8xf32>
+  }
+  return %0 : tensor<1x40x8x8xf32>
+}
+
+// -----
+
+// Halide 14 unrolls a guarded tail wrongly: with tail = guard an unrolled
+// channel tile divides the channels (3 do not divide 40)...
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x40x8x8xf32> {
+  // expected-error@+1 {{expects the schedule's tile (3) to divide the output's 40 channels with tail = guard and 'c' unrolled}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [3, 8, 1], vector = 1, order = [y, x, c], unroll = [c], tail = guard>} : (tensor<1x16x8x8xf32>) -> tensor<1x40x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<40x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<40x16x1x1xf32>) -> tensor<1x40x8x8xf32>
+    effnet.yield %c : tensor<1x40x8x8xf32>
+  }
+  return %0 : tensor<1x40x8x8xf32>
+}
+
+// -----
+
+// ... and so does an unrolled pixel tile (3 pixels, rows of 8)...
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects the schedule's tile (3) to divide the output's 8 pixels per row with tail = guard and 'x' unrolled}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 3, 1], vector = 16, order = [y, x, c], unroll = [c, x], tail = guard>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// ... and an unrolled row tile larger than the rows (a 1x1 output).
+func.func @f(%x: tensor<1x16x1x1xf32>) -> tensor<1x32x1x1xf32> {
+  // expected-error@+1 {{expects the schedule's tile (2) to divide the output's 1 rows with tail = guard and 'y' unrolled}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 1, 2], vector = 16, order = [y, x, c], unroll = [y], tail = guard>} : (tensor<1x16x1x1xf32>) -> tensor<1x32x1x1xf32> {
+  ^bb0(%in: tensor<1x16x1x1xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x1x1xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x1x1xf32>
+    effnet.yield %c : tensor<1x32x1x1xf32>
+  }
+  return %0 : tensor<1x32x1x1xf32>
+}
+
+// -----
+
+// The unroll cap counts the window's unrolled loops: 2 x 4 x 4 tile copies
+// by a 3x3 window is 288.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects at most 256 unrolled copies of a tile's body, got 288 (the window's unrolled loops included)}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 4, 4], vector = 16, order = [y, x, c], unroll = [c, x, y, kx, ky]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x16x8x8xf32>, tensor<32x16x3x3xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
