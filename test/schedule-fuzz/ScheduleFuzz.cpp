@@ -285,8 +285,31 @@ int shell(const std::string &command, std::string &output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/// The runner's description of a kernel's arguments.
-std::string describeArguments(const KernelSpec &spec) {
+/// The weights of a kernel, the same values whatever its schedule: seeded
+/// random values per weight, and for Winograd the transform of the direct
+/// convolution's (winogradWeights), so that both compute one function.
+std::vector<std::vector<float>> weightsOf(const KernelSpec &spec,
+                                          uint64_t seed) {
+  std::vector<std::vector<float>> out;
+  for (size_t i = 0; i < spec.weights.size(); ++i) {
+    int64_t count = spec.weights[i].elements();
+    bool winograd = i == 0 && spec.schedule.winograd;
+    if (winograd)
+      count = spec.conv.outChannels * spec.conv.inChannels * 9;
+    std::mt19937_64 rng(seed * 1000003 + i);
+    std::vector<float> values(count);
+    for (float &v : values)
+      v = std::uniform_real_distribution<float>(-1, 1)(rng);
+    out.push_back(winograd ? codegen::winogradWeights(values, spec.conv)
+                           : values);
+  }
+  return out;
+}
+
+/// Writes the runner's description of a kernel's arguments, and the
+/// weights' values in files beside it (`prefix`-wN.bin).
+void describeArguments(const KernelSpec &spec, uint64_t seed,
+                       const std::string &prefix) {
   std::string text;
   auto line = [&](const char *kind, bool u8,
                   const std::vector<codegen::BufferDim> &dims) {
@@ -294,14 +317,23 @@ std::string describeArguments(const KernelSpec &spec) {
     for (const codegen::BufferDim &d : dims)
       text += fmt::format(" {} {}", d.extent,
                           d.stride == codegen::kRuntimeStride ? 0 : d.stride);
-    text += "\n";
   };
-  for (const codegen::TensorShape &input : spec.inputs)
+  for (const codegen::TensorShape &input : spec.inputs) {
     line("in", input.rgb8, codegen::getBufferDims(input));
-  for (const codegen::WeightShape &weight : spec.weights)
-    line("weight", false, codegen::getBufferDims(weight));
+    text += "\n";
+  }
+  std::vector<std::vector<float>> values = weightsOf(spec, seed);
+  for (size_t i = 0; i < spec.weights.size(); ++i) {
+    std::string file = fmt::format("{}-w{}.bin", prefix, i);
+    std::ofstream(file, std::ios::binary)
+        .write(reinterpret_cast<const char *>(values[i].data()),
+               static_cast<std::streamsize>(values[i].size() * sizeof(float)));
+    line("weight", false, codegen::getBufferDims(spec.weights[i]));
+    text += " " + file + "\n";
+  }
   line("out", false, codegen::getBufferDims(spec.output));
-  return text;
+  text += "\n";
+  std::ofstream(prefix + ".txt") << text;
 }
 
 std::string compile(const KernelSpec &spec, const std::string &function,
@@ -450,8 +482,8 @@ int main(int argc, char **argv) {
       }
       std::string candidateObject = workDir + "/candidate.o";
       std::string program = workDir + "/run";
-      std::string description = workDir + "/arguments.txt";
-      std::ofstream(description) << describeArguments(candidate);
+      describeArguments(candidate, seed, workDir + "/candidate");
+      describeArguments(reference, seed, workDir + "/reference");
       std::string output;
       if (std::string message =
               compile(candidate, "fuzz_candidate", target, candidateObject);
@@ -464,19 +496,23 @@ int main(int argc, char **argv) {
         fail("cannot link a run: " + output);
         return false;
       } else {
-        int status = shell(fmt::format("{} {} {} {}", runner.getValue(),
-                                       program, description, seed.getValue()),
-                           output);
+        int status = shell(
+            fmt::format("{} {} {}/candidate.txt {}/reference.txt {}",
+                        runner.getValue(), program, workDir.getValue(),
+                        workDir.getValue(), seed.getValue()),
+            output);
         if (status == 0) {
           ++agreed;
           report("agrees");
           return true;
         }
-        verdict = status == 1 ? output
+        // The runner's last line says what differed, or which run died.
+        std::string last = output.substr(output.rfind('\n') + 1);
+        verdict = status == 1 ? last
                   : status > 128
-                      ? fmt::format("the run died of signal {} {}",
-                                    status - 128, output)
-                      : fmt::format("the run failed ({}): {}", status, output);
+                      ? fmt::format("the run died of signal {} in the {}",
+                                    status - 128, last)
+                      : fmt::format("the run failed ({}): {}", status, last);
       }
     }
     ++wrong;

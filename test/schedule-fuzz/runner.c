@@ -1,19 +1,23 @@
 /* Runs one kernel compiled twice, with the schedule under test
  * (fuzz_candidate) and with the default schedule (fuzz_reference), on the
- * same random inputs, and compares every output value. Each buffer lies
- * against a page the process may not touch: once ending at it, once
- * starting after it, so a read or write past either end stops the run with
- * SIGSEGV. The output is filled with a signalling pattern first, so a value
- * the kernel never writes is found too.
+ * same random inputs and the same weights, and compares every output value.
+ * Each buffer lies against a page the process may not touch: once ending
+ * at it, once starting after it, so a read or write past either end stops
+ * the run with SIGSEGV. The output is filled with a pattern no kernel
+ * writes first, so a value the kernel never writes is found too.
  *
- * Usage: runner DESCRIPTION SEED
- * DESCRIPTION, one argument of the kernel a line, in calling order:
- *   KIND TYPE DIMS EXTENT STRIDE ...    KIND in|weight|out, TYPE f32|u8;
- *   a stride of 0 is given at the call: the rows of 8-bit pixels, which
- *   the runner lays packed on one run and padded on the other.
- * Prints one line; exits 0 when the outputs agree within 1e-5 of the
- * largest reference value, 1 when they differ, 2 on a bad call or a kernel
- * that fails. */
+ * Usage: runner CANDIDATE.txt REFERENCE.txt SEED
+ * Each description lists its kernel's arguments in calling order, a line
+ * each:
+ *   in|out TYPE DIMS EXTENT STRIDE ...
+ *   weight f32 DIMS EXTENT STRIDE ... FILE   (the values, raw float32)
+ * TYPE is f32 or u8; a stride of 0 is given at the call: the rows of 8-bit
+ * pixels, which the runner lays packed on one run and padded on the other.
+ * The two kernels take the same inputs and output; their weights may be
+ * laid out differently (Winograd's are transformed).
+ * Prints what it runs, then one line; exits 0 when the outputs agree within
+ * 1e-5 of the largest reference value, 1 when they differ, 2 on a bad call
+ * or a kernel that fails. */
 #include <HalideRuntime.h>
 
 #include <math.h>
@@ -30,8 +34,9 @@ int fuzz_reference_argv(void **args);
 enum { kMaxArgs = 32, kMaxDims = 4 };
 
 struct arg {
-  int out, u8, dims;
+  int out, weight, u8, dims;
   int64_t extent[kMaxDims], stride[kMaxDims];
+  char file[4096];
   size_t elements; /* elements the buffer spans, strides included */
   size_t bytes;
   void *mapping;
@@ -41,8 +46,15 @@ struct arg {
   halide_buffer_t buffer;
 };
 
-static struct arg args[kMaxArgs];
-static int argCount;
+struct kernel {
+  const char *name;
+  int (*function)(void **);
+  struct arg args[kMaxArgs];
+  int count;
+};
+
+static struct kernel candidate = {"candidate", fuzz_candidate_argv};
+static struct kernel reference = {"reference", fuzz_reference_argv};
 static uint64_t state;
 
 static uint64_t next(void) {
@@ -63,10 +75,40 @@ static void die(const char *what) {
   exit(2);
 }
 
+static void readDescription(const char *path, struct kernel *k) {
+  FILE *file = fopen(path, "r");
+  if (!file)
+    die("cannot open a description");
+  char kind[16], type[16];
+  int outputs = 0;
+  while (fscanf(file, "%15s %15s", kind, type) == 2) {
+    if (k->count == kMaxArgs)
+      die("too many arguments");
+    struct arg *g = &k->args[k->count++];
+    g->out = strcmp(kind, "out") == 0;
+    g->weight = strcmp(kind, "weight") == 0;
+    g->u8 = strcmp(type, "u8") == 0;
+    outputs += g->out;
+    if (fscanf(file, "%d", &g->dims) != 1 || g->dims < 1 ||
+        g->dims > kMaxDims)
+      die("bad dimensions");
+    for (int d = 0; d < g->dims; ++d)
+      if (fscanf(file, "%lld %lld", (long long *)&g->extent[d],
+                 (long long *)&g->stride[d]) != 2 ||
+          g->extent[d] < 1 || g->stride[d] < 0)
+        die("bad extent or stride");
+    if (g->weight && fscanf(file, "%4095s", g->file) != 1)
+      die("a weight without its file");
+  }
+  fclose(file);
+  if (outputs != 1)
+    die("expects one output");
+}
+
 /* Lays out every stride, given the row stride of 8-bit pixels. */
-static void layout(int paddedRows) {
-  for (int a = 0; a < argCount; ++a) {
-    struct arg *g = &args[a];
+static void layout(struct kernel *k, int paddedRows) {
+  for (int a = 0; a < k->count; ++a) {
+    struct arg *g = &k->args[a];
     size_t span = 1;
     for (int d = 0; d < g->dims; ++d) {
       int64_t stride = g->stride[d];
@@ -105,16 +147,22 @@ static void release(struct arg *g) {
   g->mapping = g->host = NULL;
 }
 
-/* Random inputs and weights (the same for every call: the state is
- * reseeded), outputs filled with the unwritten pattern. */
-static void fill(uint64_t seed) {
+/* Random inputs (the same for every call: the state is reseeded), weights
+ * from their files, outputs filled with the unwritten pattern. */
+static void fill(struct kernel *k, uint64_t seed) {
   state = seed * 2654435761u + 88172645463325252ull;
-  for (int a = 0; a < argCount; ++a) {
-    struct arg *g = &args[a];
+  for (int a = 0; a < k->count; ++a) {
+    struct arg *g = &k->args[a];
     if (g->out) {
       uint32_t *p = g->host;
       for (size_t i = 0; i < g->elements; ++i)
         p[i] = kUnwritten;
+    } else if (g->weight) {
+      FILE *file = fopen(g->file, "rb");
+      if (!file || fread(g->host, 1, g->bytes, file) != g->bytes ||
+          fgetc(file) != EOF)
+        die("a weight file does not hold its weight");
+      fclose(file);
     } else if (g->u8) {
       unsigned char *p = g->host;
       for (size_t i = 0; i < g->elements; ++i)
@@ -127,10 +175,10 @@ static void fill(uint64_t seed) {
   }
 }
 
-static int call(int (*kernel)(void **)) {
+static int call(struct kernel *k) {
   void *argv[kMaxArgs];
-  for (int a = 0; a < argCount; ++a) {
-    struct arg *g = &args[a];
+  for (int a = 0; a < k->count; ++a) {
+    struct arg *g = &k->args[a];
     memset(&g->buffer, 0, sizeof g->buffer);
     g->buffer.host = g->host;
     g->buffer.type.code = g->u8 ? halide_type_uint : halide_type_float;
@@ -140,7 +188,7 @@ static int call(int (*kernel)(void **)) {
     g->buffer.dim = g->dim;
     argv[a] = &g->buffer;
   }
-  return kernel(argv);
+  return k->function(argv);
 }
 
 /* The output's values at every in-bounds index, in order. */
@@ -169,93 +217,77 @@ static int isUnwritten(float value) {
   return bits == kUnwritten;
 }
 
-/* Runs `kernel` with every buffer placed at one end of its pages; returns
- * its output values. */
-static float *run(int (*kernel)(void **), const char *name, int atEnd,
-                  int paddedRows, uint64_t seed, size_t *count) {
-  layout(paddedRows);
-  for (int a = 0; a < argCount; ++a)
-    place(&args[a], atEnd);
-  fill(seed);
-  int status = call(kernel);
+/* Runs `k` with every buffer placed at one end of its pages; returns its
+ * output values. */
+static float *run(struct kernel *k, int atEnd, int paddedRows, uint64_t seed,
+                  size_t *count) {
+  layout(k, paddedRows);
+  for (int a = 0; a < k->count; ++a)
+    place(&k->args[a], atEnd);
+  fill(k, seed);
+  /* Said first: a run that dies says which kernel it was in. */
+  printf("%s, buffers at the %s of their pages%s: ", k->name,
+         atEnd ? "end" : "start", paddedRows ? ", padded pixel rows" : "");
+  fflush(stdout);
+  int status = call(k);
+  printf("returned\n");
   if (status != 0) {
-    printf("error: %s returned %d\n", name, status);
+    printf("error: %s returned %d\n", k->name, status);
     exit(2);
   }
   float *values = NULL;
-  for (int a = 0; a < argCount; ++a)
-    if (args[a].out)
-      values = gather(&args[a], count);
-  for (int a = 0; a < argCount; ++a)
-    release(&args[a]);
+  for (int a = 0; a < k->count; ++a)
+    if (k->args[a].out)
+      values = gather(&k->args[a], count);
+  for (int a = 0; a < k->count; ++a)
+    release(&k->args[a]);
   return values;
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3)
-    die("usage: runner DESCRIPTION SEED");
-  FILE *file = fopen(argv[1], "r");
-  if (!file)
-    die("cannot open the description");
-  char kind[16], type[16];
-  int outputs = 0, pixels = 0;
-  while (fscanf(file, "%15s %15s", kind, type) == 2) {
-    if (argCount == kMaxArgs)
-      die("too many arguments");
-    struct arg *g = &args[argCount++];
-    g->out = strcmp(kind, "out") == 0;
-    g->u8 = strcmp(type, "u8") == 0;
-    outputs += g->out;
-    pixels |= g->u8;
-    if (fscanf(file, "%d", &g->dims) != 1 || g->dims < 1 ||
-        g->dims > kMaxDims)
-      die("bad dimensions");
-    for (int d = 0; d < g->dims; ++d)
-      if (fscanf(file, "%lld %lld", (long long *)&g->extent[d],
-                 (long long *)&g->stride[d]) != 2 ||
-          g->extent[d] < 1 || g->stride[d] < 0)
-        die("bad extent or stride");
-  }
-  fclose(file);
-  if (outputs != 1)
-    die("expects one output");
-  uint64_t seed = strtoull(argv[2], NULL, 10);
+  if (argc != 4)
+    die("usage: runner CANDIDATE.txt REFERENCE.txt SEED");
+  readDescription(argv[1], &candidate);
+  readDescription(argv[2], &reference);
+  int pixels = 0;
+  for (int a = 0; a < candidate.count; ++a)
+    pixels |= candidate.args[a].u8;
+  uint64_t seed = strtoull(argv[3], NULL, 10);
 
   size_t n = 0, m = 0;
-  float *reference = run(fuzz_reference_argv, "reference", 1, 0, seed, &n);
+  float *first = run(&reference, 1, 0, seed, &n);
   double largest = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (isUnwritten(reference[i]) || !isfinite(reference[i])) {
+    if (isUnwritten(first[i]) || !isfinite(first[i])) {
       printf("error: the reference leaves value %zu %s\n", i,
-             isUnwritten(reference[i]) ? "unwritten" : "not finite");
+             isUnwritten(first[i]) ? "unwritten" : "not finite");
       return 2;
     }
-    largest = fmax(largest, fabs(reference[i]));
+    largest = fmax(largest, fabs(first[i]));
   }
   double tolerance = 1e-5 * (largest > 0 ? largest : 1);
   /* Each end of the pages; with 8-bit pixels, packed and padded rows. */
   for (int trial = 0; trial < (pixels ? 4 : 2); ++trial) {
     int atEnd = trial % 2 == 0, padded = trial >= 2;
-    float *candidate =
-        run(fuzz_candidate_argv, "candidate", atEnd, padded, seed, &m);
-    float *expected =
-        padded ? run(fuzz_reference_argv, "reference", 1, 1, seed, &n)
-               : reference;
+    float *values = run(&candidate, atEnd, padded, seed, &m);
+    float *expected = padded ? run(&reference, 1, 1, seed, &n) : first;
+    if (m != n)
+      die("the kernels' outputs differ in size");
     for (size_t i = 0; i < n; ++i) {
-      double error = fabs((double)candidate[i] - expected[i]);
-      if (isUnwritten(candidate[i]) || !(error <= tolerance)) {
+      double error = fabs((double)values[i] - expected[i]);
+      if (isUnwritten(values[i]) || !(error <= tolerance)) {
         printf("differs: value %zu of %zu: %.9g, default %.9g (buffers at "
                "the %s of their pages%s)\n",
-               i, n, candidate[i], expected[i], atEnd ? "end" : "start",
+               i, n, values[i], expected[i], atEnd ? "end" : "start",
                padded ? ", padded pixel rows" : "");
         return 1;
       }
     }
-    if (expected != reference)
+    if (expected != first)
       free(expected);
-    free(candidate);
+    free(values);
   }
   printf("agrees: %zu values within %.3g\n", n, tolerance);
-  free(reference);
+  free(first);
   return 0;
 }
