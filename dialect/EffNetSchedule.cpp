@@ -192,6 +192,20 @@ LogicalResult ScheduleAttr::verify(
                          << "' to be computed at or outside the loop where "
                             "'acc', which reads it, is computed";
 
+  // A fused expansion feeds the convolution's input as read (padded): where
+  // that is placed, the expansion must exist already.
+  auto inputAt = llvm::find_if(compute, [](const Placement &p) {
+    return p.producer == Producer::input;
+  });
+  auto expandAt = llvm::find_if(compute, [](const Placement &p) {
+    return p.producer == Producer::expand;
+  });
+  if (inputAt != compute.end() && expandAt != compute.end() &&
+      inputAt->compute != LoopLevel::inline_ &&
+      depthOf(expandAt->compute, order) > depthOf(inputAt->compute, order))
+    return emitError() << "expects 'expand' to be computed at or outside the "
+                          "loop where 'input', which reads it, is computed";
+
   for (auto [index, condition] : llvm::enumerate(specialize))
     if (llvm::is_contained(specialize.take_front(index), condition))
       return emitError() << "expects each specialization once, got '"

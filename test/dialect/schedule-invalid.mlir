@@ -746,3 +746,20 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
   }
   return %0 : tensor<1x32x8x8xf32>
 }
+
+// -----
+
+// A fused expansion is computed where the padded input that reads it
+// exists already: not inside the input's loop.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x64x4x4xf32> {
+  // expected-error@+1 {{expects 'expand' to be computed at or outside the loop where 'input', which reads it, is computed}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [16, 4, 1], vector = 16, order = [y, c, x], compute = {acc = x, input = y, expand = c}>} : (tensor<1x16x8x8xf32>) -> tensor<1x64x4x4xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<64x16x1x1xf32>
+    %e = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<64x16x1x1xf32>) -> tensor<1x64x8x8xf32>
+    %dw = effnet.weight "dw" : tensor<64x1x3x3xf32>
+    %c = effnet.conv2d %e, %dw {groups = 64 : i64, strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x64x8x8xf32>, tensor<64x1x3x3xf32>) -> tensor<1x64x4x4xf32>
+    effnet.yield %c : tensor<1x64x4x4xf32>
+  }
+  return %0 : tensor<1x64x4x4xf32>
+}

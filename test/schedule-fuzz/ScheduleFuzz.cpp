@@ -212,6 +212,11 @@ public:
     Algorithm algorithm = (f.winograd && chance(0.5)) || chance(0.01)
                               ? Algorithm::winograd
                               : Algorithm::direct;
+    // Most draws are mended to follow the rules the verifier is known to
+    // hold them to, so that most reach the compiler; the rest test the
+    // verifier.
+    if (chance(0.8))
+      mend(f, tile, vector, order, parallel, unroll, tail, compute);
     // GPU fields are not drawn: CPU code generation refuses them by name.
     return ScheduleAttr::get(context, tile, vector, order, parallel, grain,
                              unroll, tail, compute, specialize, {}, {},
@@ -221,6 +226,89 @@ public:
   size_t below(size_t n) { return n ? rng() % n : 0; }
 
 private:
+  /// Makes a draw follow the verifier's rules on tiles, tails and
+  /// placements (it still draws within them).
+  void mend(const Facts &f, int64_t tile[3], int64_t &vector,
+            ArrayRef<Loop> order, ArrayRef<Loop> parallel,
+            SmallVector<Loop> &unroll, Tail &tail,
+            SmallVector<Placement> &compute) {
+    if (vector > 1 && f.extent[0] % vector != 0 && tail == Tail::guard)
+      vector = 1;
+    if (tail == Tail::shift) {
+      if (f.extent[0] < vector)
+        tail = Tail::guard;
+      else if (tile[0] > f.extent[0])
+        tile[0] = vector * std::max<int64_t>(1, f.extent[0] / vector);
+      for (int d = 1; d < 3; ++d)
+        tile[d] = std::min(tile[d], f.extent[d]);
+    }
+    if (tail == Tail::guard) {
+      if (vector > 1 && f.extent[0] % tile[0] != 0) {
+        // A multiple of the vector that divides the channels.
+        SmallVector<int64_t> fits;
+        for (int64_t t = vector; t <= f.extent[0]; t += vector)
+          if (f.extent[0] % t == 0)
+            fits.push_back(t);
+        if (fits.empty())
+          vector = 1;
+        else
+          tile[0] = fits[below(fits.size())];
+      }
+      static const Loop loops[3] = {Loop::c, Loop::x, Loop::y};
+      for (int d = 0; d < 3; ++d)
+        if (f.extent[d] % tile[d] != 0)
+          llvm::erase(unroll, loops[d]);
+    }
+    auto depth = [&](LoopLevel level) {
+      if (level == LoopLevel::root)
+        return 0;
+      if (level == LoopLevel::inline_)
+        return 4;
+      for (auto [index, loop] : llvm::enumerate(order))
+        if (static_cast<int>(loop) + 2 == static_cast<int>(level))
+          return static_cast<int>(index) + 1;
+      return 4;
+    };
+    auto find = [&](Producer producer) -> Placement * {
+      for (Placement &p : compute)
+        if (p.producer == producer)
+          return &p;
+      return nullptr;
+    };
+    // Operands at or outside the accumulation, the expansion at or outside
+    // the input it feeds.
+    Placement *acc = find(Producer::acc);
+    LoopLevel accLevel = acc ? acc->compute
+                             : static_cast<LoopLevel>(
+                                   static_cast<int>(order.back()) + 2);
+    Placement *input = find(Producer::input);
+    for (Producer producer :
+         {Producer::input, Producer::weights, Producer::expand}) {
+      Placement *p = find(producer);
+      if (!p || p->compute == LoopLevel::inline_)
+        continue;
+      LoopLevel limit = accLevel;
+      if (producer == Producer::expand && input &&
+          input->compute != LoopLevel::inline_ &&
+          depth(input->compute) < depth(limit))
+        limit = input->compute;
+      if (depth(p->compute) > depth(limit))
+        p->compute = limit;
+      if (depth(p->store) > depth(p->compute))
+        p->store = p->compute;
+      if (p->compute != LoopLevel::root)
+        p->parallel = false;
+    }
+    // Stored inside the parallel loop where computed inside it.
+    int inner = static_cast<int>(parallel.size());
+    for (Placement &p : compute)
+      if (inner > 0 && p.compute != LoopLevel::inline_ &&
+          depth(p.compute) >= inner && depth(p.store) < inner)
+        p.store = p.compute;
+  }
+
+public:
+
   bool chance(double p) {
     return std::uniform_real_distribution<double>(0, 1)(rng) < p;
   }
