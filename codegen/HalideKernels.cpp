@@ -101,24 +101,6 @@ Func view(const ImageParam &param, const TensorShape &shape,
   return f;
 }
 
-/// The coordinates (c, x, y) of a stage tiled by `s`, each clamped to its
-/// extent where a guarded tile does not divide it. Halide computes a
-/// producer inside a guarded tile, or at root, over whole tiles (bounds
-/// inference does not see the guard), so the last tile's producers would
-/// read past their inputs and weights; read through clamped coordinates,
-/// they compute only values inside the output. In-bounds values are the
-/// same, and loop partitioning drops the clamp from all tiles but the last.
-void clampToGuards(const Schedule &s, const int64_t extents[3],
-                   std::initializer_list<Var> vars, Expr at[3]) {
-  int d = 0;
-  for (const Var &v : vars) {
-    at[d] = v;
-    if (!s.shiftInwards && extents[d] % s.tile[d] != 0)
-      at[d] = min(v, asInt(extents[d] - 1));
-    ++d;
-  }
-}
-
 /// A lowered kernel: its arguments in calling order and its output.
 struct Lowered {
   std::vector<ImageParam> inputs;
@@ -257,16 +239,8 @@ void lower(const KernelSpec &spec, Lowered &out) {
       simpleStep(s, value, next);
       value = next;
     }
-    // Computed in tiles of the anchor's c and x tiles, guarded (see
-    // applySchedule).
     Func expanded("expanded");
-    int64_t extents[3] = {e.conv.outChannels, in0.width, in0.height};
-    Schedule tiles = spec.schedule;
-    tiles.shiftInwards = false;
-    tiles.tile[2] = 1;
-    Expr at[3];
-    clampToGuards(tiles, extents, {c, x, y}, at);
-    expanded(c, x, y) = value(at[0], at[1], at[2]);
+    expanded(c, x, y) = value(c, x, y);
     out.expandAccumulate = acc;
     out.expandReduction = re;
     out.expanded = expanded;
@@ -392,14 +366,10 @@ void lower(const KernelSpec &spec, Lowered &out) {
   }
   // The output's buffer dimensions are its variables, innermost first: a
   // planar result (a model output) is (x, y, c), as getBufferDims lays it.
-  int64_t extents[3] = {spec.output.channels, spec.output.width,
-                        spec.output.height};
-  Expr at[3];
-  clampToGuards(spec.schedule, extents, {c, x, y}, at);
   if (spec.output.planar)
-    out.output(x, y, c) = chain(at[0], at[1], at[2]);
+    out.output(x, y, c) = chain(c, x, y);
   else
-    out.output(c, x, y) = chain(at[0], at[1], at[2]);
+    out.output(c, x, y) = chain(c, x, y);
   constrain(out.output.output_buffer(), getBufferDims(spec.output));
 }
 
@@ -564,7 +534,14 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     Func &e = l.expanded;
     place(e, p, loops, l.output);
     Var eco("eco"), eci("eci"), exo("exo"), exi("exi");
-    e.split(c, eco, eci, asInt(s.tile[0]), guard)
+    // Halide 14 drops the guard of a vectorized tail (the last tile's
+    // vectors are stored whole, past the expanded channels): where the
+    // channel tile leaves one, the last tile moves inwards instead. The
+    // tile fits the channels then: the verifier has checked it against the
+    // anchor's output, which has the expanded channels.
+    bool channelTail = s.vector > 1 && spec.expansion.conv.outChannels % s.tile[0] != 0;
+    e.split(c, eco, eci, asInt(s.tile[0]),
+            channelTail ? TailStrategy::ShiftInwards : guard)
         .split(x, exo, exi, asInt(s.tile[1]), guard)
         .reorder(eci, exi, eco, exo, y)
         .vectorize(eci, vector);

@@ -34,6 +34,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <random>
@@ -466,9 +467,10 @@ int main(int argc, char **argv) {
   if (functions.empty())
     return fail("the input has no function");
   func::FuncOp func = *functions.begin();
-  auto scheduleClass = describeScheduleTarget(targetName);
-  if (!scheduleClass)
-    return fail(llvm::toString(scheduleClass.takeError()));
+  // Findings are keyed by the class the schedules were made for.
+  std::string scheduleClass = "unknown";
+  if (auto attr = (*module)->getAttrOfType<StringAttr>("effnet.schedule_target"))
+    scheduleClass = attr.str();
 
   codegen::TargetDescription target;
   if (std::string message = codegen::describeTarget(targetName, target);
@@ -608,7 +610,7 @@ int main(int argc, char **argv) {
     fmt::print("effnet-schedule-fuzz: accepted and wrong: {} ({}): {}\n", what,
                label, verdict);
     findings << "# " << what << ", " << label << ": " << verdict << "\n";
-    ScheduleEntry entry{scheduleClass->className(), group.getKernelKey(),
+    ScheduleEntry entry{scheduleClass, group.getKernelKey(),
                         schedule, ""};
     llvm::raw_os_ostream os(findings);
     writeScheduleEntry(os, entry);
