@@ -15,7 +15,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -33,13 +35,6 @@ double secondsSince(Clock::time_point start) {
 Error fail(const std::string &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s",
                                  message.c_str());
-}
-
-bool isIdentifier(llvm::StringRef name) {
-  if (name.empty() || !(std::isalpha(name[0]) || name[0] == '_'))
-    return false;
-  return llvm::all_of(name,
-                      [](char ch) { return std::isalnum(ch) || ch == '_'; });
 }
 
 /// Compiles every kernel and the runtime on `threads` threads.
@@ -342,7 +337,9 @@ mlir::effnet::codegen::resolveTarget(const std::string &name) {
 }
 
 /// `--normalize`'s value: `imagenet`, `advprop` or
-/// `MEAN,MEAN,MEAN:STD,STD,STD`, each finite, every std above 0.
+/// `MEAN,MEAN,MEAN:STD,STD,STD`, checked as the floats the kernels compute
+/// with, `(p / 255 - mean) / std`: every mean finite as a float, every std a
+/// normal float above 0, and the normalized pixels within a float's range.
 static llvm::Expected<PixelNormalization>
 parseNormalization(llvm::StringRef text) {
   PixelNormalization normalization;
@@ -372,15 +369,39 @@ parseNormalization(llvm::StringRef text) {
     }
     return out.size() == 3 ? "" : "it needs three values on each side";
   };
+  // A value as given, for messages: the text, not its float.
+  auto given = [](llvm::StringRef list, size_t index) {
+    llvm::SmallVector<llvm::StringRef> items;
+    list.split(items, ',');
+    return items[index].trim().str();
+  };
   if (!text.contains(':'))
     return bad("no ':' between the means and the stds");
   for (auto [list, out] : {std::pair{means, &normalization.mean},
                            std::pair{stds, &normalization.std}})
     if (std::string why = parse(list, *out); !why.empty())
       return bad(why);
-  for (float std : normalization.std)
-    if (!(std > 0))
-      return bad("every std must be above 0");
+  constexpr float kMax = std::numeric_limits<float>::max();
+  constexpr float kMinNormal = std::numeric_limits<float>::min();
+  for (size_t c = 0; c < 3; ++c) {
+    float mean = normalization.mean[c], std = normalization.std[c];
+    if (!std::isfinite(mean))
+      return bad(fmt::format("mean {} does not fit a float", given(means, c)));
+    if (!std::isfinite(std))
+      return bad(fmt::format("std {} does not fit a float", given(stds, c)));
+    if (!(std >= kMinNormal))
+      return bad(fmt::format("std {} is not a normal float above 0 (at least "
+                             "{:g})",
+                             given(stds, c), kMinNormal));
+    // The pixel farthest from the mean, 0 or 1, divided by the std.
+    double reach =
+        std::max(std::abs(double(mean)), std::abs(1.0 - double(mean))) /
+        double(std);
+    if (reach > double(kMax))
+      return bad(fmt::format("channel {} normalizes pixels to magnitudes up "
+                             "to {:g}, past a float's {:g}",
+                             c, reach, kMax));
+  }
   return normalization;
 }
 
@@ -417,12 +438,23 @@ Error mlir::effnet::codegen::printPlan(mlir::func::FuncOp func,
   return Error::success();
 }
 
+Error mlir::effnet::codegen::checkNormalization(const std::string &text) {
+  llvm::Expected<PixelNormalization> normalization = parseNormalization(text);
+  return normalization ? Error::success() : normalization.takeError();
+}
+
+Error mlir::effnet::codegen::checkJobs(unsigned jobs) {
+  if (jobs > kMaxJobs)
+    return fail(fmt::format("expects --jobs from 0 (every core) to {}, got {}",
+                            kMaxJobs, jobs));
+  return Error::success();
+}
+
 Error mlir::effnet::codegen::checkOutputPath(const std::string &output) {
   std::string name = llvm::sys::path::filename(output).str();
-  if (!isIdentifier(name))
-    return fail(fmt::format("the library name '{}' (from -o {}) must be a C "
-                            "identifier: letters, digits and '_'",
-                            name, output));
+  if (std::string why = checkLibraryName(name); !why.empty())
+    return fail(fmt::format("the library name '{}' (from -o {}) {}", name,
+                            output, why));
   // The nearest folder that exists must be one we may write into.
   llvm::SmallString<128> dir(output);
   llvm::sys::path::remove_filename(dir);
@@ -467,10 +499,8 @@ Error mlir::effnet::codegen::printDriver(mlir::func::FuncOp func,
                                          const LibraryOptions &options,
                                          llvm::raw_ostream &os) {
   std::string name = llvm::sys::path::filename(options.output).str();
-  if (!isIdentifier(name))
-    return fail(fmt::format("the library name '{}' must be a C identifier: "
-                            "letters, digits and '_'",
-                            name));
+  if (std::string why = checkLibraryName(name); !why.empty())
+    return fail(fmt::format("the library name '{}' {}", name, why));
   TargetDescription target;
   std::string error = describeTarget(options.target, target);
   if (!error.empty())
@@ -530,9 +560,14 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
   std::string runtimeObject = scratchFile(name + "_runtime.o");
   std::string driverObject = scratchFile(name + "_driver.o");
 
+  if (Error err = checkJobs(options.threads))
+    return err;
+  // A thread per kernel and one for Halide's runtime are all that can work.
   unsigned threads = options.threads
                          ? options.threads
                          : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(
+      std::min<size_t>(threads, plan->kernels.size() + 1));
   Clock::time_point compileStart = Clock::now();
   if (Error err = compileObjects(*plan, target, kernelNames, kernelObjects,
                                  runtimeObject, threads, options.verbose))
