@@ -54,8 +54,18 @@ int main(int argc, char **argv) {
     llvm::errs() << "effnet-opt: error: " << message << "\n";
     return 1;
   }
-  if (mlir::failed(mlir::MlirOptMain(output->os(), std::move(*input), registry,
-                                     config)))
+  bool ran = mlir::succeeded(
+      mlir::MlirOptMain(output->os(), std::move(*input), registry, config));
+  // A failed write (/dev/full, a full disk) is one line; left set, the
+  // stream's destructor would end the process with "LLVM ERROR: IO failure".
+  output->os().close();
+  if (output->os().has_error()) {
+    llvm::errs() << "effnet-opt: error: cannot write '" << outputPath
+                 << "': " << output->os().error().message() << "\n";
+    output->os().clear_error();
+    return 1;
+  }
+  if (!ran)
     return 1;
   // Only a complete result replaces the output file.
   output->keep();

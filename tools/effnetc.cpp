@@ -430,19 +430,10 @@ static int report(llvm::Error err) {
   return message.empty() ? 1 : fail(message);
 }
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
-  // LLVM's own -stats (pass statistics) would clash with ours: drop it before
-  // ours is registered.
-  if (cl::Option *llvmStats = cl::getRegisteredOptions().lookup("stats"))
-    llvmStats->removeArgument();
-  cl::opt<bool> printStatsOpt(
-      "stats", cl::desc("print 'params: N' and 'macs: N'"), cl::cat(category));
-  cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(argc, argv, "EfficientNet compiler\n");
-
+/// Does what the parsed command line asks; returns the exit code.
+static int run(bool stats) {
   Request request;
-  if (llvm::Error err = readOptions(printStatsOpt, request))
+  if (llvm::Error err = readOptions(stats, request))
     return fail(llvm::toString(std::move(err)));
 
   using Clock = std::chrono::steady_clock;
@@ -504,4 +495,26 @@ int main(int argc, char **argv) {
     if (llvm::Error err = codegen::emitLibrary(model, *library))
       return report(std::move(err));
   return 0;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  // LLVM's own -stats (pass statistics) would clash with ours: drop it before
+  // ours is registered.
+  if (cl::Option *llvmStats = cl::getRegisteredOptions().lookup("stats"))
+    llvmStats->removeArgument();
+  cl::opt<bool> printStatsOpt(
+      "stats", cl::desc("print 'params: N' and 'macs: N'"), cl::cat(category));
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv, "EfficientNet compiler\n");
+  int status = run(printStatsOpt);
+  // A failed write of the IR or statistics (/dev/full) is one line; left
+  // set, the stream's destructor would end the process with "LLVM ERROR".
+  llvm::outs().flush();
+  if (llvm::outs().has_error()) {
+    std::string message = llvm::outs().error().message();
+    llvm::outs().clear_error();
+    return fail("cannot write standard output: " + message);
+  }
+  return status;
 }
