@@ -215,13 +215,17 @@ extern "C" {{
 
 struct halide_buffer_t;
 
-/* Return codes; Halide's own errors are negative. */
+/* Return codes; Halide's own errors are negative. {N}_ERROR_OVERLAP: an
+ * output shares bytes with the input or another output, or the workspace
+ * with any of them (the bytes a call reads and writes: batch images of
+ * each). */
 enum {{
   {N}_OK = 0,
   {N}_ERROR_NULL_POINTER = {null},
   {N}_ERROR_BAD_BATCH = {batch},
   {N}_ERROR_WORKSPACE = {ws},
-  {N}_ERROR_BAD_BUFFER = {buf}
+  {N}_ERROR_BAD_BUFFER = {buf},
+  {N}_ERROR_OVERLAP = {overlap}
 }};
 
 #define {N}_IN_CHANNELS {ch}
@@ -272,11 +276,12 @@ int {n}_num_classes(void);
 const char *{n}_output_name(int index);
 int {n}_output_shape(int index, int shape[3]);
 
-/* Sets the threads a call uses (0: HL_NUM_THREADS, else every CPU): a
- * batch's images at once on the Halide runtime's pool, a lone image's
- * kernels on the library's own pool, whose workers spin about a millisecond
- * after each loop, then sleep. Returns the old count, or -1 (and changes
- * nothing) when threads < 0. */
+/* Sets the threads a call uses (0: HL_NUM_THREADS, else every CPU), at
+ * most {maxthreads}: a batch's images at once on the Halide runtime's pool, a
+ * lone image's kernels on the library's own pool, whose workers spin about
+ * a millisecond after each loop, then sleep. Returns the old count (the
+ * count last set, or the default in use), or -1 (and changes nothing) when
+ * threads < 0 or threads > {maxthreads}. */
 int {n}_set_num_threads(int threads);
 
 #ifdef __cplusplus
@@ -295,6 +300,8 @@ int {n}_set_num_threads(int threads);
       fmt::arg("buf", static_cast<int>(EFFNET_BAD_BUFFER)),
       fmt::arg("wsbytes", workspaceBytes(plan)),
       fmt::arg("count", plan.outputs.size()), fmt::arg("outputs", outputLines),
+      fmt::arg("overlap", static_cast<int>(EFFNET_OVERLAP)),
+      fmt::arg("maxthreads", EFFNET_MAX_THREADS),
       fmt::arg("macros", outputMacros), fmt::arg("firstname", first.name),
       fmt::arg("firstshape",
                describeOutput(prefix, first, plan.tensors[first.tensor].shape)
