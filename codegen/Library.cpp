@@ -8,6 +8,8 @@
 #include "llvm/Object/ArchiveWriter.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/thread.h"
 
@@ -298,10 +300,10 @@ int {n}_set_num_threads(int threads);
       fmt::arg("batch", static_cast<int>(EFFNET_BAD_BATCH)),
       fmt::arg("ws", static_cast<int>(EFFNET_WORKSPACE)),
       fmt::arg("buf", static_cast<int>(EFFNET_BAD_BUFFER)),
-      fmt::arg("wsbytes", workspaceBytes(plan)),
-      fmt::arg("count", plan.outputs.size()), fmt::arg("outputs", outputLines),
       fmt::arg("overlap", static_cast<int>(EFFNET_OVERLAP)),
       fmt::arg("maxthreads", EFFNET_MAX_THREADS),
+      fmt::arg("wsbytes", workspaceBytes(plan)),
+      fmt::arg("count", plan.outputs.size()), fmt::arg("outputs", outputLines),
       fmt::arg("macros", outputMacros), fmt::arg("firstname", first.name),
       fmt::arg("firstshape",
                describeOutput(prefix, first, plan.tensors[first.tensor].shape)
@@ -318,18 +320,66 @@ Error writeFile(const std::string &path, const std::string &text) {
     return fail(fmt::format("cannot write '{}': {}", path, ec.message()));
   os << text;
   os.close();
-  if (os.has_error())
-    return fail(fmt::format("cannot write '{}'", path));
+  if (os.has_error()) {
+    // Cleared, or the stream's destructor ends the process (LLVM ERROR).
+    std::string message = os.error().message();
+    os.clear_error();
+    return fail(fmt::format("cannot write '{}': {}", path, message));
+  }
   return Error::success();
 }
 
-/// Removes the scratch directory whatever happens.
-struct ScratchDir {
-  llvm::SmallString<128> path;
-  ~ScratchDir() {
-    if (!path.empty())
-      llvm::sys::fs::remove_directories(path);
+/// The objects a library is archived from, while they are compiled: files
+/// `effnetc-XXXXXXXX-FILE` in the temporary folder, each removed by the
+/// destructor on every return and, from before it exists, by LLVM's signal
+/// handlers (RemoveFileOnSignal) when the process is interrupted (Ctrl-C,
+/// SIGTERM), crashes or ends in report_fatal_error. A scratch folder was
+/// left behind by an interrupted compile: a destructor does not run then,
+/// and LLVM removes registered files, never folders.
+class ScratchFiles {
+public:
+  ScratchFiles() = default;
+  ScratchFiles(const ScratchFiles &) = delete;
+  ScratchFiles &operator=(const ScratchFiles &) = delete;
+  ~ScratchFiles() {
+    for (const std::string &path : paths) {
+      llvm::sys::fs::remove(path);
+      llvm::sys::DontRemoveFileOnSignal(path);
+    }
   }
+
+  /// A new empty file for `name` (a file name), or a message.
+  llvm::Expected<std::string> create(const std::string &name) {
+    llvm::SmallString<128> model;
+    llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, model);
+    llvm::sys::path::append(model, "effnetc-%%%%%%%%-" + name);
+    std::error_code ec;
+    for (int attempt = 0; attempt < 128; ++attempt) {
+      llvm::SmallString<128> path;
+      llvm::sys::fs::createUniquePath(model, path, /*MakeAbsolute=*/true);
+      // Registered before it is created, so no signal finds it there and
+      // unregistered. Only a name of this pattern is ever registered: at
+      // worst, a signal right here removes an older effnetc's leftover.
+      llvm::sys::RemoveFileOnSignal(path);
+      int fd;
+      ec = llvm::sys::fs::openFileForWrite(path, fd,
+                                           llvm::sys::fs::CD_CreateNew);
+      if (!ec) {
+        llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+        paths.push_back(path.str().str());
+        return paths.back();
+      }
+      llvm::sys::DontRemoveFileOnSignal(path);
+      if (ec != std::errc::file_exists)
+        break;
+    }
+    return fail(fmt::format("cannot create a scratch file in '{}': {}",
+                            llvm::sys::path::parent_path(model).str(),
+                            ec.message()));
+  }
+
+private:
+  std::vector<std::string> paths;
 };
 
 } // namespace
@@ -549,23 +599,28 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
                plan->arenaFloats * 4 / 1048576.0,
                plan->weights.size() * 4 / 1048576.0, target.halide);
 
-  ScratchDir scratch;
-  if (std::error_code ec =
-          llvm::sys::fs::createUniqueDirectory("effnetc", scratch.path))
-    return fail(
-        fmt::format("cannot create a scratch directory: {}", ec.message()));
+  // Each object is a scratch file; the archive names its members as the
+  // objects are named here (NAME_k0.o, ...), whatever the files' names.
+  ScratchFiles scratch;
+  std::vector<std::string> memberNames;
   auto scratchFile = [&](const std::string &file) {
-    llvm::SmallString<128> path(scratch.path);
-    llvm::sys::path::append(path, file);
-    return path.str().str();
+    memberNames.push_back(file);
+    return scratch.create(file);
   };
-
   std::vector<std::string> kernelNames = getKernelNames(*plan, name);
   std::vector<std::string> kernelObjects;
-  for (const std::string &kernel : kernelNames)
-    kernelObjects.push_back(scratchFile(kernel + ".o"));
-  std::string runtimeObject = scratchFile(name + "_runtime.o");
-  std::string driverObject = scratchFile(name + "_driver.o");
+  for (const std::string &kernel : kernelNames) {
+    llvm::Expected<std::string> object = scratchFile(kernel + ".o");
+    if (!object)
+      return object.takeError();
+    kernelObjects.push_back(std::move(*object));
+  }
+  llvm::Expected<std::string> driverObject = scratchFile(name + "_driver.o");
+  if (!driverObject)
+    return driverObject.takeError();
+  llvm::Expected<std::string> runtimeObject = scratchFile(name + "_runtime.o");
+  if (!runtimeObject)
+    return runtimeObject.takeError();
 
   if (Error err = checkJobs(options.threads))
     return err;
@@ -577,7 +632,7 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
       std::min<size_t>(threads, plan->kernels.size() + 1));
   Clock::time_point compileStart = Clock::now();
   if (Error err = compileObjects(*plan, target, kernelNames, kernelObjects,
-                                 runtimeObject, threads, options.verbose))
+                                 *runtimeObject, threads, options.verbose))
     return err;
   if (options.verbose)
     fmt::print(stderr,
@@ -588,20 +643,20 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
   Clock::time_point linkStart = Clock::now();
   ModelInfo info = getModelInfo(options, name, target);
   if (Error err = emitDriverObject(*plan, info, kernelNames, target.triple,
-                                   driverObject))
+                                   *driverObject))
     return err;
 
   std::vector<llvm::NewArchiveMember> members;
   std::vector<std::string> objects = kernelObjects;
-  objects.push_back(driverObject);
-  objects.push_back(runtimeObject);
-  for (const std::string &object : objects) {
+  objects.push_back(*driverObject);
+  objects.push_back(*runtimeObject);
+  for (auto [object, memberName] : llvm::zip_equal(objects, memberNames)) {
     llvm::Expected<llvm::NewArchiveMember> member =
         llvm::NewArchiveMember::getFile(object, /*Deterministic=*/true);
     if (!member)
-      return member.takeError();
-    // Members are named by file alone, not by the scratch directory.
-    member->MemberName = llvm::sys::path::filename(object);
+      return fail(fmt::format("cannot read '{}': {}", object,
+                              llvm::toString(member.takeError())));
+    member->MemberName = memberName;
     members.push_back(std::move(*member));
   }
   std::string archive = options.output + ".a";
@@ -613,7 +668,8 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
   if (Error err = llvm::writeArchive(
           archive, members, llvm::SymtabWritingMode::NormalSymtab, kind,
           /*Deterministic=*/true, /*Thin=*/false))
-    return err;
+    return fail(fmt::format("cannot write '{}': {}", archive,
+                            llvm::toString(std::move(err))));
   if (Error err = writeFile(options.output + ".h", header(info, *plan)))
     return err;
   if (options.verbose)
