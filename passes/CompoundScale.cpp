@@ -102,8 +102,8 @@ FailureOr<Scaling> CompoundScalePass::resolveOptions() {
     if (bnEps < kMinNormal || bnEps > kMax)
       return fail() << "effnet-compound-scale: expects bn-eps to be a normal "
                        "float ("
-                    << formatDouble(kMinNormal) << " to "
-                    << formatDouble(kMax) << "), got " << formatDouble(bnEps);
+                    << formatDouble(kMinNormal) << " to " << formatDouble(kMax)
+                    << "), got " << formatDouble(bnEps);
     scaling.bnEps = bnEps;
   }
   if (resolution.hasValue()) {

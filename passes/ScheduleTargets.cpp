@@ -196,9 +196,9 @@ mlir::effnet::readScheduleFile(llvm::StringRef path, MLIRContext *context) {
       return std::to_string(at.data() - rawLine.data() + 1);
     };
     auto unexpected = [&](StringRef trailing) {
-      return fail(where + ":" + column(trailing) +
-                  ": unexpected text after the schedule: " +
-                  quoteForMessage(trailing));
+      return fail(
+          where + ":" + column(trailing) +
+          ": unexpected text after the schedule: " + quoteForMessage(trailing));
     };
     size_t end = getAttributeEnd(text);
     if (StringRef trailing = text.drop_front(end).ltrim(kBlanks);

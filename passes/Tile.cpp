@@ -525,9 +525,8 @@ void TilePass::runOnOperation() {
       }
       if (failed(fits)) {
         // At the group, without the group (its weights) as a note.
-        mlir::emitError(group.getLoc())
-            << "the schedule at " << entry->where
-            << " does not fit this group: " << why;
+        mlir::emitError(group.getLoc()) << "the schedule at " << entry->where
+                                        << " does not fit this group: " << why;
         return WalkResult::interrupt();
       }
       schedule = entry->schedule;
@@ -549,7 +548,8 @@ void TilePass::runOnOperation() {
                   StringAttr::get(&getContext(), targetClass));
 
   if (missing || foreign) {
-    auto diag = mlir::emitWarning(module.getLoc()) << "schedule file '" << schedules << "': ";
+    auto diag = mlir::emitWarning(module.getLoc())
+                << "schedule file '" << schedules << "': ";
     if (missing)
       diag << missing << " groups have no entry for " << targetClass
            << " and use the default schedule";

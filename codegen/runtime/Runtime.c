@@ -207,17 +207,16 @@ static int overlap(effnet_range a, effnet_range b) {
 /* Whether any two of the call's buffers share a byte: the input (the bytes
  * its images span), each output given (batch images of its floats) and
  * the workspace. */
-static int buffers_overlap(const effnet_model *m, int pixels,
-                           const void *input, int batch, size_t row_stride,
-                           float *const *outputs, int outputs_given,
-                           const void *workspace, size_t size) {
+static int buffers_overlap(const effnet_model *m, int pixels, const void *input,
+                           int batch, size_t row_stride, float *const *outputs,
+                           int outputs_given, const void *workspace,
+                           size_t size) {
   effnet_range in;
   if (pixels) {
     /* Rows row_stride bytes apart; the last is read to C x W bytes. */
     in = range_of(input, (uint64_t)batch * m->height - 1, row_stride);
-    in.end = range_of((const void *)in.end, 1,
-                      (uint64_t)m->channels * m->width)
-                 .end;
+    in.end =
+        range_of((const void *)in.end, 1, (uint64_t)m->channels * m->width).end;
   } else {
     in = range_of(input, (uint64_t)batch * m->channels * m->height,
                   (uint64_t)m->width * 4);
@@ -226,8 +225,8 @@ static int buffers_overlap(const effnet_model *m, int pixels,
   if (overlap(in, ws))
     return 1;
   for (int o = 0; o < outputs_given; ++o) {
-    effnet_range out =
-        range_of(outputs[o], (uint64_t)batch, (uint64_t)m->outputs[o].floats * 4);
+    effnet_range out = range_of(outputs[o], (uint64_t)batch,
+                                (uint64_t)m->outputs[o].floats * 4);
     if (overlap(out, in) || overlap(out, ws))
       return 1;
     for (int p = 0; p < o; ++p)

@@ -76,8 +76,9 @@ TEST(ParseBytes, TakesSizesWithUnits) {
 }
 
 TEST(ParseBytes, RejectsTheRest) {
-  for (const char *text : {"", "G", "-1", "1.5G", "8X", "8GG", "0", "0G",
-                           "99999999999999999999", "5000000T", "5E", "4097P", "nan"}) {
+  for (const char *text :
+       {"", "G", "-1", "1.5G", "8X", "8GG", "0", "0G", "99999999999999999999",
+        "5000000T", "5E", "4097P", "nan"}) {
     llvm::Expected<uint64_t> bytes = parseBytes(text);
     EXPECT_FALSE(bool(bytes)) << text;
     if (!bytes)

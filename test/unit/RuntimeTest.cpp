@@ -387,12 +387,11 @@ TEST(Entry, RefusesOverlappingBuffers) {
   EXPECT_EQ(effnet_rt_run_with_workspace(&m, 0, in, 2, 0, out,
                                          reinterpret_cast<char *>(in), 256),
             EFFNET_OVERLAP);
-  EXPECT_EQ(effnet_rt_run_with_workspace(&m, 0, in, 2, 0, out,
-                                         reinterpret_cast<char *>(out) - 8,
-                                         256),
+  EXPECT_EQ(effnet_rt_run_with_workspace(
+                &m, 0, in, 2, 0, out, reinterpret_cast<char *>(out) - 8, 256),
             EFFNET_OVERLAP);
-  EXPECT_EQ(
-      effnet_rt_run_with_workspace(&m, 0, in, 2, 0, out, workspace, 512), 0);
+  EXPECT_EQ(effnet_rt_run_with_workspace(&m, 0, in, 2, 0, out, workspace, 512),
+            0);
   // run_outputs: an output on the input, and two outputs on each other.
   effnet_output two[] = {outputs[0], outputs[0]};
   m.outputs = two;
