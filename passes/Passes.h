@@ -172,7 +172,8 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<std::string> maxMemory{
       *this, "max-memory",
       llvm::cl::desc("the most memory compiling or running the model may "
-                     "take (bytes, or with a K, M, G or T suffix)"),
+                     "take (bytes, or with a K, M, G, T, P or E suffix, "
+                     "up to 4E)"),
       llvm::cl::init("8G")};
 };
 
