@@ -289,8 +289,7 @@ std::string mlir::effnet::codegen::checkLibraryName(llvm::StringRef name) {
   if (name.starts_with("_"))
     return "starts with '_', which C reserves for the implementation";
   if (cLibrary.contains(name))
-    return "is a name of the C library: an app linking the library would "
-           "call it instead";
+    return "is a name of the C library, which an app links too";
   std::string extended = name.str() + "_";
   for (const ReservedPrefix &reserved : kReservedPrefixes) {
     if (name.starts_with(reserved.prefix))
