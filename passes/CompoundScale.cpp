@@ -36,6 +36,15 @@ class CompoundScalePass
 public:
   using CompoundScaleBase::CompoundScaleBase;
 
+  LogicalResult initializeOptions(
+      StringRef text,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(CompoundScaleBase::initializeOptions(text, errorHandler)))
+      return failure();
+    return checkOptionsGivenOnce(getArgument(), {&variant, &phi, &width, &depth, &resolution, &bnEps},
+                                 errorHandler);
+  }
+
   void runOnOperation() override;
 
 private:

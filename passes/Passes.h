@@ -27,6 +27,16 @@ namespace effnet {
 #define GEN_PASS_DECL
 #include "passes/Passes.h.inc"
 
+/// Refuses an option given more than once in a pass's or the pipeline's
+/// option string ("target=a target=b"): pass options are LLVM cl::opts,
+/// which keep the last value silently. `options` are all of the pass's own
+/// options; passes call this from initializeOptions, once the string has
+/// been parsed into them.
+LogicalResult
+checkOptionsGivenOnce(StringRef pass,
+                      ArrayRef<const llvm::cl::Option *> options,
+                      function_ref<LogicalResult(const Twine &)> errorHandler);
+
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"
 

@@ -465,6 +465,15 @@ class TilePass : public effnet::impl::TileBase<TilePass> {
 public:
   using TileBase::TileBase;
 
+  LogicalResult initializeOptions(
+      StringRef text,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(TileBase::initializeOptions(text, errorHandler)))
+      return failure();
+    return checkOptionsGivenOnce(getArgument(), {&target, &schedules, &dump, &overwrite},
+                                 errorHandler);
+  }
+
   void runOnOperation() override;
 };
 
