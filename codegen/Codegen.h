@@ -23,7 +23,8 @@ struct LibraryOptions {
   std::string output;
   /// "host" or a Halide target string.
   std::string target = "host";
-  /// Kernels compiled at once; 0 uses every core.
+  /// Kernels compiled at once; 0 uses every core. At most kMaxJobs, and never
+  /// more threads than kernels and Halide's runtime to compile.
   unsigned threads = 0;
   /// Metadata the header reports.
   std::string variant;
@@ -58,9 +59,27 @@ llvm::Error printDriver(mlir::func::FuncOp func, const LibraryOptions &options,
 /// test seam effnet-opt offers lit tests).
 void registerPlanPass();
 
-/// Checks, before anything is built, that -o DIR/NAME can be written: NAME a
-/// C identifier, and the nearest existing folder of DIR writable.
+/// Why NAME cannot name a library's symbols, or "" when it can: it must be
+/// a C identifier, not a C or C++ keyword, not a name of the C library, not
+/// start with '_' or a prefix of Halide's or the runtime's symbols, and make
+/// none of those with the suffixes the library adds (NAME_run, NAME_OK, ...).
+std::string checkLibraryName(llvm::StringRef name);
+
+/// Checks, before anything is built, that -o DIR/NAME can be written: NAME
+/// as checkLibraryName says, and the nearest existing folder of DIR
+/// writable.
 llvm::Error checkOutputPath(const std::string &output);
+
+/// The most threads that compile kernels at once (`--jobs`): each takes a
+/// stack of 64 MiB.
+constexpr unsigned kMaxJobs = 256;
+
+/// Checks `--jobs`: 0 (every core) to kMaxJobs.
+llvm::Error checkJobs(unsigned jobs);
+
+/// Checks `--normalize` as the library will store it (floats), before
+/// anything is built.
+llvm::Error checkNormalization(const std::string &text);
 
 /// Compiles `func` into a static library and its header. Problems in the IR
 /// are emitted as MLIR diagnostics and reported as an Error with an empty

@@ -8,14 +8,18 @@
 #include "llvm/Object/ArchiveWriter.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/thread.h"
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -33,13 +37,6 @@ double secondsSince(Clock::time_point start) {
 Error fail(const std::string &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s",
                                  message.c_str());
-}
-
-bool isIdentifier(llvm::StringRef name) {
-  if (name.empty() || !(std::isalpha(name[0]) || name[0] == '_'))
-    return false;
-  return llvm::all_of(name,
-                      [](char ch) { return std::isalnum(ch) || ch == '_'; });
 }
 
 /// Compiles every kernel and the runtime on `threads` threads.
@@ -220,13 +217,17 @@ extern "C" {{
 
 struct halide_buffer_t;
 
-/* Return codes; Halide's own errors are negative. */
+/* Return codes; Halide's own errors are negative. {N}_ERROR_OVERLAP: an
+ * output shares bytes with the input or another output, or the workspace
+ * with any of them (the bytes a call reads and writes: batch images of
+ * each). */
 enum {{
   {N}_OK = 0,
   {N}_ERROR_NULL_POINTER = {null},
   {N}_ERROR_BAD_BATCH = {batch},
   {N}_ERROR_WORKSPACE = {ws},
-  {N}_ERROR_BAD_BUFFER = {buf}
+  {N}_ERROR_BAD_BUFFER = {buf},
+  {N}_ERROR_OVERLAP = {overlap}
 }};
 
 #define {N}_IN_CHANNELS {ch}
@@ -277,11 +278,12 @@ int {n}_num_classes(void);
 const char *{n}_output_name(int index);
 int {n}_output_shape(int index, int shape[3]);
 
-/* Sets the threads a call uses (0: HL_NUM_THREADS, else every CPU): a
- * batch's images at once on the Halide runtime's pool, a lone image's
- * kernels on the library's own pool, whose workers spin about a millisecond
- * after each loop, then sleep. Returns the old count, or -1 (and changes
- * nothing) when threads < 0. */
+/* Sets the threads a call uses (0: HL_NUM_THREADS, else every CPU), at
+ * most {maxthreads}: a batch's images at once on the Halide runtime's pool, a
+ * lone image's kernels on the library's own pool, whose workers spin about
+ * a millisecond after each loop, then sleep. Returns the old count (the
+ * count last set, or the default in use), or -1 (and changes nothing) when
+ * threads < 0 or threads > {maxthreads}. */
 int {n}_set_num_threads(int threads);
 
 #ifdef __cplusplus
@@ -298,6 +300,8 @@ int {n}_set_num_threads(int threads);
       fmt::arg("batch", static_cast<int>(EFFNET_BAD_BATCH)),
       fmt::arg("ws", static_cast<int>(EFFNET_WORKSPACE)),
       fmt::arg("buf", static_cast<int>(EFFNET_BAD_BUFFER)),
+      fmt::arg("overlap", static_cast<int>(EFFNET_OVERLAP)),
+      fmt::arg("maxthreads", EFFNET_MAX_THREADS),
       fmt::arg("wsbytes", workspaceBytes(plan)),
       fmt::arg("count", plan.outputs.size()), fmt::arg("outputs", outputLines),
       fmt::arg("macros", outputMacros), fmt::arg("firstname", first.name),
@@ -316,18 +320,66 @@ Error writeFile(const std::string &path, const std::string &text) {
     return fail(fmt::format("cannot write '{}': {}", path, ec.message()));
   os << text;
   os.close();
-  if (os.has_error())
-    return fail(fmt::format("cannot write '{}'", path));
+  if (os.has_error()) {
+    // Cleared, or the stream's destructor ends the process (LLVM ERROR).
+    std::string message = os.error().message();
+    os.clear_error();
+    return fail(fmt::format("cannot write '{}': {}", path, message));
+  }
   return Error::success();
 }
 
-/// Removes the scratch directory whatever happens.
-struct ScratchDir {
-  llvm::SmallString<128> path;
-  ~ScratchDir() {
-    if (!path.empty())
-      llvm::sys::fs::remove_directories(path);
+/// The objects a library is archived from, while they are compiled: files
+/// `effnetc-XXXXXXXX-FILE` in the temporary folder, each removed by the
+/// destructor on every return and, from before it exists, by LLVM's signal
+/// handlers (RemoveFileOnSignal) when the process is interrupted (Ctrl-C,
+/// SIGTERM), crashes or ends in report_fatal_error. A scratch folder was
+/// left behind by an interrupted compile: a destructor does not run then,
+/// and LLVM removes registered files, never folders.
+class ScratchFiles {
+public:
+  ScratchFiles() = default;
+  ScratchFiles(const ScratchFiles &) = delete;
+  ScratchFiles &operator=(const ScratchFiles &) = delete;
+  ~ScratchFiles() {
+    for (const std::string &path : paths) {
+      llvm::sys::fs::remove(path);
+      llvm::sys::DontRemoveFileOnSignal(path);
+    }
   }
+
+  /// A new empty file for `name` (a file name), or a message.
+  llvm::Expected<std::string> create(const std::string &name) {
+    llvm::SmallString<128> model;
+    llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, model);
+    llvm::sys::path::append(model, "effnetc-%%%%%%%%-" + name);
+    std::error_code ec;
+    for (int attempt = 0; attempt < 128; ++attempt) {
+      llvm::SmallString<128> path;
+      llvm::sys::fs::createUniquePath(model, path, /*MakeAbsolute=*/true);
+      // Registered before it is created, so no signal finds it there and
+      // unregistered. Only a name of this pattern is ever registered: at
+      // worst, a signal right here removes an older effnetc's leftover.
+      llvm::sys::RemoveFileOnSignal(path);
+      int fd;
+      ec = llvm::sys::fs::openFileForWrite(path, fd,
+                                           llvm::sys::fs::CD_CreateNew);
+      if (!ec) {
+        llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+        paths.push_back(path.str().str());
+        return paths.back();
+      }
+      llvm::sys::DontRemoveFileOnSignal(path);
+      if (ec != std::errc::file_exists)
+        break;
+    }
+    return fail(fmt::format("cannot create a scratch file in '{}': {}",
+                            llvm::sys::path::parent_path(model).str(),
+                            ec.message()));
+  }
+
+private:
+  std::vector<std::string> paths;
 };
 
 } // namespace
@@ -342,7 +394,9 @@ mlir::effnet::codegen::resolveTarget(const std::string &name) {
 }
 
 /// `--normalize`'s value: `imagenet`, `advprop` or
-/// `MEAN,MEAN,MEAN:STD,STD,STD`, each finite, every std above 0.
+/// `MEAN,MEAN,MEAN:STD,STD,STD`, checked as the floats the kernels compute
+/// with, `(p / 255 - mean) / std`: every mean finite as a float, every std a
+/// normal float above 0, and the normalized pixels within a float's range.
 static llvm::Expected<PixelNormalization>
 parseNormalization(llvm::StringRef text) {
   PixelNormalization normalization;
@@ -372,15 +426,39 @@ parseNormalization(llvm::StringRef text) {
     }
     return out.size() == 3 ? "" : "it needs three values on each side";
   };
+  // A value as given, for messages: the text, not its float.
+  auto given = [](llvm::StringRef list, size_t index) {
+    llvm::SmallVector<llvm::StringRef> items;
+    list.split(items, ',');
+    return items[index].trim().str();
+  };
   if (!text.contains(':'))
     return bad("no ':' between the means and the stds");
   for (auto [list, out] : {std::pair{means, &normalization.mean},
                            std::pair{stds, &normalization.std}})
     if (std::string why = parse(list, *out); !why.empty())
       return bad(why);
-  for (float std : normalization.std)
-    if (!(std > 0))
-      return bad("every std must be above 0");
+  constexpr float kMax = std::numeric_limits<float>::max();
+  constexpr float kMinNormal = std::numeric_limits<float>::min();
+  for (size_t c = 0; c < 3; ++c) {
+    float mean = normalization.mean[c], std = normalization.std[c];
+    if (!std::isfinite(mean))
+      return bad(fmt::format("mean {} does not fit a float", given(means, c)));
+    if (!std::isfinite(std))
+      return bad(fmt::format("std {} does not fit a float", given(stds, c)));
+    if (!(std >= kMinNormal))
+      return bad(fmt::format("std {} is not a normal float above 0 (at least "
+                             "{:g})",
+                             given(stds, c), kMinNormal));
+    // The pixel farthest from the mean, 0 or 1, divided by the std.
+    double reach =
+        std::max(std::abs(double(mean)), std::abs(1.0 - double(mean))) /
+        double(std);
+    if (reach > double(kMax))
+      return bad(fmt::format("channel {} normalizes pixels to magnitudes up "
+                             "to {:g}, past a float's {:g}",
+                             c, reach, kMax));
+  }
   return normalization;
 }
 
@@ -417,12 +495,23 @@ Error mlir::effnet::codegen::printPlan(mlir::func::FuncOp func,
   return Error::success();
 }
 
+Error mlir::effnet::codegen::checkNormalization(const std::string &text) {
+  llvm::Expected<PixelNormalization> normalization = parseNormalization(text);
+  return normalization ? Error::success() : normalization.takeError();
+}
+
+Error mlir::effnet::codegen::checkJobs(unsigned jobs) {
+  if (jobs > kMaxJobs)
+    return fail(fmt::format("expects --jobs from 0 (every core) to {}, got {}",
+                            kMaxJobs, jobs));
+  return Error::success();
+}
+
 Error mlir::effnet::codegen::checkOutputPath(const std::string &output) {
   std::string name = llvm::sys::path::filename(output).str();
-  if (!isIdentifier(name))
-    return fail(fmt::format("the library name '{}' (from -o {}) must be a C "
-                            "identifier: letters, digits and '_'",
-                            name, output));
+  if (std::string why = checkLibraryName(name); !why.empty())
+    return fail(fmt::format("the library name '{}' (from -o {}) {}", name,
+                            output, why));
   // The nearest folder that exists must be one we may write into.
   llvm::SmallString<128> dir(output);
   llvm::sys::path::remove_filename(dir);
@@ -467,10 +556,8 @@ Error mlir::effnet::codegen::printDriver(mlir::func::FuncOp func,
                                          const LibraryOptions &options,
                                          llvm::raw_ostream &os) {
   std::string name = llvm::sys::path::filename(options.output).str();
-  if (!isIdentifier(name))
-    return fail(fmt::format("the library name '{}' must be a C identifier: "
-                            "letters, digits and '_'",
-                            name));
+  if (std::string why = checkLibraryName(name); !why.empty())
+    return fail(fmt::format("the library name '{}' {}", name, why));
   TargetDescription target;
   std::string error = describeTarget(options.target, target);
   if (!error.empty())
@@ -512,30 +599,40 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
                plan->arenaFloats * 4 / 1048576.0,
                plan->weights.size() * 4 / 1048576.0, target.halide);
 
-  ScratchDir scratch;
-  if (std::error_code ec =
-          llvm::sys::fs::createUniqueDirectory("effnetc", scratch.path))
-    return fail(
-        fmt::format("cannot create a scratch directory: {}", ec.message()));
+  // Each object is a scratch file; the archive names its members as the
+  // objects are named here (NAME_k0.o, ...), whatever the files' names.
+  ScratchFiles scratch;
+  std::vector<std::string> memberNames;
   auto scratchFile = [&](const std::string &file) {
-    llvm::SmallString<128> path(scratch.path);
-    llvm::sys::path::append(path, file);
-    return path.str().str();
+    memberNames.push_back(file);
+    return scratch.create(file);
   };
-
   std::vector<std::string> kernelNames = getKernelNames(*plan, name);
   std::vector<std::string> kernelObjects;
-  for (const std::string &kernel : kernelNames)
-    kernelObjects.push_back(scratchFile(kernel + ".o"));
-  std::string runtimeObject = scratchFile(name + "_runtime.o");
-  std::string driverObject = scratchFile(name + "_driver.o");
+  for (const std::string &kernel : kernelNames) {
+    llvm::Expected<std::string> object = scratchFile(kernel + ".o");
+    if (!object)
+      return object.takeError();
+    kernelObjects.push_back(std::move(*object));
+  }
+  llvm::Expected<std::string> driverObject = scratchFile(name + "_driver.o");
+  if (!driverObject)
+    return driverObject.takeError();
+  llvm::Expected<std::string> runtimeObject = scratchFile(name + "_runtime.o");
+  if (!runtimeObject)
+    return runtimeObject.takeError();
 
+  if (Error err = checkJobs(options.threads))
+    return err;
+  // A thread per kernel and one for Halide's runtime are all that can work.
   unsigned threads = options.threads
                          ? options.threads
                          : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(
+      std::min<size_t>(threads, plan->kernels.size() + 1));
   Clock::time_point compileStart = Clock::now();
   if (Error err = compileObjects(*plan, target, kernelNames, kernelObjects,
-                                 runtimeObject, threads, options.verbose))
+                                 *runtimeObject, threads, options.verbose))
     return err;
   if (options.verbose)
     fmt::print(stderr,
@@ -546,20 +643,20 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
   Clock::time_point linkStart = Clock::now();
   ModelInfo info = getModelInfo(options, name, target);
   if (Error err = emitDriverObject(*plan, info, kernelNames, target.triple,
-                                   driverObject))
+                                   *driverObject))
     return err;
 
   std::vector<llvm::NewArchiveMember> members;
   std::vector<std::string> objects = kernelObjects;
-  objects.push_back(driverObject);
-  objects.push_back(runtimeObject);
-  for (const std::string &object : objects) {
+  objects.push_back(*driverObject);
+  objects.push_back(*runtimeObject);
+  for (auto [object, memberName] : llvm::zip_equal(objects, memberNames)) {
     llvm::Expected<llvm::NewArchiveMember> member =
         llvm::NewArchiveMember::getFile(object, /*Deterministic=*/true);
     if (!member)
-      return member.takeError();
-    // Members are named by file alone, not by the scratch directory.
-    member->MemberName = llvm::sys::path::filename(object);
+      return fail(fmt::format("cannot read '{}': {}", object,
+                              llvm::toString(member.takeError())));
+    member->MemberName = memberName;
     members.push_back(std::move(*member));
   }
   std::string archive = options.output + ".a";
@@ -571,7 +668,8 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
   if (Error err = llvm::writeArchive(
           archive, members, llvm::SymtabWritingMode::NormalSymtab, kind,
           /*Deterministic=*/true, /*Thin=*/false))
-    return err;
+    return fail(fmt::format("cannot write '{}': {}", archive,
+                            llvm::toString(std::move(err))));
   if (Error err = writeFile(options.output + ".h", header(info, *plan)))
     return err;
   if (options.verbose)

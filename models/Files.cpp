@@ -177,6 +177,12 @@ llvm::Expected<uint64_t> mlir::effnet::parseBytes(StringRef text) {
     case 't':
       shift = 40;
       break;
+    case 'p':
+      shift = 50;
+      break;
+    case 'e':
+      shift = 60;
+      break;
     default:
       return fail();
     }

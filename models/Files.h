@@ -50,8 +50,9 @@ std::string quoteForMessage(llvm::StringRef name);
 std::string formatBytes(uint64_t bytes);
 
 /// Parses a size such as "8G", "512M", "64k" or "1000000" (bytes; suffixes
-/// are powers of 1024, with or without a trailing "B" or "iB"). Fails on
-/// anything else, on zero and on sizes past 2^62 bytes.
+/// k, M, G, T, P, E are powers of 1024, with or without a trailing "B" or
+/// "iB"). Fails on anything else, on zero and on sizes past 2^62 bytes (4
+/// EiB, "4E").
 llvm::Expected<uint64_t> parseBytes(llvm::StringRef text);
 
 } // namespace effnet

@@ -42,6 +42,15 @@ class BindWeightsPass : public effnet::impl::BindWeightsBase<BindWeightsPass> {
 public:
   using BindWeightsBase::BindWeightsBase;
 
+  LogicalResult initializeOptions(
+      StringRef text,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(BindWeightsBase::initializeOptions(text, errorHandler)))
+      return failure();
+    return checkOptionsGivenOnce(getArgument(), {&file, &naming, &random, &allowUnused},
+                                 errorHandler);
+  }
+
   void runOnOperation() override;
 
 private:

@@ -4,6 +4,7 @@
 #include "passes/Passes.h"
 
 #include <cmath>
+#include <limits>
 
 namespace mlir {
 namespace effnet {
@@ -34,6 +35,15 @@ class CompoundScalePass
     : public effnet::impl::CompoundScaleBase<CompoundScalePass> {
 public:
   using CompoundScaleBase::CompoundScaleBase;
+
+  LogicalResult initializeOptions(
+      StringRef text,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(CompoundScaleBase::initializeOptions(text, errorHandler)))
+      return failure();
+    return checkOptionsGivenOnce(getArgument(), {&variant, &phi, &width, &depth, &resolution, &bnEps},
+                                 errorHandler);
+  }
 
   void runOnOperation() override;
 
@@ -93,6 +103,16 @@ FailureOr<Scaling> CompoundScalePass::resolveOptions() {
       return fail() << "effnet-compound-scale: expects bn-eps > 0 and finite, "
                        "got "
                     << formatDouble(bnEps);
+    // The variances it is added to are float32, as in torchvision's
+    // arithmetic: an epsilon that is no normal float there vanishes or
+    // overflows.
+    constexpr double kMinNormal = std::numeric_limits<float>::min();
+    constexpr double kMax = std::numeric_limits<float>::max();
+    if (bnEps < kMinNormal || bnEps > kMax)
+      return fail() << "effnet-compound-scale: expects bn-eps to be a normal "
+                       "float ("
+                    << formatDouble(kMinNormal) << " to " << formatDouble(kMax)
+                    << "), got " << formatDouble(bnEps);
     scaling.bnEps = bnEps;
   }
   if (resolution.hasValue()) {

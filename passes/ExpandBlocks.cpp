@@ -173,6 +173,15 @@ class ExpandBlocksPass
 public:
   using ExpandBlocksBase::ExpandBlocksBase;
 
+  LogicalResult initializeOptions(
+      StringRef text,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(ExpandBlocksBase::initializeOptions(text, errorHandler)))
+      return failure();
+    return checkOptionsGivenOnce(getArgument(), {&padding, &outputs},
+                                 errorHandler);
+  }
+
   void runOnOperation() override;
 
 private:

@@ -22,6 +22,15 @@ class FusePass : public effnet::impl::FuseBase<FusePass> {
 public:
   using FuseBase::FuseBase;
 
+  LogicalResult initializeOptions(
+      StringRef text,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(FuseBase::initializeOptions(text, errorHandler)))
+      return failure();
+    return checkOptionsGivenOnce(getArgument(), {&seIntoProjection, &expandIntoDepthwise, &expandMinBytes, &expandMaxInChannels, &expandStridedOnly},
+                                 errorHandler);
+  }
+
   void runOnOperation() override;
 };
 

@@ -21,6 +21,15 @@ namespace {
 class MemoryLimitPass : public effnet::impl::MemoryLimitBase<MemoryLimitPass> {
 public:
   using MemoryLimitBase::MemoryLimitBase;
+
+  LogicalResult initializeOptions(
+      StringRef text,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(MemoryLimitBase::initializeOptions(text, errorHandler)))
+      return failure();
+    return checkOptionsGivenOnce(getArgument(), {&maxMemory},
+                                 errorHandler);
+  }
   void runOnOperation() override;
 };
 

@@ -27,6 +27,16 @@ namespace effnet {
 #define GEN_PASS_DECL
 #include "passes/Passes.h.inc"
 
+/// Refuses an option given more than once in a pass's or the pipeline's
+/// option string ("target=a target=b"): pass options are LLVM cl::opts,
+/// which keep the last value silently. `options` are all of the pass's own
+/// options; passes call this from initializeOptions, once the string has
+/// been parsed into them.
+LogicalResult
+checkOptionsGivenOnce(StringRef pass,
+                      ArrayRef<const llvm::cl::Option *> options,
+                      function_ref<LogicalResult(const Twine &)> errorHandler);
+
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"
 
@@ -172,7 +182,8 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<std::string> maxMemory{
       *this, "max-memory",
       llvm::cl::desc("the most memory compiling or running the model may "
-                     "take (bytes, or with a K, M, G or T suffix)"),
+                     "take (bytes, or with a K, M, G, T, P or E suffix, "
+                     "up to 4E)"),
       llvm::cl::init("8G")};
 };
 

@@ -281,7 +281,8 @@ def MemoryLimit : Pass<"effnet-memory-limit", "mlir::ModuleOp"> {
     working set of activations one call of the generated library holds at
     once (an op's inputs and outputs, and for blocks and stages their
     expanded tensors), for the IR's batch (one image when it is dynamic).
-    When either exceeds `max-memory` (bytes, or with a K, M, G or T suffix)
+    When either exceeds `max-memory` (bytes, or with a K, M, G, T, P or E
+    suffix, powers of 1024, up to 4 EiB)
     the pass fails with one line naming the estimate and the limit, so a
     request such as `--width 64` is refused in milliseconds instead of
     running out of memory. Sizes saturate rather than wrap, whatever the IR's

@@ -162,11 +162,43 @@ mlir::effnet::runEffNetPipeline(ModuleOp module, const PipelineOptions &options,
   return success();
 }
 
+LogicalResult mlir::effnet::checkOptionsGivenOnce(
+    StringRef pass, ArrayRef<const llvm::cl::Option *> options,
+    function_ref<LogicalResult(const Twine &)> errorHandler) {
+  for (const llvm::cl::Option *option : options)
+    if (option->getNumOccurrences() > 1)
+      return errorHandler(pass + ": '" + option->ArgStr + "' is given " +
+                          Twine(option->getNumOccurrences()) +
+                          " times: give it once");
+  return success();
+}
+
 void mlir::effnet::registerEffNetPassesAndPipeline() {
   registerEffNetPasses();
-  PassPipelineRegistration<PipelineOptions>(
+  // PassPipelineRegistration<PipelineOptions>, with the options checked as
+  // the passes check theirs.
+  registerPassPipeline(
       "effnet-pipeline",
       "Scale a stage table and lower it to blocks, primitives, groups or "
       "tiled groups",
-      buildEffNetPipeline);
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        PipelineOptions options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        if (failed(checkOptionsGivenOnce(
+                "effnet-pipeline",
+                {&options.variant, &options.phi, &options.width,
+                 &options.depth, &options.resolution, &options.bnEps,
+                 &options.level, &options.weights, &options.naming,
+                 &options.target, &options.schedules, &options.randomSeed,
+                 &options.padding, &options.outputs, &options.maxMemory},
+                errorHandler)))
+          return failure();
+        buildEffNetPipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const mlir::detail::PassOptions &)> optHandler) {
+        optHandler(PipelineOptions());
+      });
 }

@@ -63,6 +63,15 @@ class StatsPass : public effnet::impl::StatsBase<StatsPass> {
 public:
   using StatsBase::StatsBase;
 
+  LogicalResult initializeOptions(
+      StringRef text,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(StatsBase::initializeOptions(text, errorHandler)))
+      return failure();
+    return checkOptionsGivenOnce(getArgument(), {&perOp},
+                                 errorHandler);
+  }
+
   void runOnOperation() override {
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isExternal())

@@ -465,6 +465,15 @@ class TilePass : public effnet::impl::TileBase<TilePass> {
 public:
   using TileBase::TileBase;
 
+  LogicalResult initializeOptions(
+      StringRef text,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(TileBase::initializeOptions(text, errorHandler)))
+      return failure();
+    return checkOptionsGivenOnce(getArgument(), {&target, &schedules, &dump, &overwrite},
+                                 errorHandler);
+  }
+
   void runOnOperation() override;
 };
 
@@ -472,11 +481,16 @@ public:
 
 void TilePass::runOnOperation() {
   ModuleOp module = getOperation();
+  // Errors about the options' files and target are reported at the
+  // module's location without the module: Operation::emitError would
+  // attach the whole module (about 100 KB for B0) as a note.
+  auto fail = [&](const llvm::Twine &message) {
+    mlir::emitError(module.getLoc()) << message;
+    signalPassFailure();
+  };
   llvm::Expected<ScheduleTarget> described = describeScheduleTarget(target);
-  if (!described) {
-    module.emitError() << llvm::toString(described.takeError());
-    return signalPassFailure();
-  }
+  if (!described)
+    return fail(llvm::toString(described.takeError()));
   std::string targetClass = described->className();
 
   llvm::StringMap<const ScheduleEntry *> fromFile;
@@ -484,10 +498,8 @@ void TilePass::runOnOperation() {
   size_t foreign = 0;
   if (schedules.hasValue()) {
     auto read = readScheduleFile(schedules, &getContext());
-    if (!read) {
-      module.emitError() << llvm::toString(read.takeError());
-      return signalPassFailure();
-    }
+    if (!read)
+      return fail(llvm::toString(read.takeError()));
     entries = std::move(*read);
     for (const ScheduleEntry &entry : entries) {
       if (entry.targetClass != targetClass) {
@@ -521,8 +533,9 @@ void TilePass::runOnOperation() {
         fits = group.verifySchedule(entry->schedule);
       }
       if (failed(fits)) {
-        group.emitError() << "the schedule at " << entry->where
-                          << " does not fit this group: " << why;
+        // At the group, without the group (its weights) as a note.
+        mlir::emitError(group.getLoc()) << "the schedule at " << entry->where
+                                        << " does not fit this group: " << why;
         return WalkResult::interrupt();
       }
       schedule = entry->schedule;
@@ -544,7 +557,8 @@ void TilePass::runOnOperation() {
                   StringAttr::get(&getContext(), targetClass));
 
   if (missing || foreign) {
-    auto diag = module.emitWarning() << "schedule file '" << schedules << "': ";
+    auto diag = mlir::emitWarning(module.getLoc())
+                << "schedule file '" << schedules << "': ";
     if (missing)
       diag << missing << " groups have no entry for " << targetClass
            << " and use the default schedule";
@@ -557,13 +571,20 @@ void TilePass::runOnOperation() {
   if (dump.hasValue()) {
     std::error_code error;
     llvm::raw_fd_ostream os(dump, error, llvm::sys::fs::OF_Text);
-    if (error) {
-      module.emitError() << "cannot write schedule file '" << dump
-                         << "': " << error.message();
-      return signalPassFailure();
-    }
+    if (error)
+      return fail("cannot write schedule file '" + dump +
+                  "': " + error.message());
     os << "# effnet schedules: CLASS KERNEL-KEY SCHEDULE, one kernel a line\n";
     for (const auto &[key, schedule] : chosen)
       writeScheduleEntry(os, {targetClass, key, schedule, ""});
+    // A failed write (/dev/full, a full disk) is a diagnostic; left set,
+    // the stream's destructor would end the process with "LLVM ERROR: IO
+    // failure on output stream".
+    os.close();
+    if (os.has_error()) {
+      std::string message = os.error().message();
+      os.clear_error();
+      return fail("cannot write schedule file '" + dump + "': " + message);
+    }
   }
 }

@@ -23,6 +23,24 @@
 /// 550 MB.
 constexpr uint64_t kMaxInputBytes = uint64_t(1) << 30;
 
+/// The first (by name) option that takes one value and was given more than
+/// once: LLVM's cl::opt keeps the last of repeated values silently, so two
+/// -o would write the second file alone. Lists (and the passes, a list) may
+/// repeat; a flag said twice says the same.
+static const llvm::cl::Option *findRepeatedOption() {
+  const llvm::cl::Option *first = nullptr;
+  for (const auto &entry : llvm::cl::getRegisteredOptions()) {
+    const llvm::cl::Option *option = entry.second;
+    if (entry.first() == option->ArgStr &&
+        option->getNumOccurrencesFlag() == llvm::cl::Optional &&
+        option->getValueExpectedFlag() == llvm::cl::ValueRequired &&
+        option->getNumOccurrences() > 1 &&
+        (!first || option->ArgStr < first->ArgStr))
+      first = option;
+  }
+  return first;
+}
+
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
   mlir::effnet::registerEffNetPassesAndPipeline();
@@ -31,6 +49,13 @@ int main(int argc, char **argv) {
   registry.insert<mlir::effnet::EffNetDialect, mlir::func::FuncDialect>();
   auto [inputPath, outputPath] = mlir::registerAndParseCLIOptions(
       argc, argv, "EfficientNet compiler: pass driver\n", registry);
+  if (const llvm::cl::Option *repeated = findRepeatedOption()) {
+    llvm::errs() << "effnet-opt: error: "
+                 << (repeated->ArgStr.size() == 1 ? "-" : "--")
+                 << repeated->ArgStr << " is given "
+                 << repeated->getNumOccurrences() << " times: give it once\n";
+    return 1;
+  }
   mlir::MlirOptMainConfig config =
       mlir::MlirOptMainConfig::createFromCLOptions();
 
@@ -54,8 +79,18 @@ int main(int argc, char **argv) {
     llvm::errs() << "effnet-opt: error: " << message << "\n";
     return 1;
   }
-  if (mlir::failed(mlir::MlirOptMain(output->os(), std::move(*input), registry,
-                                     config)))
+  bool ran = mlir::succeeded(
+      mlir::MlirOptMain(output->os(), std::move(*input), registry, config));
+  // A failed write (/dev/full, a full disk) is one line; left set, the
+  // stream's destructor would end the process with "LLVM ERROR: IO failure".
+  output->os().close();
+  if (output->os().has_error()) {
+    llvm::errs() << "effnet-opt: error: cannot write '" << outputPath
+                 << "': " << output->os().error().message() << "\n";
+    output->os().clear_error();
+    return 1;
+  }
+  if (!ran)
     return 1;
   // Only a complete result replaces the output file.
   output->keep();

@@ -138,7 +138,8 @@ cl::opt<std::string>
     target("target", cl::desc("host (default) or a Halide target string"),
            cl::init("host"), cl::cat(category));
 cl::opt<unsigned> jobs("jobs",
-                       cl::desc("kernels compiled at once (0: all cores)"),
+                       cl::desc("kernels compiled at once (0: all cores; at "
+                                "most 256)"),
                        cl::init(0), cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("no progress or timing on stderr"),
                     cl::cat(category));
@@ -225,6 +226,30 @@ struct Request {
   PipelineOptions pipeline;
 };
 
+/// The first of effnetc's options that takes a value and was given more than
+/// once, if any. LLVM's cl::opt keeps the last of repeated values silently
+/// (cl::Optional allows repeats since LLVM 15); two -o or two --target are
+/// a mistake to report, not to guess at. A repeated flag (--quiet) says the
+/// same thing twice and is fine.
+static std::optional<std::string> findRepeatedOption() {
+  // The first by name, whatever the map's order.
+  const cl::Option *first = nullptr;
+  for (const auto &entry : cl::getRegisteredOptions()) {
+    const cl::Option *option = entry.second;
+    if (entry.first() == option->ArgStr &&
+        llvm::is_contained(option->Categories, &category) &&
+        option->getValueExpectedFlag() == cl::ValueRequired &&
+        option->getNumOccurrences() > 1 &&
+        (!first || option->ArgStr < first->ArgStr))
+      first = option;
+  }
+  if (!first)
+    return std::nullopt;
+  return fmt::format("{}{} is given {} times: give it once",
+                     first->ArgStr.size() == 1 ? "-" : "--",
+                     first->ArgStr.str(), first->getNumOccurrences());
+}
+
 /// Checks the combinations only effnetc knows about (ranges are checked by
 /// the pass or the builder that takes each value) and gathers the pipeline
 /// options that were given.
@@ -232,6 +257,8 @@ static llvm::Error readOptions(bool stats, Request &request) {
   auto error = [](const std::string &message) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
   };
+  if (std::optional<std::string> repeated = findRepeatedOption())
+    return error(*repeated);
   request.stats = stats;
   request.emitting = emit.getNumOccurrences() > 0;
   request.compiling = outputPath.getNumOccurrences() > 0;
@@ -262,9 +289,14 @@ static llvm::Error readOptions(bool stats, Request &request) {
   if (request.compiling && batch.getNumOccurrences() && batch != 1)
     return error("-o compiles a library that takes any batch at run time; "
                  "leave --batch at 1");
-  // -o is checked before anything is built.
+  // What codegen takes is checked before anything is built.
   if (request.compiling)
     if (llvm::Error err = codegen::checkOutputPath(outputPath))
+      return err;
+  if (llvm::Error err = codegen::checkJobs(jobs))
+    return err;
+  if (normalize.getNumOccurrences())
+    if (llvm::Error err = codegen::checkNormalization(normalize))
       return err;
 
   PipelineOptions &options = request.pipeline;
@@ -398,19 +430,10 @@ static int report(llvm::Error err) {
   return message.empty() ? 1 : fail(message);
 }
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
-  // LLVM's own -stats (pass statistics) would clash with ours: drop it before
-  // ours is registered.
-  if (cl::Option *llvmStats = cl::getRegisteredOptions().lookup("stats"))
-    llvmStats->removeArgument();
-  cl::opt<bool> printStatsOpt(
-      "stats", cl::desc("print 'params: N' and 'macs: N'"), cl::cat(category));
-  cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(argc, argv, "EfficientNet compiler\n");
-
+/// Does what the parsed command line asks; returns the exit code.
+static int run(bool stats) {
   Request request;
-  if (llvm::Error err = readOptions(printStatsOpt, request))
+  if (llvm::Error err = readOptions(stats, request))
     return fail(llvm::toString(std::move(err)));
 
   using Clock = std::chrono::steady_clock;
@@ -472,4 +495,26 @@ int main(int argc, char **argv) {
     if (llvm::Error err = codegen::emitLibrary(model, *library))
       return report(std::move(err));
   return 0;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  // LLVM's own -stats (pass statistics) would clash with ours: drop it before
+  // ours is registered.
+  if (cl::Option *llvmStats = cl::getRegisteredOptions().lookup("stats"))
+    llvmStats->removeArgument();
+  cl::opt<bool> printStatsOpt(
+      "stats", cl::desc("print 'params: N' and 'macs: N'"), cl::cat(category));
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv, "EfficientNet compiler\n");
+  int status = run(printStatsOpt);
+  // A failed write of the IR or statistics (/dev/full) is one line; left
+  // set, the stream's destructor would end the process with "LLVM ERROR".
+  llvm::outs().flush();
+  if (llvm::outs().has_error()) {
+    std::string message = llvm::outs().error().message();
+    llvm::outs().clear_error();
+    return fail("cannot write standard output: " + message);
+  }
+  return status;
 }

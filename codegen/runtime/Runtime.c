@@ -181,6 +181,62 @@ static size_t least_workspace(const effnet_model *m) {
   return (size_t)m->arena_bytes + EFFNET_ALIGN;
 }
 
+/* A range of bytes [begin, end), as addresses. */
+typedef struct effnet_range {
+  uintptr_t begin, end;
+} effnet_range;
+
+/* The `count` x `size` bytes at `p`; a product or end past the address
+ * space saturates (it overlaps whatever lies above `p`). */
+static effnet_range range_of(const void *p, uint64_t count, uint64_t size) {
+  uintptr_t begin = (uintptr_t)p;
+  uint64_t bytes;
+  if (__builtin_mul_overflow(count, size, &bytes) ||
+      bytes > (uint64_t)(UINTPTR_MAX - begin)) {
+    effnet_range all = {begin, UINTPTR_MAX};
+    return all;
+  }
+  effnet_range r = {begin, begin + (uintptr_t)bytes};
+  return r;
+}
+
+static int overlap(effnet_range a, effnet_range b) {
+  return a.begin < b.end && b.begin < a.end;
+}
+
+/* Whether any two of the call's buffers share a byte: the input (the bytes
+ * its images span), each output given (batch images of its floats) and
+ * the workspace. */
+static int buffers_overlap(const effnet_model *m, int pixels, const void *input,
+                           int batch, size_t row_stride, float *const *outputs,
+                           int outputs_given, const void *workspace,
+                           size_t size) {
+  effnet_range in;
+  if (pixels) {
+    /* Rows row_stride bytes apart; the last is read to C x W bytes. */
+    in = range_of(input, (uint64_t)batch * m->height - 1, row_stride);
+    in.end =
+        range_of((const void *)in.end, 1, (uint64_t)m->channels * m->width).end;
+  } else {
+    in = range_of(input, (uint64_t)batch * m->channels * m->height,
+                  (uint64_t)m->width * 4);
+  }
+  effnet_range ws = range_of(workspace, size, 1);
+  if (overlap(in, ws))
+    return 1;
+  for (int o = 0; o < outputs_given; ++o) {
+    effnet_range out = range_of(outputs[o], (uint64_t)batch,
+                                (uint64_t)m->outputs[o].floats * 4);
+    if (overlap(out, in) || overlap(out, ws))
+      return 1;
+    for (int p = 0; p < o; ++p)
+      if (overlap(out, range_of(outputs[p], (uint64_t)batch,
+                                (uint64_t)m->outputs[p].floats * 4)))
+        return 1;
+  }
+  return 0;
+}
+
 /* Checks what every entry point shares, then runs the images, as many at
  * once as the pool has threads and the workspace has arenas. */
 static int run_into(const effnet_model *m, int pixels, const void *input,
@@ -197,6 +253,9 @@ static int run_into(const effnet_model *m, int pixels, const void *input,
   if (pixels && (row_stride < (size_t)m->channels * m->width ||
                  row_stride > (size_t)(INT32_MAX / m->height)))
     return EFFNET_BAD_BUFFER;
+  if (buffers_overlap(m, pixels, input, batch, row_stride, outputs,
+                      outputs_given, workspace, size))
+    return EFFNET_OVERLAP;
 
   /* The arenas start at the first 64-byte boundary of the workspace. */
   size_t skew = (0 - (uintptr_t)workspace) & (EFFNET_ALIGN - 1);
@@ -363,8 +422,9 @@ int effnet_rt_run_buffers(const effnet_model *m, void *const *buffers) {
 }
 
 int effnet_rt_set_num_threads(int n) {
-  /* Halide's runtime would abort on a negative count. */
-  if (n < 0)
+  /* Halide's runtime would abort on a negative count and keep 256 of a
+   * larger one, reporting 256 back as the count that was set. */
+  if (n < 0 || n > EFFNET_MAX_THREADS)
     return -1;
   int old = halide_set_num_threads(n);
   __atomic_store_n(&threads_set, n, __ATOMIC_RELAXED);

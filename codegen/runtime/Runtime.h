@@ -28,7 +28,15 @@ enum effnet_error {
   EFFNET_BAD_BATCH = 2,
   EFFNET_WORKSPACE = 3,
   EFFNET_BAD_BUFFER = 4,
+  /* An output overlaps the input or another output, or the workspace
+   * overlaps any of them: later images would read what earlier ones
+   * wrote. */
+  EFFNET_OVERLAP = 5,
 };
+
+/* The most threads effnet_rt_set_num_threads takes (Halide's pool has no
+ * more). */
+#define EFFNET_MAX_THREADS 256
 
 /* Where a kernel argument's data lives. */
 enum effnet_base {

@@ -9,6 +9,20 @@
 // NEGATIVE: error: effnet-compound-scale: expects bn-eps > 0 and finite, got -0.001
 // INF: error: effnet-compound-scale: expects bn-eps > 0 and finite, got inf
 
+// The variances bn-eps is added to are float32: it must be a normal float,
+// neither denormal (or zero) nor past float's range once stored as one.
+// RUN: not effnet-opt %t/zero.mlir --effnet-compound-scale="bn-eps=1e-45" 2>&1 | FileCheck %s --check-prefix=DENORMAL
+// RUN: not effnet-opt %t/zero.mlir --effnet-compound-scale="bn-eps=1e-39" 2>&1 | FileCheck %s --check-prefix=DENORMAL39
+// RUN: not effnet-opt %t/zero.mlir --effnet-compound-scale="bn-eps=1e39" 2>&1 | FileCheck %s --check-prefix=HUGE
+// RUN: effnet-opt %t/zero.mlir --effnet-compound-scale="bn-eps=1.2e-38" | FileCheck %s --check-prefix=NORMAL
+// RUN: not effnetc --bn-eps 1e-45 --stats 2>&1 | FileCheck %s --check-prefix=EFFNETC
+
+// DENORMAL: error: effnet-compound-scale: expects bn-eps to be a normal float (1.17549e-38 to 3.40282e+38), got 1e-45
+// DENORMAL39: error: effnet-compound-scale: expects bn-eps to be a normal float (1.17549e-38 to 3.40282e+38), got 1e-39
+// HUGE: error: effnet-compound-scale: expects bn-eps to be a normal float (1.17549e-38 to 3.40282e+38), got 1e+39
+// NORMAL: effnet.stem
+// EFFNETC: effnetc: error: effnet-compound-scale: expects bn-eps to be a normal float (1.17549e-38 to 3.40282e+38), got 1e-45
+
 //--- zero.mlir
 // expected-error@+1 {{effnet-compound-scale: expects bn-eps > 0 and finite, got 0}}
 module {

@@ -69,11 +69,16 @@ TEST(ParseBytes, TakesSizesWithUnits) {
   EXPECT_EQ(parse("8GiB"), uint64_t(8) << 30);
   EXPECT_EQ(parse("2T"), uint64_t(2) << 40);
   EXPECT_EQ(parse("7B"), 7u);
+  // Up to the 4 EiB the message names.
+  EXPECT_EQ(parse("3P"), uint64_t(3) << 50);
+  EXPECT_EQ(parse("4E"), uint64_t(4) << 60);
+  EXPECT_EQ(parse("4EiB"), uint64_t(1) << 62);
 }
 
 TEST(ParseBytes, RejectsTheRest) {
-  for (const char *text : {"", "G", "-1", "1.5G", "8X", "8GG", "0", "0G",
-                           "99999999999999999999", "5000000T", "nan"}) {
+  for (const char *text :
+       {"", "G", "-1", "1.5G", "8X", "8GG", "0", "0G", "99999999999999999999",
+        "5000000T", "5E", "4097P", "nan"}) {
     llvm::Expected<uint64_t> bytes = parseBytes(text);
     EXPECT_FALSE(bool(bytes)) << text;
     if (!bytes)

@@ -370,6 +370,53 @@ TEST(Entry, ChecksHalideBuffers) {
   EXPECT_EQ(effnet_rt_run_buffers(&m, nullOutput), EFFNET_NULL_POINTER);
 }
 
+TEST(Entry, RefusesOverlappingBuffers) {
+  effnet_model m = makeModel();
+  // Two images of 6 floats in, two of 6 out.
+  std::vector<float> buffer(64);
+  float *in = buffer.data();
+  alignas(64) char workspace[512];
+  // The output on the input, or on its second image.
+  EXPECT_EQ(effnet_rt_run(&m, 0, in, 2, 0, in), EFFNET_OVERLAP);
+  EXPECT_EQ(effnet_rt_run(&m, 0, in, 2, 0, in + 11), EFFNET_OVERLAP);
+  EXPECT_EQ(effnet_rt_run(&m, 0, in + 11, 2, 0, in), EFFNET_OVERLAP);
+  // Right after it is fine.
+  EXPECT_EQ(effnet_rt_run(&m, 0, in, 2, 0, in + 12), 0);
+  // The workspace on the input or the output.
+  float *out = in + 12;
+  EXPECT_EQ(effnet_rt_run_with_workspace(&m, 0, in, 2, 0, out,
+                                         reinterpret_cast<char *>(in), 256),
+            EFFNET_OVERLAP);
+  EXPECT_EQ(effnet_rt_run_with_workspace(
+                &m, 0, in, 2, 0, out, reinterpret_cast<char *>(out) - 8, 256),
+            EFFNET_OVERLAP);
+  EXPECT_EQ(effnet_rt_run_with_workspace(&m, 0, in, 2, 0, out, workspace, 512),
+            0);
+  // run_outputs: an output on the input, and two outputs on each other.
+  effnet_output two[] = {outputs[0], outputs[0]};
+  m.outputs = two;
+  m.output_count = 2;
+  float *onInput[] = {out, in + 6};
+  EXPECT_EQ(effnet_rt_run_outputs(&m, 0, in, 2, 0, onInput), EFFNET_OVERLAP);
+  float *same[] = {out, out + 6};
+  EXPECT_EQ(effnet_rt_run_outputs(&m, 0, in, 2, 0, same), EFFNET_OVERLAP);
+  float *apart[] = {out, out + 12};
+  EXPECT_EQ(effnet_rt_run_outputs_with_workspace(&m, 0, in, 2, 0, apart,
+                                                 workspace, 512),
+            0);
+  m = makeModel();
+  // 8-bit pixels: two images of 3 rows 5 bytes apart, the last row read to
+  // its 2 bytes: 27 bytes. An output from byte 28 on is apart, from 24 not.
+  auto *pixels = reinterpret_cast<uint8_t *>(buffer.data());
+  EXPECT_EQ(effnet_rt_run(&m, 1, pixels, 2, 5, buffer.data() + 7), 0);
+  EXPECT_EQ(effnet_rt_run(&m, 1, pixels, 2, 5, buffer.data() + 6),
+            EFFNET_OVERLAP);
+  // The Halide-style entry, its output buffer on its input.
+  Buffer input(in, {2, 3, 1, 2}), logits(in + 4, {6, 2});
+  void *args[] = {&input.b, &logits.b};
+  EXPECT_EQ(effnet_rt_run_buffers(&m, args), EFFNET_OVERLAP);
+}
+
 TEST(Entry, InstallsItsLoopHandlerOnlyWhenNoneIsSet) {
   effnet_model m = makeModel();
   float in[6] = {}, out[6];
@@ -383,6 +430,17 @@ TEST(Entry, InstallsItsLoopHandlerOnlyWhenNoneIsSet) {
   ASSERT_EQ(effnet_rt_run(&m, 0, in, 1, 0, out), 0);
   EXPECT_EQ(customParFor, own);
   customParFor = nullptr;
+}
+
+// Last: it leaves the runtime's own count set (to 2, as the stand-in's).
+TEST(Entry, ReportsTheThreadCountThatWasSet) {
+  halideThreads = 2;
+  EXPECT_EQ(effnet_rt_set_num_threads(3), 2);
+  // Above Halide's 256: refused, and the count stays 3.
+  EXPECT_EQ(effnet_rt_set_num_threads(100000), -1);
+  EXPECT_EQ(effnet_rt_set_num_threads(EFFNET_MAX_THREADS + 1), -1);
+  EXPECT_EQ(effnet_rt_set_num_threads(EFFNET_MAX_THREADS), 3);
+  EXPECT_EQ(effnet_rt_set_num_threads(2), EFFNET_MAX_THREADS);
 }
 
 } // namespace

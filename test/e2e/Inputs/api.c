@@ -128,6 +128,27 @@ int main(void) {
   EXPECT(FN(_run_with_workspace)(x, 1, y, NULL, ws) ==
          CAT(MODEL_UPPER, _ERROR_WORKSPACE));
 
+  /* Buffers that share bytes are refused, not run into wrong logits: an
+   * output on the input (every entry), the workspace on the input or the
+   * output, 8-bit pixels under the output. */
+  int overlap = CAT(MODEL_UPPER, _ERROR_OVERLAP);
+  EXPECT(FN(_run)(x, kBatch, x + image) == overlap);
+  EXPECT(FN(_run)(x + 4, 1, x) == overlap);
+  float *onInput[] = {x + 5};
+  EXPECT(FN(_run_outputs)(x, 1, onInput) == overlap);
+  EXPECT(FN(_run_with_workspace)(x, 1, y, x, ws2) == overlap);
+  EXPECT(FN(_run_with_workspace)(x, 1, (float *)workspace, workspace, ws2) ==
+         overlap);
+  EXPECT(FN(_run_outputs_with_workspace)(x, 1, onInput, workspace, ws2) ==
+         overlap);
+  unsigned char *rgb = (unsigned char *)x;
+  EXPECT(FN(_run_rgb8)(rgb, 1, 3 * res, x) == overlap);
+  EXPECT(FN(_run_rgb8_outputs)(rgb, 1, 3 * res, onInput) == overlap);
+  EXPECT(FN(_run_rgb8_with_workspace)(rgb, 1, 3 * res, y, rgb, ws2) ==
+         overlap);
+  EXPECT(FN(_run_rgb8_outputs_with_workspace)(rgb, 1, 3 * res, onInput,
+                                              workspace, ws2) == overlap);
+
   /* A batch (two images at once on two threads, one worker taking two)
    * equals its images run one by one, with or without workspace, and the
    * batch one at a time in a workspace of one arena. */
@@ -229,6 +250,11 @@ int main(void) {
   EXPECT(FN(_set_num_threads)(1) >= 1);
   EXPECT(FN(_run)(inputs[0], kBatch, z) == 0);
   EXPECT(memcmp(z, expected[0], sizeof(float) * classes * kBatch) == 0);
+  /* Past Halide's 256 threads: refused, and the count reported back is
+   * the one set. */
+  EXPECT(FN(_set_num_threads)(100000) == -1);
+  EXPECT(FN(_set_num_threads)(256) == 1);
+  EXPECT(FN(_set_num_threads)(2) == 256);
 
   for (int t = 0; t < kThreads; ++t) {
     free(inputs[t]);
