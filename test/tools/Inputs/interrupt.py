@@ -1,7 +1,10 @@
 """interrupt.py TMP SIGNAL COMMAND...: runs COMMAND with TMPDIR set to the
-empty folder TMP, sends it SIGNAL as soon as something appears in TMP (its
-scratch files: compiling has begun), waits for it to end and prints how it
-ended and what it left in TMP."""
+empty folder TMP, sends it SIGNAL as soon as its last scratch file
+(NAME_runtime.o) appears in TMP (they are all made before compiling
+begins), waits for it to end and prints how it ended and what it left in
+TMP. A signal that arrives while the scratch files are being made can leave
+one made after LLVM's handler removed the others: effnetc's cleanup on a
+signal is LLVM's, best effort."""
 import os
 import signal
 import subprocess
@@ -22,7 +25,7 @@ def default_signals():
 process = subprocess.Popen(command, env=dict(os.environ, TMPDIR=tmp),
                            preexec_fn=default_signals)
 deadline = time.monotonic() + 300
-while not os.listdir(tmp):
+while not any(f.endswith("_runtime.o") for f in os.listdir(tmp)):
     if process.poll() is not None:
         sys.exit(f"ended ({process.returncode}) before writing to {tmp}")
     if time.monotonic() > deadline:
