@@ -539,7 +539,8 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     // channel tile leaves one, the last tile moves inwards instead. The
     // tile fits the channels then: the verifier has checked it against the
     // anchor's output, which has the expanded channels.
-    bool channelTail = s.vector > 1 && spec.expansion.conv.outChannels % s.tile[0] != 0;
+    bool channelTail =
+        s.vector > 1 && spec.expansion.conv.outChannels % s.tile[0] != 0;
     e.split(c, eco, eci, asInt(s.tile[0]),
             channelTail ? TailStrategy::ShiftInwards : guard)
         .split(x, exo, exi, asInt(s.tile[1]), guard)

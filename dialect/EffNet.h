@@ -143,6 +143,13 @@ struct Placement {
 /// The level that computes a producer inside the tile loop `loop`.
 LoopLevel loopLevelOf(Loop loop);
 
+/// Copies of a tile's body that unrolling `unroll` makes: tile[0] / vector
+/// per unrolled c, the x and y tiles, and the window's width (kx) and
+/// height (ky).
+int64_t countUnrolledCopies(ArrayRef<int64_t> tile, int64_t vector,
+                            ArrayRef<Loop> unroll, int64_t windowW,
+                            int64_t windowH);
+
 inline llvm::hash_code hash_value(const Placement &placement) {
   return llvm::hash_combine(placement.producer, placement.compute,
                             placement.store, placement.parallel);

@@ -66,6 +66,20 @@ static int depthOf(LoopLevel level, ArrayRef<Loop> order) {
   return 4;
 }
 
+int64_t mlir::effnet::countUnrolledCopies(ArrayRef<int64_t> tile,
+                                          int64_t vector,
+                                          ArrayRef<Loop> unroll,
+                                          int64_t windowW, int64_t windowH) {
+  int64_t copies = 1;
+  for (Loop loop : unroll)
+    copies *= loop == Loop::c    ? tile[0] / vector
+              : loop == Loop::x  ? tile[1]
+              : loop == Loop::y  ? tile[2]
+              : loop == Loop::kx ? windowW
+                                 : windowH;
+  return copies;
+}
+
 LogicalResult ScheduleAttr::verify(
     function_ref<InFlightDiagnostic()> emitError, ArrayRef<int64_t> tile,
     int64_t vector, ArrayRef<Loop> order, ArrayRef<Loop> parallel,
@@ -102,15 +116,9 @@ LogicalResult ScheduleAttr::verify(
                          << stringifyLoop(loop) << "' twice";
   // Unrolling copies the body: a tile of thousands of unrolled iterations
   // would take the code generator minutes and gigabytes.
-  int64_t copies = 1;
-  for (Loop loop : unroll) {
-    if (loop == Loop::c)
-      copies *= tile[0] / vector;
-    else if (loop == Loop::x)
-      copies *= tile[1];
-    else if (loop == Loop::y)
-      copies *= tile[2];
-  }
+  // (The window's loops count once here; GroupOp::verifySchedule counts
+  // them with the window's size.)
+  int64_t copies = countUnrolledCopies(tile, vector, unroll, 1, 1);
   if (copies > kMaxUnrolledCopies)
     return emitError() << "expects at most " << kMaxUnrolledCopies
                        << " unrolled copies of a tile's body, got "
