@@ -255,15 +255,8 @@ void lower(const KernelSpec &spec, Lowered &out) {
     const ConvParams &conv = spec.conv;
     int perGroupIn = asInt(conv.inChannels / conv.groups);
     int perGroupOut = asInt(conv.outChannels / conv.groups);
-    bool padded = conv.padLeft > 0 || conv.padTop > 0 ||
-                  (spec.output.width - 1) * conv.strideX +
-                          (conv.kernelW - 1) * conv.dilationX >=
-                      in0.width ||
-                  (spec.output.height - 1) * conv.strideY +
-                          (conv.kernelH - 1) * conv.dilationY >=
-                      in0.height;
     Func source = input;
-    if (padded)
+    if (conv.padded)
       source = BoundaryConditions::constant_exterior(input, 0.0f,
                                                      {{0, asInt(in0.channels)},
                                                       {0, asInt(in0.width)},
@@ -293,7 +286,7 @@ void lower(const KernelSpec &spec, Lowered &out) {
         source = scaled;
       }
     }
-    if (padded || spec.inputScale >= 0)
+    if (conv.padded || spec.inputScale >= 0)
       out.inputRead = source;
     if (scaledWeights)
       out.weightsRead = weight;

@@ -51,10 +51,7 @@ static std::string describeAnchor(const KernelSpec &spec) {
   switch (spec.anchor) {
   case AnchorKind::Conv: {
     const ConvParams &c = spec.conv;
-    std::string kind =
-        c.groups == c.inChannels && c.groups == c.outChannels && c.groups > 1
-            ? "depthwise"
-            : "conv";
+    std::string kind = c.depthwise ? "depthwise" : "conv";
     std::string expansion =
         spec.expansion.present
             ? fmt::format("expand {}->{} + ", spec.expansion.conv.inChannels,

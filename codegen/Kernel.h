@@ -75,6 +75,10 @@ struct ConvParams {
   int64_t dilationX = 1, dilationY = 1;
   int64_t padLeft = 0, padTop = 0;
   int64_t groups = 1;
+  /// Conv2DOp::isDepthwise and Conv2DOp::isPadded (some window reads
+  /// outside the input), as the dialect defines them.
+  bool depthwise = false;
+  bool padded = false;
 };
 
 enum class Activation { Silu, Sigmoid, Relu };

@@ -63,6 +63,7 @@ private:
   LogicalResult epilogue(Operation *op, Value &chain);
 
   GroupOp group;
+  GroupStructure structure;
 };
 
 std::vector<float> identityPack(std::vector<float> values, const ConvParams &) {
@@ -137,6 +138,8 @@ LogicalResult GroupLowering::convolution(Conv2DOp conv) {
   SmallVector<int64_t, 4> padding = conv.getResolvedPadding();
   p.padTop = padding[0];
   p.padLeft = padding[1];
+  p.depthwise = conv.isDepthwise();
+  p.padded = conv.isPadded();
   spec.anchor = AnchorKind::Conv;
   if (failed(addWeight(
           conv.getWeight(),
@@ -222,19 +225,10 @@ LogicalResult GroupLowering::epilogue(Operation *op, Value &chain) {
     return advance(step);
   }
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
-    // A depthwise convolution after a 1x1 expansion and its activations:
-    // the expansion moves in front and this convolution is the anchor.
-    const ConvParams &e = spec.conv;
-    bool pointwise = spec.anchor == AnchorKind::Conv && e.groups == 1 &&
-                     e.kernelW == 1 && e.kernelH == 1 && e.strideX == 1 &&
-                     e.strideY == 1 && e.padLeft == 0 && e.padTop == 0 &&
-                     spec.inputScale < 0 && !spec.expansion.present;
-    bool simple = llvm::all_of(spec.epilogue, [](const EpilogueStep &step) {
-      return step.kind == EpilogueStep::Kind::Activation ||
-             step.kind == EpilogueStep::Kind::Affine;
-    });
-    if (conv.getInput() != chain || !pointwise || !conv.isDepthwise() ||
-        !simple)
+    // The depthwise anchor behind a 1x1 expansion (and the activations and
+    // batch norms after it, lowered so far as the anchor's): the expansion
+    // moves in front.
+    if (conv != structure.anchor || !structure.expansion)
       return unsupported();
     spec.expansion = {true, spec.conv, spec.bias, spec.epilogue};
     spec.conv = ConvParams();
@@ -275,15 +269,14 @@ LogicalResult GroupLowering::run() {
   if (ops.empty())
     return group.emitOpError() << "expects at least one op to compute";
 
+  structure = analyzeGroup(group);
   Operation *first = ops.front();
   Value chain;
   size_t next = 1;
-  // A squeeze-excite scale in front of a convolution that alone reads it.
-  auto scale = dyn_cast<ChannelMulOp>(first);
-  auto scaledConv =
-      ops.size() > 1 && scale ? dyn_cast<Conv2DOp>(ops[1]) : Conv2DOp();
-  if (scaledConv && scaledConv.getInput() == scale.getResult() &&
-      scale->hasOneUse() && scaledConv.getGroups() == 1) {
+  if (ChannelMulOp scale = structure.inputScale) {
+    // A squeeze-excite scale in front of the convolution that alone reads
+    // it: applied as the input or the weights are read.
+    auto scaledConv = cast<Conv2DOp>(structure.anchor);
     if (failed(anchorConv(scaledConv, scale.getInput())))
       return failure();
     FailureOr<int> scaleInput = inputIndex(scale.getScale(), scale);

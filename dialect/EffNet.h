@@ -169,6 +169,69 @@ inline llvm::hash_code hash_value(const Placement &placement) {
 namespace mlir {
 namespace effnet {
 
+/// What a group computes, read from its ops: the one analysis of a group's
+/// structure. The schedule verifier, effnet-tile's defaults, the kernel plan
+/// (codegen/Plan.cpp) and the schedule fuzzer read it, so that each
+/// property has one definition.
+///
+/// The kernel is built around its anchor, the op that accumulates. In front
+/// of it there may be a squeeze-excite scale of its input (`inputScale`) or
+/// MBConv's 1x1 expansion (`expansion`); after it come elementwise ops, one
+/// of which may multiply a larger input by the per-channel value computed so
+/// far (`broadcast`, squeeze-excite's excitation).
+struct GroupStructure {
+  /// The anchor: an effnet.conv2d, effnet.dense or effnet.global_avg_pool,
+  /// or null when the group is elementwise only.
+  Operation *anchor = nullptr;
+  /// A 1x1, stride 1, unpadded convolution of one group computed in front of
+  /// a depthwise anchor that reads it (through activations and batch norms
+  /// only), or null.
+  Conv2DOp expansion;
+  /// A channel_mul that scales the anchor convolution's input per channel,
+  /// its result read by that convolution of one group alone, or null.
+  ChannelMulOp inputScale;
+  /// A channel_mul after the anchor whose scale is the value the group has
+  /// computed so far, multiplying another input, or null.
+  ChannelMulOp broadcast;
+  /// Any effnet.channel_mul in the group.
+  bool scalesChannels = false;
+
+  /// The output's channels, pixels per row and rows, per image.
+  int64_t channels = 1, width = 1, height = 1;
+  /// The anchor's input per image (a fused expansion's expanded channels;
+  /// a dense layer's features, 1 x 1).
+  int64_t inChannels = 0, inWidth = 1, inHeight = 1;
+  /// The anchor's channel groups and window (1 for a dense layer or a
+  /// pooling).
+  int64_t groups = 1, kernelW = 1, kernelH = 1;
+  /// A fused expansion's input channels, else 0.
+  int64_t expandInChannels = 0;
+  /// The anchor is a depthwise convolution (Conv2DOp::isDepthwise).
+  bool depthwise = false;
+  /// The anchor convolution reads outside its input (Conv2DOp::isPadded).
+  bool padded = false;
+  /// Winograd's F(2x2, 3x3) can compute the group: the anchor is a 3x3,
+  /// stride 1, undilated convolution of one group, first in the group, and
+  /// no channel_mul or expansion is fused with it.
+  bool fitsWinograd = false;
+
+  /// The anchor is a convolution or dense layer: it has weights and an
+  /// input as read.
+  bool convolves() const;
+  /// The anchor accumulates (every anchor does).
+  bool accumulates() const { return anchor != nullptr; }
+  /// The anchor convolution's (or dense layer's) weights, and its
+  /// multiply-adds per image.
+  int64_t weightElements = 0, macs = 0;
+};
+
+/// Analyses `group` (see GroupStructure). Never fails: a group that code
+/// generation cannot compile still has a structure, which its plan rejects.
+GroupStructure analyzeGroup(GroupOp group);
+
+/// One line describing `structure`, as effnet-describe-groups prints it.
+std::string describeGroupStructure(const GroupStructure &structure);
+
 /// Creates an op whose result type is inferred from its operands and
 /// attributes. On a broken rule the diagnostic is emitted at `loc`, nothing
 /// is left behind, and failure is returned.

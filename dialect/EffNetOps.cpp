@@ -734,41 +734,21 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
                << " with tail = guard and '" << stringifyLoop(tileLoops[i])
                << "' unrolled";
 
-  // The producers a schedule places must exist in the group.
-  Operation *anchor = nullptr;
-  bool scales = false;
-  int convolutions = 0;
-  for (Operation &op : getBody().front().without_terminator()) {
-    if (isa<WeightOp>(op))
-      continue;
-    if (!anchor && !isa<ChannelMulOp>(op))
-      anchor = &op;
-    scales |= isa<ChannelMulOp>(op);
-    convolutions += isa<Conv2DOp>(op);
-  }
-  bool convolves = isa_and_nonnull<Conv2DOp, DenseOp>(anchor);
+  GroupStructure structure = analyzeGroup(*this);
   // Unrolling the window multiplies the copies the attribute counted over
-  // the tile by the window's width and height.
-  // (The window is the anchor's: a fused expansion's is 1x1.)
-  int64_t windowW = 1, windowH = 1;
-  for (Operation &op : getBody().front().without_terminator())
-    if (auto conv = dyn_cast<Conv2DOp>(op)) {
-      auto kernel = cast<RankedTensorType>(conv.getWeight().getType());
-      windowW = std::max(windowW, kernel.getDimSize(3));
-      windowH = std::max(windowH, kernel.getDimSize(2));
-    }
-  int64_t copies =
-      countUnrolledCopies(schedule.getTile(), schedule.getVector(),
-                          schedule.getUnroll(), windowW, windowH);
+  // the tile by the window's width and height (the anchor's: a fused
+  // expansion's is 1x1).
+  int64_t copies = countUnrolledCopies(
+      schedule.getTile(), schedule.getVector(), schedule.getUnroll(),
+      structure.kernelW, structure.kernelH);
   if (copies > kMaxUnrolledCopies)
     return emitOpError() << "expects at most " << kMaxUnrolledCopies
                          << " unrolled copies of a tile's body, got " << copies
                          << " (the window's unrolled loops included)";
-  bool accumulates = convolves || isa_and_nonnull<GlobalAvgPoolOp>(anchor);
   if (schedule.getAlgorithm() == Algorithm::winograd) {
     // F(2x2, 3x3) computes 2x2 output tiles that the schedule's tiles hold
     // whole.
-    if (!fitsWinograd())
+    if (!structure.fitsWinograd)
       return emitOpError() << "expects algorithm = winograd only on a group "
                               "whose anchor is a 3x3, stride 1, undilated "
                               "convolution of one group, with no scale or "
@@ -781,21 +761,22 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
                << ") to divide the output's " << extents[i] << " " << what[i]
                << " with algorithm = winograd";
   }
+  // The producers a schedule places must exist in the group.
   for (const Placement &placement : schedule.getCompute()) {
     bool exists = true;
     switch (placement.producer) {
     case Producer::acc:
-      exists = accumulates;
+      exists = structure.accumulates();
       break;
     case Producer::input:
     case Producer::weights:
-      exists = convolves;
+      exists = structure.convolves();
       break;
     case Producer::excite:
-      exists = scales;
+      exists = static_cast<bool>(structure.broadcast);
       break;
     case Producer::expand:
-      exists = convolutions == 2;
+      exists = static_cast<bool>(structure.expansion);
       break;
     }
     if (!exists)
@@ -806,34 +787,30 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
   return success();
 }
 
-bool GroupOp::fitsWinograd() {
-  Conv2DOp anchor;
-  for (Operation &op : getBody().front().without_terminator()) {
-    if (isa<WeightOp>(op))
-      continue;
-    // A scale in front of the convolution, or a second convolution.
-    if (isa<ChannelMulOp>(op) || (anchor && isa<Conv2DOp>(op)))
-      return false;
-    if (!anchor) {
-      anchor = dyn_cast<Conv2DOp>(op);
-      if (!anchor)
-        return false;
-    }
-  }
-  if (!anchor)
-    return false;
-  auto kernel = cast<RankedTensorType>(anchor.getWeight().getType());
-  auto one = [](int64_t v) { return v == 1; };
-  return anchor.getGroups() == 1 && kernel.getDimSize(2) == 3 &&
-         kernel.getDimSize(3) == 3 && llvm::all_of(anchor.getStrides(), one) &&
-         llvm::all_of(anchor.getDilations(), one);
-}
-
 bool Conv2DOp::isDepthwise() {
   auto weight = cast<RankedTensorType>(getWeight().getType());
   return getGroups() > 1 &&
          static_cast<int64_t>(getGroups()) == weight.getDimSize(0) &&
          weight.getDimSize(1) == 1;
+}
+
+bool Conv2DOp::isPadded() {
+  SmallVector<int64_t, 4> padding = getResolvedPadding();
+  if (padding[0] > 0 || padding[1] > 0)
+    return true;
+  // No padding before: some window reads past the input's end when the
+  // last one ends there.
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto output = cast<RankedTensorType>(getType());
+  auto weight = cast<RankedTensorType>(getWeight().getType());
+  ArrayRef<int64_t> strides = getStrides(), dilations = getDilations();
+  auto pastEnd = [&](int dim, int64_t stride, int64_t dilation) {
+    return (output.getDimSize(dim) - 1) * stride +
+               (weight.getDimSize(dim) - 1) * dilation >=
+           input.getDimSize(dim);
+  };
+  return pastEnd(2, strides[0], dilations[0]) ||
+         pastEnd(3, strides[1], dilations[1]);
 }
 
 SmallVector<int64_t, 4> Conv2DOp::getResolvedPadding() {

@@ -286,6 +286,10 @@ def EffNet_Conv2DOp : EffNet_Op<"conv2d", ShapedAndCounted> {
   let extraClassDeclaration = [{
     /// One input channel per group and one output channel per group.
     bool isDepthwise();
+    /// Some window reads outside the input (zero padding that is read): a
+    /// padding before the first row or column, or a last window that ends
+    /// past the input. The one definition of a padded convolution.
+    bool isPadded();
     /// A 1x1 window, one group, stride 1, no padding (MBConv's expansion).
     bool isPointwise();
     /// The padding as [top, left, bottom, right], whichever the mode: the
@@ -506,10 +510,6 @@ def EffNet_GroupOp : EffNet_Op<"group", [
     /// Checks `schedule` against the group: tiles that fit its output, and
     /// placements of producers it has.
     ::mlir::LogicalResult verifySchedule(ScheduleAttr schedule);
-    /// Whether `algorithm = winograd` can compute the group: its only
-    /// convolution, the anchor, is 3x3, stride 1, undilated, of one group,
-    /// with no channel scale in the group.
-    bool fitsWinograd();
     /// What the group computes, as one line without spaces: its ops, their
     /// attributes and operand shapes (per image), where each operand comes
     /// from; not the weights' names or values, the batch or the schedule.

@@ -294,6 +294,22 @@ def MemoryLimit : Pass<"effnet-memory-limit", "mlir::ModuleOp"> {
   ];
 }
 
+def DescribeGroups : Pass<"effnet-describe-groups", "mlir::ModuleOp"> {
+  let summary = "print what each effnet.group computes, as schedules see it";
+  let description = [{
+    An analysis that leaves the IR as it is. For every `effnet.group` it
+    prints a line to standard output: the group's name and its structure as
+    `analyzeGroup` (dialect/GroupStructure.cpp) finds it, the one analysis
+    that the schedule verifier, `effnet-tile`'s defaults, code generation's
+    plan and the schedule fuzzer read: the anchor, the output and the
+    anchor's input per image, its window and channel groups, what is fused
+    in front (`expansion=IN->OUT`, `input-scale`), a `broadcast` after it,
+    and the properties `depthwise`, `padded` (a window reads outside the
+    input), `winograd` (F(2x2, 3x3) can compute it), with the anchor's
+    weights and multiply-adds per image.
+  }];
+}
+
 def Stats : Pass<"effnet-stats", "mlir::ModuleOp"> {
   let summary = "print parameters and multiply-adds, per op and in total";
   let description = [{

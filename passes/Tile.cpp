@@ -31,35 +31,6 @@ using namespace mlir::effnet;
 
 namespace {
 
-/// What a group computes, as far as its schedule cares.
-struct GroupShape {
-  enum Kind { Conv, Pool, Broadcast, Elementwise } kind = Elementwise;
-  /// The output's channels, pixels per row and rows.
-  int64_t channels = 1, width = 1, height = 1;
-  // Convolutions (dense layers are 1x1 convolutions of a 1x1 image).
-  int64_t inChannels = 0, groups = 1, kernelW = 1, kernelH = 1;
-  int64_t inWidth = 1, inHeight = 1;
-  /// A squeeze-excite scale fused in front of the convolution.
-  bool scaledInput = false;
-  /// The anchor accumulates (a convolution, dense layer or pooling).
-  bool accumulates = false;
-  /// The convolution reads outside its input (zero padding).
-  bool padded = false;
-  /// A 1x1 expansion from `expandInChannels` channels is fused in front.
-  bool expands = false;
-  int64_t expandInChannels = 0;
-
-  bool depthwise() const {
-    return kind == Conv && groups > 1 && groups == inChannels &&
-           groups == channels;
-  }
-  int64_t weightElements() const {
-    return channels * (inChannels / groups) * kernelW * kernelH;
-  }
-  /// Multiply-adds of the convolution.
-  int64_t macs() const { return weightElements() * width * height; }
-};
-
 /// Below this many multiply-adds (or additions, for pooling) a kernel runs
 /// on one thread: waking the pool costs more than the work (a few
 /// microseconds against about 2 for 256K multiply-adds on one AVX-512 core).
@@ -70,74 +41,6 @@ constexpr int64_t kWinogradMinInChannels = 16;
 /// Below this many values a pass computed at root (a scaled input) runs on
 /// one thread (measured: see convSchedule).
 constexpr int64_t kParallelPassElements = 128 * 1024;
-
-std::array<int64_t, 3> perImage(Type type) {
-  auto tensor = cast<RankedTensorType>(type);
-  if (tensor.getRank() == 4)
-    return {tensor.getDimSize(1), tensor.getDimSize(3), tensor.getDimSize(2)};
-  return {tensor.getRank() > 1 ? tensor.getDimSize(1) : 1, 1, 1};
-}
-
-GroupShape analyze(GroupOp group) {
-  GroupShape shape;
-  auto out = perImage(group.getType());
-  shape.channels = out[0];
-  shape.width = out[1];
-  shape.height = out[2];
-  bool anchored = false;
-  for (Operation &op : group.getBody().front().without_terminator()) {
-    if (isa<WeightOp>(op))
-      continue;
-    if (auto mul = dyn_cast<ChannelMulOp>(op)) {
-      // Before the anchor: the scale of the convolution's input. After it:
-      // the per-channel result scales a larger input.
-      if (!anchored)
-        shape.scaledInput = true;
-      else if (!isa<BlockArgument>(mul.getScale()))
-        shape.kind = GroupShape::Broadcast;
-      continue;
-    }
-    // A second convolution is the anchor; the first, its expansion.
-    bool expansion = anchored && shape.kind == GroupShape::Conv &&
-                     isa<Conv2DOp>(op) && !shape.expands;
-    if (anchored && !expansion)
-      continue;
-    if (expansion) {
-      shape.expands = true;
-      shape.expandInChannels = shape.inChannels;
-    }
-    anchored = true;
-    shape.accumulates = isa<Conv2DOp, DenseOp, GlobalAvgPoolOp>(op);
-    if (auto conv = dyn_cast<Conv2DOp>(op)) {
-      shape.kind = GroupShape::Conv;
-      auto in = perImage(conv.getInput().getType());
-      auto weight = cast<RankedTensorType>(conv.getWeight().getType());
-      shape.inChannels = in[0];
-      shape.inWidth = in[1];
-      shape.inHeight = in[2];
-      shape.groups = static_cast<int64_t>(conv.getGroups());
-      shape.kernelH = weight.getDimSize(2);
-      shape.kernelW = weight.getDimSize(3);
-      shape.padded =
-          conv.getPaddingMode() == PaddingMode::same ||
-          llvm::any_of(conv.getPadding(), [](int64_t pad) { return pad > 0; });
-    } else if (auto dense = dyn_cast<DenseOp>(op)) {
-      shape.kind = GroupShape::Conv;
-      shape.inChannels =
-          cast<RankedTensorType>(dense.getWeight().getType()).getDimSize(1);
-    } else if (isa<GlobalAvgPoolOp>(op)) {
-      shape.kind = GroupShape::Pool;
-      auto in = perImage(op.getOperand(0).getType());
-      shape.inChannels = in[0];
-      shape.inWidth = in[1];
-      shape.inHeight = in[2];
-    }
-  }
-  // A broadcast's output is the large input; its anchor is tiny.
-  if (shape.kind == GroupShape::Broadcast)
-    shape.inChannels = shape.channels;
-  return shape;
-}
 
 /// The largest power of two that is at most `limit` and at most `cap`.
 int64_t powerOfTwoAtMost(int64_t limit, int64_t cap) {
@@ -207,11 +110,11 @@ struct RegisterTile {
 /// V2-S's 64 channels no faster in four-vector tiles by 6 pixels than in two
 /// two-vector tiles by 12, so tiles stop at three vectors. A depthwise
 /// convolution has no channel reduction to share loads over: one vector.
-RegisterTile registerTile(const GroupShape &g, const ScheduleTarget &t,
+RegisterTile registerTile(const GroupStructure &g, const ScheduleTarget &t,
                           int64_t lanes) {
   RegisterTile best;
   double bestCost = 0;
-  int64_t most = g.depthwise() ? 1 : 3;
+  int64_t most = g.depthwise ? 1 : 3;
   for (int64_t vectors = 1; vectors <= most; ++vectors) {
     // A tile that does not fit the channels cannot shift inwards.
     if (vectors > 1 && vectors * lanes > g.channels)
@@ -255,9 +158,9 @@ RegisterTile registerTile(const GroupShape &g, const ScheduleTarget &t,
 /// pixels (16 x input channels x 6 tiles: 18 KB for 48 channels) is computed
 /// once inside the pixel tile loop for every channel tile; the products
 /// accumulate inside the channel tile loop; pairs of rows run in parallel.
-std::optional<ScheduleAttr> winogradSchedule(GroupOp group, const GroupShape &g,
+std::optional<ScheduleAttr> winogradSchedule(GroupOp group, const GroupStructure &g,
                                              const ScheduleTarget &t) {
-  if (!group.fitsWinograd() || g.inChannels < kWinogradMinInChannels ||
+  if (!g.fitsWinograd || g.inChannels < kWinogradMinInChannels ||
       g.height % 2 != 0)
     return std::nullopt;
   int64_t pixels = 0;
@@ -279,7 +182,7 @@ std::optional<ScheduleAttr> winogradSchedule(GroupOp group, const GroupShape &g,
   return b.get();
 }
 
-ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
+ScheduleAttr convSchedule(const GroupStructure &g, const ScheduleTarget &t,
                           MLIRContext *context) {
   Builder b{context};
   int64_t lanes = t.vectorLanes;
@@ -290,16 +193,16 @@ ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
   b.unroll = {Loop::c, Loop::x};
   // A depthwise window is short and fixed: unrolling its columns lets the
   // shifted input reads of neighbouring pixels share registers.
-  if (g.depthwise())
+  if (g.depthwise)
     b.unroll.push_back(Loop::kx);
 
   // Weights that do not fit in L2 are streamed from memory once per row
   // when rows are outermost; with channel tiles outermost, each tile's
   // weights stay in cache while every row reads them (3/4 of L2: the rest
   // holds the rows read).
-  int64_t weightBytes = g.weightElements() * 4;
+  int64_t weightBytes = g.weightElements * 4;
   bool channelsOutermost =
-      !g.depthwise() && weightBytes > t.l2Bytes * 3 / 4 && g.height > 1;
+      !g.depthwise && weightBytes > t.l2Bytes * 3 / 4 && g.height > 1;
   int64_t channelTiles = tilesOf(g.channels, b.tile[0]);
   // A fused expansion whose result would not stay in cache is computed a
   // row at a time inside each channel tile and kept only for the rows the
@@ -307,7 +210,7 @@ ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
   // expanded tensor is never written whole; the channel tiles are the
   // parallel loop, rows run in order inside them. A smaller expanded tensor
   // is computed whole (at root), its rows in parallel, and read from cache.
-  bool slide = g.expands &&
+  bool slide = g.expansion &&
                g.inChannels * g.inWidth * g.inHeight * 4 > t.l2Bytes / 2 &&
                channelTiles >= 2;
   if (slide) {
@@ -328,7 +231,7 @@ ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
     // threads: squeeze-excite's 48 x 1152 (55K multiply-adds) ran at 0.74
     // threads, 0.12 ms, in parallel; a classifier's 1280 x 1000 pays.
     b.order = {Loop::c, Loop::y, Loop::x};
-    if (channelTiles >= 4 && g.macs() >= kParallelMacs)
+    if (channelTiles >= 4 && g.macs >= kParallelMacs)
       b.parallel = {Loop::c};
   } else if (g.height < 16 && channelTiles >= 2) {
     // Few rows (7 and 14 in B0's late stages) leave a thread idle at the
@@ -345,7 +248,7 @@ ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
   // innermost tile loop.
   b.compute.push_back({Producer::acc, loopLevelOf(b.order.back()),
                        loopLevelOf(b.order.back())});
-  if (g.padded && !g.depthwise()) {
+  if (g.padded && !g.depthwise) {
     // Zero padding read in the reduction's inner loop costs a bounds check
     // and a masked move per input value (3 instructions where a broadcast
     // from memory takes 1). Staging the padded rows a row of output needs,
@@ -361,7 +264,7 @@ ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
             : LoopLevel::y;
     b.compute.push_back({Producer::input, at, at});
   }
-  if (g.scaledInput) {
+  if (g.inputScale) {
     // The squeeze-excite scale is applied once per image, not as each input
     // value is read (that repeats a multiply per value for every channel
     // tile: measured on B0, 1 thread, 13.4 ms against 11.3 ms), to the
@@ -375,12 +278,12 @@ ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
     // 1536 x 144 inputs), 2 threads: 8.9 -> 7.0 ms for the 15 of them
     // (Halide's profiler), V2-S 58.7 -> 57.2 ms (medians of 6 alternate
     // rounds).
-    bool inputStaged = g.padded && !g.depthwise();
+    bool inputStaged = g.padded && !g.depthwise;
     // Inside the channel tile loop only when it is a loop of its own (fused
     // with rows, each task would scale its slice again).
     bool perTile = b.order.front() == Loop::c && b.parallel.size() <= 1;
     if (inputStaged || perTile ||
-        g.weightElements() <= g.inChannels * g.inWidth * g.inHeight) {
+        g.weightElements <= g.inChannels * g.inWidth * g.inHeight) {
       LoopLevel at = perTile ? LoopLevel::c : LoopLevel::root;
       b.compute.push_back({Producer::weights, at, at});
     } else {
@@ -401,7 +304,7 @@ ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
   }
   // A fused expansion computed whole is a pass of its own, its rows in
   // parallel when the group runs anything in parallel.
-  if (g.expands && !slide)
+  if (g.expansion && !slide)
     b.compute.push_back({Producer::expand, LoopLevel::root, LoopLevel::root,
                          !b.parallel.empty()});
   // Tasks of the parallel loop big enough to pay for handing them out
@@ -417,13 +320,21 @@ ScheduleAttr convSchedule(const GroupShape &g, const ScheduleTarget &t,
   return b.get();
 }
 
-ScheduleAttr otherSchedule(const GroupShape &g, const ScheduleTarget &t,
+ScheduleAttr otherSchedule(const GroupStructure &g, const ScheduleTarget &t,
                            MLIRContext *context) {
   Builder b{context};
   b.vector = powerOfTwoAtMost(g.channels, t.vectorLanes);
   b.tile[0] = b.vector;
-  switch (g.kind) {
-  case GroupShape::Pool: {
+  if (g.broadcast) {
+    // The per-channel value (a 1x1 convolution of a 1x1 image) once per
+    // call, then the multiply streams over the large input, rows in
+    // parallel.
+    if (g.accumulates())
+      b.compute.push_back({Producer::acc, LoopLevel::root, LoopLevel::root});
+    b.compute.push_back({Producer::excite, LoopLevel::root, LoopLevel::root});
+    if (g.height > 1)
+      b.parallel = {Loop::y};
+  } else if (isa_and_nonnull<GlobalAvgPoolOp>(g.anchor)) {
     // One channel vector's sum over every pixel at a time, the channel
     // vectors shared out when there are several per thread.
     b.order = {Loop::c, Loop::y, Loop::x};
@@ -431,34 +342,21 @@ ScheduleAttr otherSchedule(const GroupShape &g, const ScheduleTarget &t,
         g.inChannels * g.inWidth * g.inHeight >= kParallelMacs)
       b.parallel = {Loop::c};
     b.compute.push_back({Producer::acc, LoopLevel::c, LoopLevel::c});
-    break;
-  }
-  case GroupShape::Broadcast:
-    // The per-channel value (a 1x1 convolution of a 1x1 image) once per
-    // call, then the multiply streams over the large input, rows in
-    // parallel.
-    if (g.accumulates)
-      b.compute.push_back({Producer::acc, LoopLevel::root, LoopLevel::root});
-    b.compute.push_back({Producer::excite, LoopLevel::root, LoopLevel::root});
-    if (g.height > 1)
-      b.parallel = {Loop::y};
-    break;
-  default:
-    if (g.height > 1)
-      b.parallel = {Loop::y};
-    break;
+  } else if (g.height > 1) {
+    b.parallel = {Loop::y};
   }
   return b.get();
 }
 
 ScheduleAttr defaultSchedule(GroupOp group, const ScheduleTarget &target) {
-  GroupShape shape = analyze(group);
+  GroupStructure structure = analyzeGroup(group);
   if (std::optional<ScheduleAttr> winograd =
-          winogradSchedule(group, shape, target))
+          winogradSchedule(group, structure, target))
     return *winograd;
-  if (shape.kind == GroupShape::Conv)
-    return convSchedule(shape, target, group.getContext());
-  return otherSchedule(shape, target, group.getContext());
+  // A broadcast's output is the large input it scales; its anchor is tiny.
+  if (structure.convolves() && !structure.broadcast)
+    return convSchedule(structure, target, group.getContext());
+  return otherSchedule(structure, target, group.getContext());
 }
 
 class TilePass : public effnet::impl::TileBase<TilePass> {

@@ -81,29 +81,29 @@ namespace {
 using codegen::KernelSpec;
 using codegen::ModelPlan;
 
-/// What a group has that a schedule can place, and its output's extents.
+/// What a group has that a schedule can place (from the dialect's one
+/// analysis of a group), and its output's extents.
 struct Facts {
-  bool accumulates = false, convolves = false, scales = false;
-  bool expands = false, readsInput = false, winograd = false;
+  bool accumulates = false, convolves = false, scalesInput = false;
+  bool excites = false, expands = false, readsInput = false, winograd = false;
   int64_t extent[3] = {1, 1, 1};
 };
 
-Facts factsOf(GroupOp group, const KernelSpec &spec) {
+Facts factsOf(GroupOp group) {
+  GroupStructure structure = analyzeGroup(group);
   Facts f;
-  f.accumulates = spec.anchor != codegen::AnchorKind::None;
-  f.convolves = spec.anchor == codegen::AnchorKind::Conv;
-  f.expands = spec.expansion.present;
-  f.scales = spec.inputScale >= 0;
-  for (const codegen::EpilogueStep &step : spec.epilogue)
-    f.scales |= step.kind == codegen::EpilogueStep::Kind::ScaleInput ||
-                step.kind == codegen::EpilogueStep::Kind::ScaleByInput;
+  f.accumulates = structure.accumulates();
+  f.convolves = structure.convolves();
+  f.scalesInput = static_cast<bool>(structure.inputScale);
+  f.excites = static_cast<bool>(structure.broadcast);
+  f.expands = static_cast<bool>(structure.expansion);
   f.readsInput = llvm::any_of(group.getInputs(), [](Value v) {
     return isa<BlockArgument>(v);
   });
-  f.winograd = group.fitsWinograd();
-  f.extent[0] = spec.output.channels;
-  f.extent[1] = spec.output.width;
-  f.extent[2] = spec.output.height;
+  f.winograd = structure.fitsWinograd;
+  f.extent[0] = structure.channels;
+  f.extent[1] = structure.width;
+  f.extent[2] = structure.height;
   return f;
 }
 
@@ -202,8 +202,8 @@ public:
     };
     add(Producer::acc, f.accumulates, false);
     add(Producer::input, f.convolves, true);
-    add(Producer::weights, f.convolves && f.scales, true);
-    add(Producer::excite, f.scales, true);
+    add(Producer::weights, f.convolves && f.scalesInput, true);
+    add(Producer::excite, f.excites, true);
     add(Producer::expand, f.expands, false);
     std::shuffle(compute.begin(), compute.end(), rng);
 
@@ -678,9 +678,7 @@ int main(int argc, char **argv) {
           kernel = step.kernel;
       bool twin = pixels && kernel >= 0 && defaults->pixelKernels[kernel] >= 0 &&
                   drawer.below(2) == 0;
-      const KernelSpec &reference =
-          defaults->kernels[twin ? defaults->pixelKernels[kernel] : kernel];
-      ScheduleAttr schedule = drawer.draw(&context, factsOf(group, reference),
+      ScheduleAttr schedule = drawer.draw(&context, factsOf(group),
                                           original[group.getName().str()]);
       if (!check(group, twin, schedule,
                  fmt::format("seed {} draw {}", seed.getValue(), drawn)))
