@@ -15,8 +15,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -32,6 +36,9 @@ extern struct {
 static std::atomic<int> halideLoops{0};
 static halide_do_par_for_t customParFor = nullptr;
 static int halideThreads = 2;
+// While set, halide_do_par_for runs each task on a thread of its own: a test
+// of what runs at once needs the tasks to.
+static bool halideOnThreads = false;
 
 int halide_default_do_par_for(void *context, halide_task_t task, int min,
                               int size, uint8_t *closure) {
@@ -43,7 +50,19 @@ int halide_default_do_par_for(void *context, halide_task_t task, int min,
 }
 int halide_do_par_for(void *context, halide_task_t task, int min, int size,
                       uint8_t *closure) {
-  return halide_default_do_par_for(context, task, min, size, closure);
+  if (!halideOnThreads)
+    return halide_default_do_par_for(context, task, min, size, closure);
+  std::vector<int> status(size);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < size; ++i)
+    threads.emplace_back(
+        [&, i] { status[i] = task(context, min + i, closure); });
+  for (std::thread &thread : threads)
+    thread.join();
+  for (int s : status)
+    if (s)
+      return s;
+  return 0;
 }
 halide_do_par_for_t halide_set_custom_do_par_for(halide_do_par_for_t handler) {
   halide_do_par_for_t old =
@@ -65,16 +84,23 @@ namespace {
 
 int atomicLoad(int &field) { return __atomic_load_n(&field, __ATOMIC_SEQ_CST); }
 
+/// Whether `field` holds `value` within `bound`, looked at every millisecond.
+bool becomes(int &field, int value, std::chrono::milliseconds bound) {
+  auto deadline = std::chrono::steady_clock::now() + bound;
+  for (;;) {
+    if (atomicLoad(field) == value)
+      return true;
+    if (std::chrono::steady_clock::now() >= deadline)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
 /// Whether `field` is 0 within about a second: a worker that saw a loop
 /// just as it ended counts itself in and out of `active` after the loop's
 /// caller has returned.
 bool becomesZero(int &field) {
-  for (int i = 0; i < 1000; ++i) {
-    if (atomicLoad(field) == 0)
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return false;
+  return becomes(field, 0, std::chrono::seconds(1));
 }
 
 struct Loop {
@@ -107,17 +133,70 @@ TEST(Pool, RunsEveryIterationOnce) {
   EXPECT_EQ(atomicLoad(effnet_pool_state.started), 7);
 }
 
+/// Work that `threads` threads must all take part in: each thread, the first
+/// time it comes, waits until `threads` threads have come or five seconds
+/// have passed. Without the wait one thread could do all the work alone, and
+/// a thread that never came would go unseen; with it, a thread that does not
+/// come leaves `ids` short once the five seconds are up, and the test fails
+/// instead of hanging.
+struct Meeting {
+  const int threads;
+  const std::chrono::steady_clock::time_point deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  std::mutex mutex;
+  std::condition_variable came;
+  std::set<std::thread::id> ids;
+  explicit Meeting(int threads) : threads(threads) {}
+
+  /// Counts this thread in, `lock` holding `mutex`.
+  void come(std::unique_lock<std::mutex> &lock) {
+    if (!ids.insert(std::this_thread::get_id()).second)
+      return;
+    came.notify_all();
+    came.wait_until(lock, deadline, [&] { return int(ids.size()) >= threads; });
+  }
+};
+
+/// A pool loop's meeting, its iterations counted.
+struct MeetingLoop : Meeting {
+  std::vector<int> runs;
+  MeetingLoop(int threads, int size) : Meeting(threads), runs(size) {}
+};
+
+int meet(void *context, int i, uint8_t *closure) {
+  auto *m = reinterpret_cast<MeetingLoop *>(closure);
+  std::unique_lock<std::mutex> lock(m->mutex);
+  ++m->runs[i];
+  m->come(lock);
+  return 0;
+}
+
 TEST(Pool, WakesSleepingWorkers) {
-  // Workers sleep after about a millisecond of spinning: loops far apart
-  // find them asleep on the futex.
+  // A first loop starts the workers when this test runs alone.
+  Loop start(4);
+  ASSERT_EQ(effnet_pool_par_for(nullptr, countRun, 10, 4,
+                                reinterpret_cast<uint8_t *>(&start), 4),
+            0);
+  int started = atomicLoad(effnet_pool_state.started);
+  ASSERT_GE(started, 3);
   for (int round = 0; round < 5; ++round) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    Loop loop(50);
-    ASSERT_EQ(effnet_pool_par_for(nullptr, countRun, 10, 50,
-                                  reinterpret_cast<uint8_t *>(&loop), 4),
+    // Workers spin for about a millisecond after a loop, then sleep on the
+    // futex; only once all of them sleep does the loop need them woken.
+    // Five seconds leave room for a loaded machine.
+    ASSERT_TRUE(
+        becomes(effnet_pool_state.sleepers, started, std::chrono::seconds(5)))
+        << "round " << round << ": " << atomicLoad(effnet_pool_state.sleepers)
+        << " of " << started << " workers asleep";
+    MeetingLoop meeting(4, 50);
+    ASSERT_EQ(effnet_pool_par_for(nullptr, meet, 0, 50,
+                                  reinterpret_cast<uint8_t *>(&meeting), 4),
               0);
+    // Each thread waits in its first iteration, so none takes another's
+    // part before all four have come: every woken worker finds work.
+    ASSERT_EQ(meeting.ids.size(), 4u)
+        << "round " << round << ": the sleeping workers were not woken";
     for (int i = 0; i < 50; ++i)
-      EXPECT_EQ(loop.runs[i], 1);
+      EXPECT_EQ(meeting.runs[i], 1) << i;
   }
 }
 
@@ -200,6 +279,25 @@ int pixelKernel(void **args) {
 
 int failingKernel(void **) { return -3; }
 
+/// The images that run at once, met in their first step, and the arenas
+/// (their first byte, where `doubled` lies) each thread ran images in.
+struct ImageMeeting : Meeting {
+  std::map<std::thread::id, std::set<uint8_t *>> arenas;
+  using Meeting::Meeting;
+};
+ImageMeeting *imageMeeting = nullptr;
+
+/// doubleKernel, once the images that run at once have met.
+int meetingDoubleKernel(void **args) {
+  {
+    std::unique_lock<std::mutex> lock(imageMeeting->mutex);
+    imageMeeting->arenas[std::this_thread::get_id()].insert(
+        static_cast<halide_buffer_t *>(args[1])->host);
+    imageMeeting->come(lock);
+  }
+  return doubleKernel(args);
+}
+
 constexpr effnet_buffer image{16, EFFNET_ARENA, 3, {2, 3, 1}, {1, 2, 6}};
 constexpr effnet_buffer doubled{0, EFFNET_ARENA, 3, {2, 3, 1}, {1, 2, 6}};
 constexpr effnet_buffer output{32, EFFNET_ARENA, 3, {2, 3, 1}, {1, 2, 6}};
@@ -210,6 +308,8 @@ const effnet_buffer buffers[] = {
     doubled,
 };
 const effnet_step steps[] = {{doubleKernel, 0, 2}, {addKernel, 2, 3}};
+const effnet_step meetingSteps[] = {{meetingDoubleKernel, 0, 2},
+                                    {addKernel, 2, 3}};
 const effnet_step pixelSteps[] = {{pixelKernel, 5, 2}, {addKernel, 2, 3}};
 const effnet_output outputs[] = {{"logits", 32, 6, {1, 3, 2}}};
 const effnet_buffer layouts[] = {image, {0, EFFNET_ARENA, 1, {6}, {1}}};
@@ -234,8 +334,46 @@ effnet_model makeModel() {
   return m;
 }
 
+/// Checks that the images of `meeting` that ran at once, one on each of
+/// `threads` Halide threads (the calling thread runs the batch's last images
+/// alone), each had an arena of its own.
+void expectArenasApart(const ImageMeeting &meeting, std::thread::id caller,
+                       int threads) {
+  std::set<uint8_t *> arenas;
+  for (const auto &[id, ran] : meeting.arenas)
+    if (id != caller) {
+      // A Halide thread takes images into the one arena it was given.
+      EXPECT_EQ(ran.size(), 1u);
+      arenas.insert(ran.begin(), ran.end());
+    }
+  EXPECT_EQ(arenas.size(), size_t(threads > 1 ? threads : 0))
+      << threads << " threads: the images that ran at once shared an arena, "
+      << "or did not run at once";
+  uint8_t *last = nullptr;
+  for (uint8_t *arena : arenas) {
+    if (last) {
+      EXPECT_GE(arena - last, 192) << threads << " threads: arenas overlap";
+    }
+    last = arena;
+  }
+}
+
 TEST(Entry, RunsABatchThroughItsArenas) {
   effnet_model m = makeModel();
+  // Halide's tasks on threads, and a first step that waits for the images
+  // that run at once: with the tasks in order the first task would take every
+  // image, and a wrong arena would go unseen.
+  m.steps[0] = meetingSteps;
+  halideOnThreads = true;
+  // Put back for the tests after this one, however it ends.
+  struct Restore {
+    ~Restore() {
+      imageMeeting = nullptr;
+      halideOnThreads = false;
+      halideThreads = 2;
+    }
+  } restore;
+  std::thread::id caller = std::this_thread::get_id();
   for (int threads : {1, 2, 3}) {
     halideThreads = threads;
     std::vector<float> in(5 * 6), out(5 * 6, -1);
@@ -245,19 +383,24 @@ TEST(Entry, RunsABatchThroughItsArenas) {
     // An arena per image that runs at once, and 64 bytes of alignment.
     EXPECT_EQ(size, size_t(std::min(threads, 5)) * 192 + 64);
     std::vector<char> workspace(size + 1);
+    ImageMeeting meeting(threads);
+    imageMeeting = &meeting;
     // Any alignment of the workspace.
     ASSERT_EQ(effnet_rt_run_with_workspace(&m, 0, in.data(), 5, 0, out.data(),
                                            workspace.data() + 1, size),
               0);
+    expectArenasApart(meeting, caller, threads);
     for (size_t i = 0; i < in.size(); ++i)
       EXPECT_EQ(out[i], 2 * in[i] + 0.5f) << i;
     // The allocating entry gives the same.
     std::vector<float> again(5 * 6, -1);
     float *outs[] = {again.data()};
+    ImageMeeting againMeeting(threads);
+    imageMeeting = &againMeeting;
     ASSERT_EQ(effnet_rt_run_outputs(&m, 0, in.data(), 5, 0, outs), 0);
+    expectArenasApart(againMeeting, caller, threads);
     EXPECT_EQ(again, out);
   }
-  halideThreads = 2;
 }
 
 TEST(Entry, ReadsPixelsWithARowStride) {
