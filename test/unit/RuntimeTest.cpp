@@ -575,7 +575,8 @@ TEST(Entry, InstallsItsLoopHandlerOnlyWhenNoneIsSet) {
   customParFor = nullptr;
 }
 
-// Last: it leaves the runtime's own count set (to 2, as the stand-in's).
+// It puts the default back (0), so that tests after it, in any order
+// (--gtest_shuffle), find the runtime as it starts.
 TEST(Entry, ReportsTheThreadCountThatWasSet) {
   halideThreads = 2;
   EXPECT_EQ(effnet_rt_set_num_threads(3), 2);
@@ -584,6 +585,7 @@ TEST(Entry, ReportsTheThreadCountThatWasSet) {
   EXPECT_EQ(effnet_rt_set_num_threads(EFFNET_MAX_THREADS + 1), -1);
   EXPECT_EQ(effnet_rt_set_num_threads(EFFNET_MAX_THREADS), 3);
   EXPECT_EQ(effnet_rt_set_num_threads(2), EFFNET_MAX_THREADS);
+  EXPECT_EQ(effnet_rt_set_num_threads(0), 2);
 }
 
 } // namespace
