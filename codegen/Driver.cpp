@@ -64,6 +64,9 @@ constexpr StringLiteral kRuntimeEntries[] = {
     "effnet_rt_output_name",
     "effnet_rt_output_shape"};
 
+/// The runtime's table of its structs' layout (runtime/Runtime.c).
+constexpr StringLiteral kLayoutName = "effnet_rt_layout";
+
 /// Builds the module's globals and entry points; the runtime's functions it
 /// calls are declared with their types in `runtime`.
 class DriverBuilder {
@@ -78,7 +81,8 @@ public:
     ptr = PointerType::getUnqual(ctx);
     // size_t: 32 bits on 32-bit targets.
     sizeT = module.getDataLayout().getIntPtrType(ctx);
-    // The structs of runtime/Runtime.h, field for field.
+    // The structs of runtime/Runtime.h, field for field (checkLayout
+    // compares them with the C compiler's).
     auto *dims = ArrayType::get(i32, EFFNET_MAX_RANK);
     bufferType =
         StructType::create(ctx, {i64, i32, i32, dims, dims}, "effnet_buffer");
@@ -92,6 +96,37 @@ public:
                            "effnet_model");
   }
 
+  /// Checks the structs' layout for this triple against the runtime's own
+  /// (effnet_rt_layout in runtime/Runtime.c, which the C compiler laid out
+  /// from runtime/Runtime.h): a field added, removed or changed on one side
+  /// alone fails every library's build here.
+  Error checkLayout() const {
+    const GlobalVariable *layout = runtime.getGlobalVariable(kLayoutName);
+    auto *values =
+        layout && layout->hasInitializer()
+            ? dyn_cast<ConstantDataArray>(layout->getInitializer())
+            : nullptr;
+    std::vector<uint64_t> ours;
+    const DataLayout &dataLayout = module.getDataLayout();
+    for (StructType *type : {bufferType, stepType, outputType, modelType}) {
+      const StructLayout *fields = dataLayout.getStructLayout(type);
+      ours.push_back(fields->getSizeInBytes());
+      for (unsigned i = 0; i < type->getNumElements(); ++i)
+        ours.push_back(fields->getElementOffset(i));
+    }
+    bool same = values && values->getNumElements() == ours.size();
+    for (size_t i = 0; same && i < ours.size(); ++i)
+      same = values->getElementAsInteger(i) == ours[i];
+    if (!same)
+      return createStringError(
+          inconvertibleErrorCode(),
+          "internal error: the driver's structs do not match "
+          "runtime/Runtime.h's for '%s' (Driver.cpp builds them field for "
+          "field)",
+          module.getTargetTriple().c_str());
+    return Error::success();
+  }
+
   /// Builds every global and function; `elideWeights` gives the weight blob
   /// zeros instead of its values (for printing).
   Error build(bool elideWeights) {
@@ -101,6 +136,8 @@ public:
         return createStringError(inconvertibleErrorCode(),
                                  "internal error: the runtime has no %s",
                                  name.str().c_str());
+    if (Error err = checkLayout())
+      return err;
     GlobalVariable *weights = emitWeights(elideWeights);
     Expected<GlobalVariable *> model = emitModel(weights);
     if (!model)
@@ -466,6 +503,9 @@ static Error withDriver(const ModelPlan &plan, const ModelInfo &info,
   if (Error err = DriverBuilder(module, **runtime, plan, info, kernelNames)
                       .build(/*elideWeights=*/printing))
     return err;
+  // The layout checked, nothing reads it.
+  if (GlobalVariable *layout = (*runtime)->getGlobalVariable(kLayoutName))
+    layout->eraseFromParent();
   (*runtime)->setDataLayout(module.getDataLayout());
   if (Linker::linkModules(module, std::move(*runtime)))
     return createStringError(inconvertibleErrorCode(),

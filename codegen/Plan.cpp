@@ -5,7 +5,8 @@
 #include "dialect/EffNet.h"
 
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/Support/Format.h"
+
+#include <fmt/core.h>
 
 #include <algorithm>
 #include <cmath>
@@ -18,7 +19,32 @@ using namespace mlir::effnet::codegen;
 
 namespace {
 
-constexpr int64_t kAlignFloats = 16;
+/// Tensors start on the arena's alignment (EFFNET_ALIGN bytes), so that
+/// every tensor is as aligned as the arena.
+constexpr int64_t kAlignFloats = EFFNET_ALIGN / sizeof(float);
+
+// Kernel.h's Schedule numbers loops, levels and producers as the dialect
+// does (it sees no MLIR types); readSchedule casts across, so the two
+// numberings are checked against each other here, where both are seen.
+static_assert(Schedule::C == static_cast<int>(Loop::c) &&
+              Schedule::X == static_cast<int>(Loop::x) &&
+              Schedule::Y == static_cast<int>(Loop::y) &&
+              Schedule::KX == static_cast<int>(Loop::kx) &&
+              Schedule::KY == static_cast<int>(Loop::ky) &&
+              Schedule::KY == getMaxEnumValForLoop());
+static_assert(Schedule::Inline == static_cast<int>(LoopLevel::inline_) &&
+              Schedule::Root == static_cast<int>(LoopLevel::root) &&
+              Schedule::AtC == static_cast<int>(LoopLevel::c) &&
+              Schedule::AtX == static_cast<int>(LoopLevel::x) &&
+              Schedule::AtY == static_cast<int>(LoopLevel::y) &&
+              Schedule::AtY == getMaxEnumValForLoopLevel());
+static_assert(Schedule::Acc == static_cast<int>(Producer::acc) &&
+              Schedule::Input == static_cast<int>(Producer::input) &&
+              Schedule::Weights == static_cast<int>(Producer::weights) &&
+              Schedule::Excite == static_cast<int>(Producer::excite) &&
+              Schedule::Expand == static_cast<int>(Producer::expand) &&
+              std::size(decltype(Schedule::places){}) ==
+                  getMaxEnumValForProducer() + 1);
 
 int64_t alignUp(int64_t value) {
   return (value + kAlignFloats - 1) / kAlignFloats * kAlignFloats;
@@ -565,10 +591,8 @@ void mlir::effnet::codegen::addPixelKernels(
     spec.pixelMean = normalization.mean;
     spec.pixelStd = normalization.std;
     std::string values;
-    llvm::raw_string_ostream os(values);
     for (auto [mean, std] : llvm::zip(spec.pixelMean, spec.pixelStd))
-      os << " " << llvm::format("%.9g", mean) << "/"
-         << llvm::format("%.9g", std);
+      values += fmt::format(" {:.9g}/{:.9g}", mean, std);
     spec.key += " rgb8" + values;
     plan.pixelKernels[step.kernel] = static_cast<int>(plan.kernels.size());
     plan.kernels.push_back(std::move(spec));

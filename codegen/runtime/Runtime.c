@@ -35,6 +35,42 @@ int halide_host_cpu_count(void);
  * on N threads (its loops go to the pool); 0 outside a call. */
 EFFNET_WEAK _Thread_local int effnet_kernel_threads;
 
+/* The layout of the structs the driver builds as constants, as this
+ * triple's C compiler lays them out: per struct its size, then each field's
+ * offset in the order of its fields, in bytes. Driver.cpp builds the same
+ * structs from LLVM types, checks their layout against this for the triple
+ * it emits for, and erases it: nothing of it reaches a library. */
+const int64_t effnet_rt_layout[] = {
+    sizeof(effnet_buffer),
+    offsetof(effnet_buffer, offset),
+    offsetof(effnet_buffer, base),
+    offsetof(effnet_buffer, rank),
+    offsetof(effnet_buffer, extent),
+    offsetof(effnet_buffer, stride),
+    sizeof(effnet_step),
+    offsetof(effnet_step, kernel),
+    offsetof(effnet_step, first),
+    offsetof(effnet_step, count),
+    sizeof(effnet_output),
+    offsetof(effnet_output, name),
+    offsetof(effnet_output, offset),
+    offsetof(effnet_output, floats),
+    offsetof(effnet_output, shape),
+    sizeof(effnet_model),
+    offsetof(effnet_model, weights),
+    offsetof(effnet_model, steps),
+    offsetof(effnet_model, buffers),
+    offsetof(effnet_model, outputs),
+    offsetof(effnet_model, layouts),
+    offsetof(effnet_model, arena_bytes),
+    offsetof(effnet_model, input_offset),
+    offsetof(effnet_model, step_count),
+    offsetof(effnet_model, output_count),
+    offsetof(effnet_model, channels),
+    offsetof(effnet_model, height),
+    offsetof(effnet_model, width),
+};
+
 /* The count effnet_rt_set_num_threads keeps (0: the default). */
 static int threads_set;
 
