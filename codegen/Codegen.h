@@ -44,6 +44,13 @@ struct LibraryOptions {
 /// (host: this machine's features), or fails with a one-line message.
 llvm::Expected<std::string> resolveTarget(const std::string &name);
 
+/// This machine's Halide target string, as the kernels are compiled for it:
+/// what tools give effnet-tile as `host` (setHostTargetResolver in
+/// passes/Passes.h), so that the host is detected once, by Halide.
+inline llvm::Expected<std::string> resolveHostTarget() {
+  return resolveTarget("host");
+}
+
 /// Plans `func` as emitLibrary would and prints the plan (the kernels with
 /// their keys and schedules, the steps, the arena and the weight blob).
 llvm::Error printPlan(mlir::func::FuncOp func, const LibraryOptions &options,

@@ -572,43 +572,26 @@ Target kernelTarget(const TargetDescription &description) {
       .with_feature(Target::NoBoundsQuery);
 }
 
+/// The LLVM triple of `target` (Triples.def), or "" when effnetc does not
+/// emit for its architecture and OS.
 std::string llvmTriple(const Target &target) {
-  std::string arch;
-  switch (target.arch) {
-  case Target::X86:
-    arch = target.bits == 64 ? "x86_64" : "i386";
-    break;
-  case Target::ARM:
-    arch = target.bits == 64 ? "aarch64" : "armv7";
-    break;
-  case Target::POWERPC:
-    arch = target.bits == 64 ? "powerpc64le" : "powerpc";
-    break;
-  case Target::RISCV:
-    arch = target.bits == 64 ? "riscv64" : "riscv32";
-    break;
-  case Target::WebAssembly:
-    arch = "wasm32";
-    break;
-  default:
-    return "";
-  }
-  switch (target.os) {
-  case Target::Linux:
-    return arch + (arch == "armv7" ? "-unknown-linux-gnueabihf"
-                                   : "-unknown-linux-gnu");
-  case Target::Android:
-    return arch + "-unknown-linux-android";
-  case Target::OSX:
-    return (arch == "aarch64" ? std::string("arm64") : arch) +
-           "-apple-macosx10.15.0";
-  case Target::Windows:
-    return arch + "-pc-windows-msvc";
-  case Target::NoOS:
-    return arch + "-unknown-unknown";
-  default:
-    return "";
-  }
+  struct Row {
+    Target::Arch arch;
+    int bits;
+    Target::OS os;
+    const char *triple;
+  };
+  static const Row rows[] = {
+#define EFFNET_TRIPLE(ARCH, BITS, OS, TRIPLE)                                  \
+  {Target::ARCH, BITS, Target::OS, TRIPLE},
+#include "codegen/Triples.def"
+#undef EFFNET_TRIPLE
+  };
+  for (const Row &row : rows)
+    if (row.arch == target.arch && row.bits == target.bits &&
+        row.os == target.os)
+      return row.triple;
+  return "";
 }
 
 } // namespace

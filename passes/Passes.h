@@ -92,8 +92,16 @@ struct ScheduleTarget {
   std::string className() const;
 };
 
-/// Describes `host` (this machine) or a Halide target string.
+/// Describes `host` (this machine, what follows it kept: host-cuda) or a
+/// Halide target string.
 llvm::Expected<ScheduleTarget> describeScheduleTarget(llvm::StringRef name);
+
+/// Says what `host` is: `resolver` gives the Halide target string of this
+/// machine as code generation compiles for it (codegen::resolveTarget, which
+/// asks Halide). The tools set it once, at start, so that the schedules
+/// effnet-tile picks for `host` are those of the code the library holds,
+/// from one detection of the host; where none is set, `host` is refused.
+void setHostTargetResolver(llvm::Expected<std::string> (*resolver)());
 
 /// One line of a schedule file.
 struct ScheduleEntry {

@@ -45,6 +45,7 @@ int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
   mlir::effnet::registerEffNetPassesAndPipeline();
   mlir::effnet::codegen::registerPlanPass();
+  mlir::effnet::setHostTargetResolver(mlir::effnet::codegen::resolveHostTarget);
   mlir::DialectRegistry registry;
   registry.insert<mlir::effnet::EffNetDialect, mlir::func::FuncDialect>();
   auto [inputPath, outputPath] = mlir::registerAndParseCLIOptions(

@@ -507,6 +507,7 @@ int main(int argc, char **argv) {
       "stats", cl::desc("print 'params: N' and 'macs: N'"), cl::cat(category));
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "EfficientNet compiler\n");
+  setHostTargetResolver(codegen::resolveHostTarget);
   int status = run(printStatsOpt);
   // A failed write of the IR or statistics (/dev/full) is one line; left
   // set, the stream's destructor would end the process with "LLVM ERROR".

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/HalideKernels.h"
+#include "codegen/Codegen.h"
 #include "codegen/Plan.h"
 #include "dialect/EffNet.h"
 #include "passes/Passes.h"
@@ -440,6 +441,7 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv,
       "random schedules checked against the default ones, a group at a time\n");
+  setHostTargetResolver(codegen::resolveHostTarget);
   auto fail = [](const std::string &message) {
     fmt::print(stderr, "effnet-schedule-fuzz: error: {}\n", message);
     return 2;
