@@ -45,22 +45,20 @@ Error mlir::effnet::codegen::compileObjects(
         }
       }
       Clock::time_point start = Clock::now();
-      std::string error;
-      std::string what;
-      if (job == 0) {
-        error = compileRuntime(target, runtimeObject);
-        what = "Halide runtime";
-      } else {
-        size_t k = job - 1;
-        error = compileKernel(plan.kernels[k], names[k], target, objects[k], k,
-                              order);
-        what = fmt::format("kernel {}/{} ({})", k + 1, plan.kernels.size(),
-                           describeKernel(plan.kernels[k]));
-      }
+      // Kernel k is job k + 1.
+      Error error =
+          job == 0 ? compileRuntime(target, runtimeObject)
+                   : compileKernel(plan.kernels[job - 1], names[job - 1],
+                                   target, objects[job - 1], job - 1, order);
+      std::string what =
+          job == 0 ? "Halide runtime"
+                   : fmt::format("kernel {}/{} ({})", job, plan.kernels.size(),
+                                 describeKernel(plan.kernels[job - 1]));
       std::lock_guard<std::mutex> guard(lock);
-      if (!error.empty()) {
+      if (error) {
+        std::string message = llvm::toString(std::move(error));
         if (firstError.empty())
-          firstError = what + ": " + error;
+          firstError = what + ": " + message;
         return;
       }
       if (verbose)

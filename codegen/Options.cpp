@@ -25,10 +25,10 @@ using llvm::Error;
 
 llvm::Expected<TargetDescription>
 mlir::effnet::codegen::parseTarget(const std::string &name) {
-  TargetDescription target;
-  std::string error = describeTarget(name, target);
-  if (!error.empty())
-    return fail(fmt::format("bad --target: {}", error));
+  llvm::Expected<TargetDescription> target = describeTarget(name);
+  if (!target)
+    return fail(
+        fmt::format("bad --target: {}", llvm::toString(target.takeError())));
   return target;
 }
 
