@@ -26,13 +26,12 @@ namespace mlir {
 namespace effnet {
 namespace codegen {
 
-/// An error of one line, as effnetc prints it.
+/// An error with `message` as its text (a message, not a format).
 inline llvm::Error fail(const std::string &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s",
-                                 message.c_str());
+  return llvm::createStringError(message);
 }
 
-/// The clock of the timings -v prints.
+/// The clock of the timings on stderr (LibraryOptions::verbose).
 using Clock = std::chrono::steady_clock;
 
 inline double secondsSince(Clock::time_point start) {
