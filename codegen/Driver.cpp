@@ -43,6 +43,8 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 
+#include <fmt/core.h>
+
 #include <mutex>
 
 using namespace llvm;
@@ -118,12 +120,11 @@ public:
     for (size_t i = 0; same && i < ours.size(); ++i)
       same = values->getElementAsInteger(i) == ours[i];
     if (!same)
-      return createStringError(
-          inconvertibleErrorCode(),
+      return createStringError(fmt::format(
           "internal error: the driver's structs do not match "
-          "runtime/Runtime.h's for '%s' (Driver.cpp builds them field for "
+          "runtime/Runtime.h's for '{}' (Driver.cpp builds them field for "
           "field)",
-          module.getTargetTriple().c_str());
+          module.getTargetTriple()));
     return Error::success();
   }
 
@@ -133,9 +134,8 @@ public:
     // The runtime is built with this file: a missing function is a bug.
     for (StringRef name : kRuntimeEntries)
       if (!runtime.getFunction(name))
-        return createStringError(inconvertibleErrorCode(),
-                                 "internal error: the runtime has no %s",
-                                 name.str().c_str());
+        return createStringError(
+            fmt::format("internal error: the runtime has no {}", name.str()));
     if (Error err = checkLayout())
       return err;
     GlobalVariable *weights = emitWeights(elideWeights);
@@ -256,10 +256,9 @@ private:
                              getBufferDims(kernel.output)));
     size_t count = buffers.size() - first;
     if (count > EFFNET_MAX_ARGS)
-      return createStringError(inconvertibleErrorCode(),
-                               "group '%s' has %zu buffers; the runtime "
-                               "passes at most %d",
-                               step.name.c_str(), count, EFFNET_MAX_ARGS);
+      return createStringError(fmt::format("group '{}' has {} buffers; the "
+                                           "runtime passes at most {}",
+                                           step.name, count, EFFNET_MAX_ARGS));
     FunctionCallee callee =
         module.getOrInsertFunction(kernelNames[kernelIndex] + "_argv",
                                    FunctionType::get(i32, {ptr}, false));
@@ -443,15 +442,13 @@ createMachine(const std::string &triple) {
   std::string error;
   const Target *target = TargetRegistry::lookupTarget(triple, error);
   if (!target)
-    return createStringError(inconvertibleErrorCode(),
-                             "no LLVM target for '%s': %s", triple.c_str(),
-                             error.c_str());
+    return createStringError(
+        fmt::format("no LLVM target for '{}': {}", triple, error));
   std::unique_ptr<TargetMachine> machine(target->createTargetMachine(
       triple, "generic", "", TargetOptions(), Reloc::PIC_));
   if (!machine)
-    return createStringError(inconvertibleErrorCode(),
-                             "cannot create an LLVM target machine for '%s'",
-                             triple.c_str());
+    return createStringError(
+        fmt::format("cannot create an LLVM target machine for '{}'", triple));
   return std::move(machine);
 }
 
@@ -460,17 +457,17 @@ static Expected<std::unique_ptr<Module>> loadRuntime(const std::string &triple,
                                                      LLVMContext &ctx) {
   StringRef bitcode = getRuntimeBitcode(triple);
   if (bitcode.empty())
-    return createStringError(inconvertibleErrorCode(),
-                             "no driver runtime for '%s': effnetc is built "
-                             "with one for each architecture and OS Halide "
-                             "targets, and not this pair",
-                             triple.c_str());
+    return createStringError(
+        fmt::format("no driver runtime for '{}': effnetc is built with one "
+                    "for each architecture and OS Halide targets, and not "
+                    "this pair",
+                    triple));
   Expected<std::unique_ptr<Module>> runtime =
       parseBitcodeFile(MemoryBufferRef(bitcode, "runtime"), ctx);
   if (!runtime)
     return createStringError(
-        inconvertibleErrorCode(), "internal error: the runtime for '%s': %s",
-        triple.c_str(), toString(runtime.takeError()).c_str());
+        fmt::format("internal error: the runtime for '{}': {}", triple,
+                    toString(runtime.takeError())));
   // The runtime is compiled as the rest of the driver is, by the target
   // machine of createMachine: clang's choices of CPU, features and ABI (a
   // RISC-V float ABI, say) would differ from the kernels' and the driver's.
@@ -508,9 +505,8 @@ static Error withDriver(const ModelPlan &plan, const ModelInfo &info,
     layout->eraseFromParent();
   (*runtime)->setDataLayout(module.getDataLayout());
   if (Linker::linkModules(module, std::move(*runtime)))
-    return createStringError(inconvertibleErrorCode(),
-                             "internal error: cannot link the runtime for '%s'",
-                             triple.c_str());
+    return createStringError(fmt::format(
+        "internal error: cannot link the runtime for '{}'", triple));
   // Each library keeps the runtime's entry bodies (they read its model) to
   // itself; what is left unused goes.
   for (Function &fn : module.functions())
@@ -527,9 +523,8 @@ static Error withDriver(const ModelPlan &plan, const ModelInfo &info,
   std::string verifyErrors;
   raw_string_ostream verifyStream(verifyErrors);
   if (verifyModule(module, &verifyStream))
-    return createStringError(inconvertibleErrorCode(),
-                             "internal error: invalid driver IR: %s",
-                             verifyErrors.c_str());
+    return createStringError(
+        fmt::format("internal error: invalid driver IR: {}", verifyErrors));
   return use(module, **machine);
 }
 
@@ -543,19 +538,18 @@ Error mlir::effnet::codegen::emitDriverObject(
         std::error_code ec;
         raw_fd_ostream os(objectPath, ec, sys::fs::OF_None);
         if (ec)
-          return createStringError(ec, "cannot write '%s': %s",
-                                   objectPath.c_str(), ec.message().c_str());
+          return createStringError(ec, fmt::format("cannot write '{}': {}",
+                                                   objectPath, ec.message()));
         legacy::PassManager passes;
         if (machine.addPassesToEmitFile(passes, os, nullptr,
                                         CodeGenFileType::ObjectFile))
-          return createStringError(inconvertibleErrorCode(),
-                                   "LLVM cannot emit objects for '%s'",
-                                   triple.c_str());
+          return createStringError(
+              fmt::format("LLVM cannot emit objects for '{}'", triple));
         passes.run(module);
         os.flush();
         if (os.has_error())
-          return createStringError(os.error(), "cannot write '%s'",
-                                   objectPath.c_str());
+          return createStringError(
+              os.error(), fmt::format("cannot write '{}'", objectPath));
         return Error::success();
       });
 }

@@ -11,7 +11,8 @@
 
 #include "Halide.h"
 
-#include <algorithm>
+#include "llvm/Support/Error.h"
+
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -40,12 +41,20 @@ void installReporter() {
                  [] { set_custom_compile_time_error_reporter(&reporter); });
 }
 
-/// Runs `body`, turning anything Halide throws into a one-line message.
-template <typename Body> std::string guarded(Body body) {
+/// An error with `message` as its text (a message, not a format: Halide's
+/// may hold a '%').
+llvm::Error fail(const std::string &message) {
+  return llvm::createStringError(message);
+}
+
+/// Runs `body`, turning anything Halide throws into an error of one line:
+/// the one place Halide's errors become the llvm::Error the rest of effnetc
+/// handles.
+template <typename Body> llvm::Error guarded(Body body) {
   installReporter();
   try {
     body();
-    return "";
+    return llvm::Error::success();
   } catch (const HalideFailure &e) {
     std::string message = e.what();
     while (!message.empty() &&
@@ -54,11 +63,11 @@ template <typename Body> std::string guarded(Body body) {
     for (char &ch : message)
       if (ch == '\n')
         ch = ' ';
-    return message.empty() ? "Halide failed" : message;
+    return fail(message.empty() ? "Halide failed" : message);
   } catch (const Halide::Error &e) {
-    return e.what();
+    return fail(e.what());
   } catch (const std::exception &e) {
-    return e.what();
+    return fail(e.what());
   }
 }
 
@@ -596,9 +605,10 @@ std::string llvmTriple(const Target &target) {
 
 } // namespace
 
-std::string mlir::effnet::codegen::describeTarget(const std::string &name,
-                                                  TargetDescription &out) {
-  return guarded([&] {
+llvm::Expected<TargetDescription>
+mlir::effnet::codegen::describeTarget(const std::string &name) {
+  TargetDescription out;
+  llvm::Error error = guarded([&] {
     Target target;
     if (name == "host") {
       target = get_host_target();
@@ -613,8 +623,10 @@ std::string mlir::effnet::codegen::describeTarget(const std::string &name,
                           "' has no architecture and OS effnetc can emit for");
     out.halide = target.to_string();
     out.triple = triple;
-    out.vectorLanes = std::max(1, target.natural_vector_size<float>());
   });
+  if (error)
+    return std::move(error);
+  return out;
 }
 
 void FrontEndOrder::run(size_t index, const std::function<void()> &frontEnd) {
@@ -630,7 +642,7 @@ void FrontEndOrder::run(size_t index, const std::function<void()> &frontEnd) {
   frontEnd();
 }
 
-std::string mlir::effnet::codegen::compileKernel(
+llvm::Error mlir::effnet::codegen::compileKernel(
     const KernelSpec &spec, const std::string &function,
     const TargetDescription &target, const std::string &objectPath,
     size_t index, FrontEndOrder &order) {
@@ -669,7 +681,7 @@ void mlir::effnet::codegen::useCallerStackForHalide() {
   Halide::set_compiler_stack_size(0);
 }
 
-std::string
+llvm::Error
 mlir::effnet::codegen::compileRuntime(const TargetDescription &target,
                                       const std::string &objectPath) {
   return guarded(

@@ -1,7 +1,7 @@
 //===- HalideKernels.h - kernels compiled by Halide -------------*- C++ -*-===//
 //
-// The door to Halide: everything here takes and returns plain C++; Halide's
-// types and exceptions stay inside HalideKernels.cpp.
+// The door to Halide: everything here takes and returns plain C++ and
+// llvm::Error; Halide's types and exceptions stay inside HalideKernels.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,6 +9,8 @@
 #define EFFNET_CODEGEN_HALIDEKERNELS_H
 
 #include "codegen/Kernel.h"
+
+#include "llvm/Support/Error.h"
 
 #include <condition_variable>
 #include <functional>
@@ -25,13 +27,11 @@ struct TargetDescription {
   std::string halide;
   /// The LLVM triple for the objects effnetc writes itself.
   std::string triple;
-  /// Floats per natural vector.
-  int vectorLanes = 4;
 };
 
-/// Resolves "host" or a Halide target string; returns an error message, or
-/// "" on success.
-std::string describeTarget(const std::string &name, TargetDescription &out);
+/// Resolves "host" or a Halide target string, or fails with a one-line
+/// message.
+llvm::Expected<TargetDescription> describeTarget(const std::string &name);
 
 /// The stack each thread that calls compileKernel or compileRuntime must
 /// have: Halide's lowering recurses deeply (Halide itself allows 32 MB).
@@ -64,16 +64,16 @@ private:
 
 /// Compiles `spec` to an object file defining `int function(halide_buffer_t
 /// *input0, ..., halide_buffer_t *weight0, ..., halide_buffer_t *output)`,
-/// without a Halide runtime, its front end in turn `index` of `order`.
-/// Returns an error message, or "" on success. Safe to call from several
-/// threads at once.
-std::string compileKernel(const KernelSpec &spec, const std::string &function,
+/// without a Halide runtime, its front end in turn `index` of `order`, or
+/// fails with a one-line message. Safe to call from several threads at once.
+llvm::Error compileKernel(const KernelSpec &spec, const std::string &function,
                           const TargetDescription &target,
                           const std::string &objectPath, size_t index,
                           FrontEndOrder &order);
 
-/// Compiles the Halide runtime for `target` to an object file.
-std::string compileRuntime(const TargetDescription &target,
+/// Compiles the Halide runtime for `target` to an object file, or fails with
+/// a one-line message.
+llvm::Error compileRuntime(const TargetDescription &target,
                            const std::string &objectPath);
 
 } // namespace codegen

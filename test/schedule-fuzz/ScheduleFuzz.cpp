@@ -431,7 +431,8 @@ std::string compile(const KernelSpec &spec, const std::string &function,
                     const std::string &object) {
   return inChild([&] {
     codegen::FrontEndOrder order;
-    return codegen::compileKernel(spec, function, target, object, 0, order);
+    return llvm::toString(
+        codegen::compileKernel(spec, function, target, object, 0, order));
   });
 }
 
@@ -474,10 +475,11 @@ int main(int argc, char **argv) {
   if (auto attr = (*module)->getAttrOfType<StringAttr>("effnet.schedule_target"))
     scheduleClass = attr.str();
 
-  codegen::TargetDescription target;
-  if (std::string message = codegen::describeTarget(targetName, target);
-      !message.empty())
-    return fail(message);
+  llvm::Expected<codegen::TargetDescription> described =
+      codegen::describeTarget(targetName);
+  if (!described)
+    return fail(llvm::toString(described.takeError()));
+  codegen::TargetDescription target = std::move(*described);
   FailureOr<ModelPlan> defaults = codegen::planModel(func);
   if (failed(defaults))
     return fail("cannot plan the model with its schedules: " + diagnostics);
@@ -502,7 +504,7 @@ int main(int argc, char **argv) {
   std::string runtime = workDir + "/runtime.o", runnerObject =
                                                     workDir + "/runner.o";
   if (std::string message = inChild([&] {
-        return codegen::compileRuntime(target, runtime);
+        return llvm::toString(codegen::compileRuntime(target, runtime));
       });
       !message.empty())
     return fail("the Halide runtime: " + message);

@@ -1,0 +1,256 @@
+//===- Header.cpp - the library's C header, NAME.h ------------------------===//
+//
+// Plain C: the entry points with what each does, the return codes (Runtime.h's
+// enum effnet_error, printed), and per output its index and shape as macros.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/Library.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <fmt/core.h>
+
+using namespace mlir::effnet::codegen;
+using llvm::Error;
+
+namespace {
+
+/// What the header says of each output: its shape per image and macros.
+struct OutputDoc {
+  std::string shape;  // "1000" or "16 x 112 x 112"
+  std::string macros; // #define NAME_OUTPUT_... lines
+};
+
+static OutputDoc describeOutput(const std::string &prefix,
+                                const ModelOutput &output,
+                                const TensorShape &shape) {
+  OutputDoc doc;
+  std::string upper = llvm::StringRef(output.name).upper();
+  std::string macro = prefix + "_" + upper;
+  if (output.flat) {
+    doc.shape = std::to_string(shape.channels);
+    doc.macros = fmt::format("#define {}_FLOATS {}\n", macro, shape.channels);
+    return doc;
+  }
+  doc.shape =
+      fmt::format("{} x {} x {}", shape.channels, shape.height, shape.width);
+  doc.macros = fmt::format("#define {0}_CHANNELS {1}\n#define {0}_HEIGHT {2}\n"
+                           "#define {0}_WIDTH {3}\n#define {0}_FLOATS {4}\n",
+                           macro, shape.channels, shape.height, shape.width,
+                           shape.elements());
+  return doc;
+}
+
+/// The 8-bit entries' part of the header, when the library has them.
+static std::string pixelEntries(const ModelInfo &info, const ModelPlan &plan) {
+  if (plan.pixelKernels.empty())
+    return "";
+  auto list = [](const std::vector<float> &values) {
+    std::string text;
+    for (float value : values)
+      text += fmt::format("{}{:g}", text.empty() ? "" : " ", value);
+    return text;
+  };
+  return fmt::format(
+      R"(/* 8-bit RGB images, as image decoders give them: `batch` images of
+ * {res} x {res} pixels, each pixel 3 bytes (R, G, B), each row `row_stride`
+ * bytes apart (at least {row}), the images back to back ({res} x row_stride
+ * bytes each). Each pixel is normalized as it is read, per channel
+ * (p / 255 - mean) / std with mean {mean} and std {std}, inside the first
+ * convolution: no pass over the image of its own. Otherwise as {n}_run,
+ * {n}_run_outputs and their _with_workspace forms (the same workspace
+ * size); a row_stride below {row} (or above 2^31 / {res}) is
+ * {N}_ERROR_BAD_BUFFER. */
+int {n}_run_rgb8(const unsigned char *pixels, int batch, size_t row_stride,
+               float *output);
+int {n}_run_rgb8_outputs(const unsigned char *pixels, int batch,
+                       size_t row_stride, float *const *outputs);
+int {n}_run_rgb8_with_workspace(const unsigned char *pixels, int batch,
+                              size_t row_stride, float *output,
+                              void *workspace, size_t workspace_size);
+int {n}_run_rgb8_outputs_with_workspace(const unsigned char *pixels,
+                                      int batch, size_t row_stride,
+                                      float *const *outputs, void *workspace,
+                                      size_t workspace_size);
+
+)",
+      fmt::arg("n", info.name),
+      fmt::arg("N", llvm::StringRef(info.name).upper()),
+      fmt::arg("res", info.resolution), fmt::arg("row", 3 * info.resolution),
+      fmt::arg("mean", list(plan.normalization.mean)),
+      fmt::arg("std", list(plan.normalization.std)));
+}
+
+std::string header(const ModelInfo &info, const ModelPlan &plan) {
+  std::string guard = "EFFNET_" + llvm::StringRef(info.name).upper() + "_H";
+  const std::string &n = info.name;
+  std::string prefix = llvm::StringRef(n).upper();
+  // The outputs: a line each in the comment, their macros, and the
+  // Halide-style entry's parameters.
+  std::string outputLines, outputMacros, bufferParams, bufferExtents;
+  for (auto [index, output] : llvm::enumerate(plan.outputs)) {
+    const TensorShape &shape = plan.tensors[output.tensor].shape;
+    OutputDoc doc = describeOutput(prefix, output, shape);
+    outputLines +=
+        fmt::format(" *   {}: {}, batch x {} floats{}\n", index, output.name,
+                    doc.shape, output.flat ? "" : " (NCHW)");
+    outputMacros += fmt::format("#define {}_{}_INDEX {}\n", prefix,
+                                llvm::StringRef(output.name).upper(), index) +
+                    doc.macros;
+    bufferParams +=
+        fmt::format(",\n    struct halide_buffer_t *{}", output.name);
+    bufferExtents +=
+        output.flat ? fmt::format(", {} [{}, N]", output.name, shape.channels)
+                    : fmt::format(", {} [{}, {}, {}, N]", output.name,
+                                  shape.width, shape.height, shape.channels);
+  }
+  const ModelOutput &first = plan.outputs.front();
+  std::string text = fmt::format(
+      R"(/* {n}.h: EfficientNet {variant} compiled by effnetc for {target}.
+ *
+ * Input: float32 images in NCHW order, batch x {ch} x {res} x {res},
+ * normalized as the weights expect (torchvision's RGB models: mean 0.485
+ * 0.456 0.406, std 0.229 0.224 0.225).
+ * Outputs, in this order (float32; the outputs array of {n}_run_outputs):
+{outputs} *
+ * Link with {n}.a and -lpthread -ldl -lm. Every function is safe to call
+ * from several threads at once: each call has its own workspace. Threads:
+ * HL_NUM_THREADS in the environment, or {n}_set_num_threads(). A batch
+ * runs as many images at once as there are threads (each image's kernels
+ * in one thread, the images left over with every thread on each kernel);
+ * a single image spreads each kernel over the threads. An image's results
+ * are the same bits either way.
+ */
+#ifndef {guard}
+#define {guard}
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {{
+#endif
+
+struct halide_buffer_t;
+
+/* Return codes; Halide's own errors are negative. {N}_ERROR_OVERLAP: an
+ * output shares bytes with the input or another output, or the workspace
+ * with any of them (the bytes a call reads and writes: batch images of
+ * each). */
+enum {{
+  {N}_OK = 0,
+  {N}_ERROR_NULL_POINTER = {null},
+  {N}_ERROR_BAD_BATCH = {batch},
+  {N}_ERROR_WORKSPACE = {ws},
+  {N}_ERROR_BAD_BUFFER = {buf},
+  {N}_ERROR_OVERLAP = {overlap}
+}};
+
+#define {N}_IN_CHANNELS {ch}
+#define {N}_RESOLUTION {res}
+#define {N}_NUM_CLASSES {classes}
+#define {N}_WORKSPACE_BYTES {wsbytes}
+#define {N}_NUM_OUTPUTS {count}
+/* Per output: its index, and per image its floats (and C, H, W). */
+{macros}
+/* Runs `batch` images: input holds batch x {ch} x {res} x {res} floats;
+ * output receives the first output, {firstname} (batch x {firstshape}).
+ * Allocates its workspace. */
+int {n}_run(const float *input, int batch, float *output);
+
+/* Runs `batch` images and fills outputs[i] with output i (above), batch
+ * images back to back. Allocates its workspace. */
+int {n}_run_outputs(const float *input, int batch, float *const *outputs);
+
+/* Bytes of workspace the _with_workspace functions need to run `batch`
+ * images as fast as the current thread count allows: {n}_WORKSPACE_BYTES
+ * for one image, plus an arena per further image that can run at once (at
+ * most the threads); 0 when batch < 1. */
+size_t {n}_workspace_size(int batch);
+
+/* As {n}_run and {n}_run_outputs, in a caller's workspace; they allocate
+ * nothing. Any size from {n}_WORKSPACE_BYTES up works: a smaller workspace
+ * than {n}_workspace_size(batch) runs fewer images at once. */
+int {n}_run_with_workspace(const float *input, int batch, float *output,
+                           void *workspace, size_t workspace_size);
+int {n}_run_outputs_with_workspace(const float *input, int batch,
+                                   float *const *outputs, void *workspace,
+                                   size_t workspace_size);
+
+{pixels}/* Halide-style entry: dense float32 buffers with the batch outermost: input
+ * [{res}, {res}, {ch}, N] (x, y, c, n){extents}. */
+int {n}(struct halide_buffer_t *input{params});
+
+const char *{n}_variant(void);
+const char *{n}_target(void);
+int {n}_in_channels(void);
+int {n}_resolution(void);
+int {n}_num_classes(void);
+
+/* Output `index` (0 .. {N}_NUM_OUTPUTS - 1): its name ("logits", "features",
+ * "reduction_K"), or NULL past the last; and its shape per image, C, H, W
+ * (logits: classes, 1, 1), stored in shape[0..2]: returns {N}_OK, or
+ * {N}_ERROR_BAD_BUFFER past the last output. */
+const char *{n}_output_name(int index);
+int {n}_output_shape(int index, int shape[3]);
+
+/* Sets the threads a call uses (0: HL_NUM_THREADS, else every CPU), at
+ * most {maxthreads}: a batch's images at once on the Halide runtime's pool, a
+ * lone image's kernels on the library's own pool, whose workers spin about
+ * a millisecond after each loop, then sleep. Returns the old count (the
+ * count last set, or the default in use), or -1 (and changes nothing) when
+ * threads < 0 or threads > {maxthreads}. */
+int {n}_set_num_threads(int threads);
+
+#ifdef __cplusplus
+}}
+#endif
+
+#endif /* {guard} */
+)",
+      fmt::arg("n", n), fmt::arg("N", prefix), fmt::arg("guard", guard),
+      fmt::arg("variant", info.variant), fmt::arg("target", info.target),
+      fmt::arg("res", info.resolution), fmt::arg("ch", info.inChannels),
+      fmt::arg("classes", info.numClasses),
+      fmt::arg("null", static_cast<int>(EFFNET_NULL_POINTER)),
+      fmt::arg("batch", static_cast<int>(EFFNET_BAD_BATCH)),
+      fmt::arg("ws", static_cast<int>(EFFNET_WORKSPACE)),
+      fmt::arg("buf", static_cast<int>(EFFNET_BAD_BUFFER)),
+      fmt::arg("overlap", static_cast<int>(EFFNET_OVERLAP)),
+      fmt::arg("maxthreads", EFFNET_MAX_THREADS),
+      fmt::arg("wsbytes", workspaceBytes(plan)),
+      fmt::arg("count", plan.outputs.size()), fmt::arg("outputs", outputLines),
+      fmt::arg("macros", outputMacros), fmt::arg("firstname", first.name),
+      fmt::arg("firstshape",
+               describeOutput(prefix, first, plan.tensors[first.tensor].shape)
+                   .shape),
+      fmt::arg("extents", bufferExtents), fmt::arg("params", bufferParams),
+      fmt::arg("pixels", pixelEntries(info, plan)));
+  return text;
+}
+
+Error writeFile(const std::string &path, const std::string &text) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return fail(fmt::format("cannot write '{}': {}", path, ec.message()));
+  os << text;
+  os.close();
+  if (os.has_error()) {
+    // Cleared, or the stream's destructor ends the process (LLVM ERROR).
+    std::string message = os.error().message();
+    os.clear_error();
+    return fail(fmt::format("cannot write '{}': {}", path, message));
+  }
+  return Error::success();
+}
+
+} // namespace
+
+Error mlir::effnet::codegen::writeHeader(const std::string &path,
+                                         const ModelInfo &info,
+                                         const ModelPlan &plan) {
+  return writeFile(path, header(info, plan));
+}

@@ -1,0 +1,145 @@
+//===- Options.cpp - effnetc's options checked before anything is built ---===//
+//
+// Each check fails with the one-line message effnetc prints: a target Halide
+// does not know, a normalization whose floats overflow, a --jobs past
+// kMaxJobs, an -o whose NAME or folder cannot be used.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/Codegen.h"
+#include "codegen/Library.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+using namespace mlir::effnet::codegen;
+using llvm::Error;
+
+llvm::Expected<TargetDescription>
+mlir::effnet::codegen::parseTarget(const std::string &name) {
+  llvm::Expected<TargetDescription> target = describeTarget(name);
+  if (!target)
+    return fail(
+        fmt::format("bad --target: {}", llvm::toString(target.takeError())));
+  return target;
+}
+
+llvm::Expected<std::string>
+mlir::effnet::codegen::resolveTarget(const std::string &name) {
+  llvm::Expected<TargetDescription> target = parseTarget(name);
+  if (!target)
+    return target.takeError();
+  return target->halide;
+}
+
+/// `--normalize`'s value: `imagenet`, `advprop` or
+/// `MEAN,MEAN,MEAN:STD,STD,STD`, checked as the floats the kernels compute
+/// with, `(p / 255 - mean) / std`: every mean finite as a float, every std a
+/// normal float above 0, and the normalized pixels within a float's range.
+llvm::Expected<PixelNormalization>
+mlir::effnet::codegen::parseNormalization(llvm::StringRef text) {
+  PixelNormalization normalization;
+  if (text == "imagenet")
+    return normalization;
+  if (text == "advprop") {
+    normalization.mean.assign(3, 0.5f);
+    normalization.std.assign(3, 0.5f);
+    return normalization;
+  }
+  auto bad = [&](const std::string &why) {
+    return fail(fmt::format("bad --normalize '{}': {} (expected imagenet, "
+                            "advprop or MEAN,MEAN,MEAN:STD,STD,STD)",
+                            text.str(), why));
+  };
+  auto [means, stds] = text.split(':');
+  auto parse = [&](llvm::StringRef list,
+                   std::vector<float> &out) -> std::string {
+    llvm::SmallVector<llvm::StringRef> items;
+    list.split(items, ',');
+    out.clear();
+    for (llvm::StringRef item : items) {
+      double value;
+      if (item.trim().getAsDouble(value) || !std::isfinite(value))
+        return fmt::format("'{}' is not a finite number", item.trim().str());
+      out.push_back(static_cast<float>(value));
+    }
+    return out.size() == 3 ? "" : "it needs three values on each side";
+  };
+  // A value as given, for messages: the text, not its float.
+  auto given = [](llvm::StringRef list, size_t index) {
+    llvm::SmallVector<llvm::StringRef> items;
+    list.split(items, ',');
+    return items[index].trim().str();
+  };
+  if (!text.contains(':'))
+    return bad("no ':' between the means and the stds");
+  for (auto [list, out] : {std::pair{means, &normalization.mean},
+                           std::pair{stds, &normalization.std}})
+    if (std::string why = parse(list, *out); !why.empty())
+      return bad(why);
+  constexpr float kMax = std::numeric_limits<float>::max();
+  constexpr float kMinNormal = std::numeric_limits<float>::min();
+  for (size_t c = 0; c < 3; ++c) {
+    float mean = normalization.mean[c], std = normalization.std[c];
+    if (!std::isfinite(mean))
+      return bad(fmt::format("mean {} does not fit a float", given(means, c)));
+    if (!std::isfinite(std))
+      return bad(fmt::format("std {} does not fit a float", given(stds, c)));
+    if (!(std >= kMinNormal))
+      return bad(fmt::format("std {} is not a normal float above 0 (at least "
+                             "{:g})",
+                             given(stds, c), kMinNormal));
+    // The pixel farthest from the mean, 0 or 1, divided by the std.
+    double reach =
+        std::max(std::abs(double(mean)), std::abs(1.0 - double(mean))) /
+        double(std);
+    if (reach > double(kMax))
+      return bad(fmt::format("channel {} normalizes pixels to magnitudes up "
+                             "to {:g}, past a float's {:g}",
+                             c, reach, kMax));
+  }
+  return normalization;
+}
+
+Error mlir::effnet::codegen::checkNormalization(const std::string &text) {
+  llvm::Expected<PixelNormalization> normalization = parseNormalization(text);
+  return normalization ? Error::success() : normalization.takeError();
+}
+
+Error mlir::effnet::codegen::checkJobs(unsigned jobs) {
+  if (jobs > kMaxJobs)
+    return fail(fmt::format("expects --jobs from 0 (every core) to {}, got {}",
+                            kMaxJobs, jobs));
+  return Error::success();
+}
+
+Error mlir::effnet::codegen::checkOutputPath(const std::string &output) {
+  std::string name = llvm::sys::path::filename(output).str();
+  if (std::string why = checkLibraryName(name); !why.empty())
+    return fail(fmt::format("the library name '{}' (from -o {}) {}", name,
+                            output, why));
+  // The nearest folder that exists must be one we may write into.
+  llvm::SmallString<128> dir(output);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  while (!llvm::sys::fs::exists(dir) && llvm::sys::path::has_parent_path(dir))
+    llvm::sys::path::remove_filename(dir);
+  if (!llvm::sys::fs::exists(dir))
+    dir = ".";
+  if (!llvm::sys::fs::is_directory(dir))
+    return fail(fmt::format("cannot write -o {}: '{}' is not a folder", output,
+                            dir.str().str()));
+  if (!llvm::sys::fs::can_write(dir))
+    return fail(fmt::format("cannot write -o {}: folder '{}' is not writable",
+                            output, dir.str().str()));
+  return Error::success();
+}
