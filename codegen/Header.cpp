@@ -44,16 +44,18 @@ static OutputDoc describeOutput(const std::string &prefix,
   return doc;
 }
 
+/// Per-channel values as the header prints them: "0.485 0.456 0.406".
+static std::string listValues(const std::vector<float> &values) {
+  std::string text;
+  for (float value : values)
+    text += fmt::format("{}{:g}", text.empty() ? "" : " ", value);
+  return text;
+}
+
 /// The 8-bit entries' part of the header, when the library has them.
 static std::string pixelEntries(const ModelInfo &info, const ModelPlan &plan) {
   if (plan.pixelKernels.empty())
     return "";
-  auto list = [](const std::vector<float> &values) {
-    std::string text;
-    for (float value : values)
-      text += fmt::format("{}{:g}", text.empty() ? "" : " ", value);
-    return text;
-  };
   return fmt::format(
       R"(/* 8-bit RGB images, as image decoders give them: `batch` images of
  * {res} x {res} pixels, each pixel 3 bytes (R, G, B), each row `row_stride`
@@ -80,8 +82,8 @@ int {n}_run_rgb8_outputs_with_workspace(const unsigned char *pixels,
       fmt::arg("n", info.name),
       fmt::arg("N", llvm::StringRef(info.name).upper()),
       fmt::arg("res", info.resolution), fmt::arg("row", 3 * info.resolution),
-      fmt::arg("mean", list(plan.normalization.mean)),
-      fmt::arg("std", list(plan.normalization.std)));
+      fmt::arg("mean", listValues(plan.normalization.mean)),
+      fmt::arg("std", listValues(plan.normalization.std)));
 }
 
 std::string header(const ModelInfo &info, const ModelPlan &plan) {
@@ -112,8 +114,8 @@ std::string header(const ModelInfo &info, const ModelPlan &plan) {
       R"(/* {n}.h: EfficientNet {variant} compiled by effnetc for {target}.
  *
  * Input: float32 images in NCHW order, batch x {ch} x {res} x {res},
- * normalized as the weights expect (torchvision's RGB models: mean 0.485
- * 0.456 0.406, std 0.229 0.224 0.225).
+ * normalized as the weights expect (torchvision's RGB models: mean
+ * {imagenetmean}, std {imagenetstd}).
  * Outputs, in this order (float32; the outputs array of {n}_run_outputs):
 {outputs} *
  * Link with {n}.a and -lpthread -ldl -lm. Every function is safe to call
@@ -211,6 +213,8 @@ int {n}_set_num_threads(int threads);
 #endif /* {guard} */
 )",
       fmt::arg("n", n), fmt::arg("N", prefix), fmt::arg("guard", guard),
+      fmt::arg("imagenetmean", listValues(PixelNormalization().mean)),
+      fmt::arg("imagenetstd", listValues(PixelNormalization().std)),
       fmt::arg("variant", info.variant), fmt::arg("target", info.target),
       fmt::arg("res", info.resolution), fmt::arg("ch", info.inChannels),
       fmt::arg("classes", info.numClasses),

@@ -1,4 +1,4 @@
-//===- Kernel.cpp - schedules and weight packing --------------------------===//
+//===- Kernel.cpp - buffer layouts, kernel descriptions, weight packing ---===//
 
 #include "codegen/Kernel.h"
 

@@ -55,7 +55,9 @@ struct ModelOutput {
 };
 
 /// How NAME_run_rgb8 normalizes 8-bit pixels, per channel: (pixel / 255 -
-/// mean) / std, as torchvision's ToTensor and Normalize do.
+/// mean) / std, as torchvision's ToTensor and Normalize do. The defaults are
+/// ImageNet's mean and std (`--normalize imagenet`), written here alone: the
+/// header's text prints them from here.
 struct PixelNormalization {
   std::vector<float> mean{0.485f, 0.456f, 0.406f};
   std::vector<float> std{0.229f, 0.224f, 0.225f};
