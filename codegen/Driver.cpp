@@ -458,9 +458,9 @@ static Expected<std::unique_ptr<Module>> loadRuntime(const std::string &triple,
   StringRef bitcode = getRuntimeBitcode(triple);
   if (bitcode.empty())
     return createStringError(
-        fmt::format("no driver runtime for '{}': effnetc is built with one "
-                    "for each architecture and OS Halide targets, and not "
-                    "this pair",
+        fmt::format("internal error: no driver runtime for '{}' (the "
+                    "build compiles one for each triple of "
+                    "codegen/Triples.def)",
                     triple));
   Expected<std::unique_ptr<Module>> runtime =
       parseBitcodeFile(MemoryBufferRef(bitcode, "runtime"), ctx);
