@@ -36,6 +36,11 @@ inline constexpr llvm::StringLiteral kOutputsAttrName = "effnet.outputs";
 inline constexpr llvm::StringLiteral kPrunedWeightsAttrName =
     "effnet.pruned_weights";
 
+/// The module attribute naming the schedule class (`x86-64-avx2`, ...) that
+/// effnet-tile made the groups' schedules for.
+inline constexpr llvm::StringLiteral kScheduleTargetAttrName =
+    "effnet.schedule_target";
+
 /// The most copies of a tile's body a schedule may unroll (every unrolled
 /// loop counted, the window's too): thousands would take the code
 /// generator minutes and gigabytes.

@@ -174,6 +174,11 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<std::string> schedules{
       *this, "schedules",
       llvm::cl::desc("schedule file to take schedules from (level=tiled)")};
+  Option<bool> retile{
+      *this, "retile",
+      llvm::cl::desc("choose every group's schedule again for the target, "
+                     "replacing those that groups carry (level=tiled)"),
+      llvm::cl::init(false)};
   Option<int64_t> randomSeed{
       *this, "random-seed",
       llvm::cl::desc("seed of the random weights used without a file"),

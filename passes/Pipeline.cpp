@@ -23,6 +23,9 @@ static std::string formatOption(StringRef name, double value) {
 static std::string formatOption(StringRef name, int64_t value) {
   return (name + "=" + llvm::Twine(value)).str();
 }
+static std::string formatOption(StringRef name, bool value) {
+  return (name + "=" + (value ? "true" : "false")).str();
+}
 static std::string formatOption(StringRef name, const std::string &value) {
   // `{}` would be taken literally; an empty value is written as nothing.
   if (value.empty())
@@ -111,6 +114,7 @@ void mlir::effnet::addPassesForLevel(OpPassManager &pm, Level level,
     pm.addPass(GivenOptions()
                    .add("target", options.target)
                    .add("schedules", options.schedules)
+                   .add("overwrite", options.retile)
                    .to(createTile()));
     return;
   }
@@ -191,7 +195,8 @@ void mlir::effnet::registerEffNetPassesAndPipeline() {
                 {&options.variant, &options.phi, &options.width,
                  &options.depth, &options.resolution, &options.bnEps,
                  &options.level, &options.weights, &options.naming,
-                 &options.target, &options.schedules, &options.randomSeed,
+                 &options.target, &options.schedules, &options.retile,
+                 &options.randomSeed,
                  &options.padding, &options.outputs, &options.maxMemory},
                 errorHandler)))
           return failure();

@@ -409,11 +409,30 @@ void TilePass::runOnOperation() {
     }
   }
 
-  size_t missing = 0;
+  // Schedules that groups carry were made for the class the module
+  // records: vectors, register tiles and features of another target. Kept
+  // for this one, they would compile silently into the wrong code.
+  auto recorded =
+      module->getAttrOfType<StringAttr>(kScheduleTargetAttrName);
+  bool carried = false;
+  module.walk([&](GroupOp group) {
+    carried |= static_cast<bool>(group.getScheduleAttr());
+  });
+  if (carried && !overwrite && recorded &&
+      recorded.getValue() != targetClass)
+    return fail("the groups' schedules were made for " +
+                recorded.getValue().str() + " and the target '" +
+                std::string(target) + "' is " + targetClass +
+                ": choose them again for it (effnet-tile overwrite=true, "
+                "effnetc --retile) or compile for " +
+                recorded.getValue().str());
+
+  size_t missing = 0, kept = 0;
   std::map<std::string, ScheduleAttr> chosen;
   WalkResult result = module.walk([&](GroupOp group) -> WalkResult {
     std::string key = group.getKernelKey();
     if (group.getScheduleAttr() && !overwrite) {
+      kept += fromFile.count(key);
       chosen.emplace(key, group.getScheduleAttr());
       return WalkResult::advance();
     }
@@ -451,8 +470,13 @@ void TilePass::runOnOperation() {
   });
   if (result.wasInterrupted())
     return signalPassFailure();
-  module->setAttr("effnet.schedule_target",
+  module->setAttr(kScheduleTargetAttrName,
                   StringAttr::get(&getContext(), targetClass));
+  if (kept)
+    mlir::emitWarning(module.getLoc())
+        << "schedule file '" << schedules << "': " << kept
+        << " groups keep the schedule they carry, not the file's entry for "
+           "their kernel (overwrite=true, effnetc --retile, applies it)";
 
   if (missing || foreign) {
     auto diag = mlir::emitWarning(module.getLoc())

@@ -87,6 +87,11 @@ cl::opt<std::string> schedules(
     cl::desc("schedule file: its entries for --target replace the default "
              "schedules"),
     cl::value_desc("file"), cl::cat(category));
+cl::opt<bool> retile(
+    "retile",
+    cl::desc("with --input: choose every group's schedule again for "
+             "--target (and --schedules), replacing those the groups carry"),
+    cl::cat(category));
 cl::opt<std::string>
     outputPath("o", cl::desc("compile to DIR/NAME.a and DIR/NAME.h"),
                cl::value_desc("DIR/NAME"), cl::cat(category));
@@ -310,6 +315,7 @@ static llvm::Error readOptions(bool stats, Request &request) {
   passOn(naming, options.naming);
   passOn(randomWeights, options.randomSeed);
   passOn(schedules, options.schedules);
+  passOn(retile, options.retile);
   passOn(maxMemory, options.maxMemory);
   passOn(padding, options.padding);
   passOn(outputs, options.outputs);
@@ -330,6 +336,9 @@ static llvm::Error readOptions(bool stats, Request &request) {
   if (naming.getNumOccurrences() || weightsFile.getNumOccurrences())
     if (llvm::Error err = impliedByNaming(options))
       return err;
+  if (retile.getNumOccurrences() && deepest < Level::Tiled)
+    return error("--retile takes effect at the tiled level: give -o "
+                 "DIR/NAME, --emit=tiled or --emit=plan");
   if (schedules.getNumOccurrences() && deepest < Level::Tiled)
     return error("--schedules takes effect at the tiled level: give -o "
                  "DIR/NAME, --emit=tiled or --emit=plan");

@@ -472,7 +472,7 @@ int main(int argc, char **argv) {
   func::FuncOp func = *functions.begin();
   // Findings are keyed by the class the schedules were made for.
   std::string scheduleClass = "unknown";
-  if (auto attr = (*module)->getAttrOfType<StringAttr>("effnet.schedule_target"))
+  if (auto attr = (*module)->getAttrOfType<StringAttr>(kScheduleTargetAttrName))
     scheduleClass = attr.str();
 
   llvm::Expected<codegen::TargetDescription> described =
