@@ -207,13 +207,17 @@ def Tile : Pass<"effnet-tile", "mlir::ModuleOp"> {
     `algorithm = winograd` on every target. `target` is `host` or a Halide
     target string; its schedule class (`x86-64-avx512`, `x86-64-avx2`,
     `x86-64-sse41`, `arm-64-neon`, ...) is what schedule files are keyed by,
-    and it is recorded on the module as `effnet.schedule_target`.
+    and it is recorded on the module as `effnet.schedule_target`. Schedules
+    that groups carry were made for the class the module records: for a
+    target of another class they are an error naming both, unless
+    `overwrite` chooses them again.
 
     A schedule file is text, one kernel per line:
     `CLASS KERNEL-KEY #effnet.schedule<...>`; `#` starts a comment. Groups
     the file has no entry for, and entries for other classes, fall back to
-    the defaults with one warning; a malformed line is an error naming the
-    file and line. `dump` writes the schedule of every distinct kernel in
+    the defaults with one warning, as do entries for groups that keep the
+    schedule they carry; a malformed line is an error naming the file and
+    line. `dump` writes the schedule of every distinct kernel in
     that format (a file to edit or tune, then read back with `schedules`).
   }];
   let dependentDialects = ["mlir::effnet::EffNetDialect"];
