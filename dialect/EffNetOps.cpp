@@ -745,6 +745,18 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
     return emitOpError() << "expects at most " << kMaxUnrolledCopies
                          << " unrolled copies of a tile's body, got " << copies
                          << " (the window's unrolled loops included)";
+  // Left unplaced, the accumulation goes where Halide puts it, which in
+  // tasks of several iterations is the parallel loop: the same limit as
+  // the attribute's rule for a placed one (test/schedule-fuzz).
+  bool placesAcc = llvm::any_of(schedule.getCompute(), [](const Placement &p) {
+    return p.producer == Producer::acc;
+  });
+  if (structure.accumulates() && !placesAcc && schedule.getGrain() > 1 &&
+      !schedule.getParallel().empty() &&
+      llvm::is_contained(schedule.getUnroll(), Loop::c))
+    return emitOpError() << "expects the schedule to place 'acc' with grain "
+                            "> 1 and 'c' unrolled: left to Halide, it is "
+                            "computed for several tiles at once";
   if (schedule.getAlgorithm() == Algorithm::winograd) {
     // F(2x2, 3x3) computes 2x2 output tiles that the schedule's tiles hold
     // whole.

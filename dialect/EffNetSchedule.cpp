@@ -170,6 +170,23 @@ LogicalResult ScheduleAttr::verify(
                          << stringifyLoop(parallel.back())
                          << "' where it is computed: its threads would share "
                             "one buffer";
+    // A limit of Halide 14 found by test/schedule-fuzz: in tasks of several
+    // iterations (grain > 1) a producer computed at the parallel loop is
+    // computed for a task's tiles at once, a number of channels that
+    // varies, and unrolling the channel loop of the accumulation or of a
+    // fused expansion (code generation unrolls both as the tile) fails to
+    // compile ("Can only unroll for loops over a constant extent") or
+    // crashes the compiler. The input and weights passes are not unrolled.
+    bool unrolledByTile = placement.producer == Producer::acc ||
+                          placement.producer == Producer::expand;
+    if (unrolledByTile && grain > 1 && !parallel.empty() &&
+        llvm::is_contained(unroll, Loop::c) &&
+        placement.compute == loopLevelOf(parallel.back()))
+      return emitError() << "expects '" << name
+                         << "' not to be computed at the parallel loop '"
+                         << stringifyLoop(parallel.back())
+                         << "' with grain > 1 and 'c' unrolled: a task "
+                            "computes it for several tiles at once";
     // Inside a tile loop a producer already runs on the thread that runs
     // the tile; the accumulation and the broadcast value are not passes
     // code generation splits.

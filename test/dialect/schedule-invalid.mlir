@@ -763,3 +763,33 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x64x4x4xf32> {
   }
   return %0 : tensor<1x64x4x4xf32>
 }
+
+// -----
+
+// In tasks of several iterations (grain > 1) a producer computed at the
+// parallel loop covers several tiles at once: its channels cannot be
+// unrolled (Halide 14 refuses, or crashes).
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x24x8x8xf32> {
+  // expected-error@+1 {{expects 'acc' not to be computed at the parallel loop 'x' with grain > 1 and 'c' unrolled: a task computes it for several tiles at once}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [8, 4, 8], vector = 8, order = [c, y, x], parallel = [c, y, x], grain = 5, unroll = [c, x], compute = {acc = x}>} : (tensor<1x16x8x8xf32>) -> tensor<1x24x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<24x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<24x16x1x1xf32>) -> tensor<1x24x8x8xf32>
+    effnet.yield %c : tensor<1x24x8x8xf32>
+  }
+  return %0 : tensor<1x24x8x8xf32>
+}
+
+// -----
+
+// The same, with the accumulation left where Halide puts it.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x24x8x8xf32> {
+  // expected-error@+1 {{expects the schedule to place 'acc' with grain > 1 and 'c' unrolled: left to Halide, it is computed for several tiles at once}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [8, 4, 8], vector = 8, order = [c, y, x], parallel = [c, y, x], grain = 5, unroll = [c, x]>} : (tensor<1x16x8x8xf32>) -> tensor<1x24x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<24x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<24x16x1x1xf32>) -> tensor<1x24x8x8xf32>
+    effnet.yield %c : tensor<1x24x8x8xf32>
+  }
+  return %0 : tensor<1x24x8x8xf32>
+}
