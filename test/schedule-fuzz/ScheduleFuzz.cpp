@@ -218,7 +218,7 @@ public:
     // hold them to, so that most reach the compiler; the rest test the
     // verifier.
     if (chance(0.8))
-      mend(f, tile, vector, order, parallel, unroll, tail, compute);
+      mend(f, tile, vector, order, parallel, grain, unroll, tail, compute);
     // GPU fields are not drawn: CPU code generation refuses them by name.
     return ScheduleAttr::get(context, tile, vector, order, parallel, grain,
                              unroll, tail, compute, specialize, {}, {},
@@ -231,7 +231,7 @@ private:
   /// Makes a draw follow the verifier's rules on tiles, tails and
   /// placements (it still draws within them).
   void mend(const Facts &f, int64_t tile[3], int64_t &vector,
-            ArrayRef<Loop> order, ArrayRef<Loop> parallel,
+            ArrayRef<Loop> order, ArrayRef<Loop> parallel, int64_t grain,
             SmallVector<Loop> &unroll, Tail &tail,
             SmallVector<Placement> &compute) {
     if (vector > 1 && f.extent[0] % vector != 0 && tail == Tail::guard)
@@ -300,6 +300,18 @@ private:
         p->store = p->compute;
       if (p->compute != LoopLevel::root)
         p->parallel = false;
+    }
+    // In tasks of several iterations, channels are not unrolled where the
+    // accumulation or the expansion is computed at the parallel loop (or
+    // the accumulation is left to Halide).
+    if (grain > 1 && !parallel.empty()) {
+      LoopLevel parallelLevel = loopLevelOf(parallel.back());
+      bool atTask = f.accumulates && !find(Producer::acc);
+      for (Producer producer : {Producer::acc, Producer::expand})
+        if (Placement *p = find(producer))
+          atTask |= p->compute == parallelLevel;
+      if (atTask)
+        llvm::erase(unroll, Loop::c);
     }
     // Stored inside the parallel loop where computed inside it.
     int inner = static_cast<int>(parallel.size());
