@@ -467,7 +467,11 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     if (s.winograd) {
       // M(c, tx, ty, position): per position, the input channels' loop
       // around the tile's channel vectors and tiles (x), in registers.
-      update.reorder(c, x, r.x, k, y).vectorize(c, vector, guard);
+      if (s.reduce == Schedule::InsidePixel)
+        update.reorder(c, r.x, x, k, y);
+      else
+        update.reorder(c, x, r.x, k, y);
+      update.vectorize(c, vector, guard);
       if (inTile && s.unrolls(Schedule::C)) {
         int factor = asInt(s.tile[0] / s.vector);
         acc.unroll(c, factor, guard);
@@ -478,7 +482,15 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
         update.unroll(x, asInt(s.tile[1] / 2));
       }
     } else if (spec.anchor == AnchorKind::Conv) {
-      update.reorder(c, x, y, r.x, r.y, r.z).vectorize(c, vector, guard);
+      // The reduction (input channels innermost, then the window) around
+      // the tile, a row or a pixel.
+      if (s.reduce == Schedule::InsidePixel)
+        update.reorder(c, r.x, r.y, r.z, x, y);
+      else if (s.reduce == Schedule::InsideRow)
+        update.reorder(c, x, r.x, r.y, r.z, y);
+      else
+        update.reorder(c, x, y, r.x, r.y, r.z);
+      update.vectorize(c, vector, guard);
       if (inTile) {
         for (int d : {Schedule::C, Schedule::X, Schedule::Y}) {
           if (!s.unrolls(d))
@@ -517,20 +529,20 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
       l.winogradRows.vectorize(c, vector, guard).reorder(c, k, x, y).unroll(k);
     }
     if (p.parallel)
-      l.inputRead.parallel(y);
+      l.inputRead.parallel(p.across == Schedule::X ? x : y);
   }
   if (l.weightsRead.defined()) {
     const Schedule::Place &p = s.places[Schedule::Weights];
     place(l.weightsRead, p, loops, l.output);
     l.weightsRead.vectorize(c, vector, guard);
-    // Split over input channels (x): scaled weights belong to a convolution
-    // of one group, whose weights have several of them.
+    // By default over input channels (x): scaled weights belong to a
+    // convolution of one group, whose weights have several of them.
     if (p.parallel)
-      l.weightsRead.parallel(x);
+      l.weightsRead.parallel(p.across == Schedule::X ? x : y);
   }
   if (l.expanded.defined()) {
     // The expansion's result, where the schedule places it; inside it, its
-    // accumulator a tile at a time, tiled and unrolled as the anchor's
+    // accumulator a tile (expand_tile) at a time, unrolled as the anchor's
     // output is, so that it too lives in registers.
     const Schedule::Place &p = s.places[Schedule::Expand];
     Func &e = l.expanded;
@@ -539,29 +551,29 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     // Halide 14 drops the guard of a vectorized tail (the last tile's
     // vectors are stored whole, past the expanded channels): where the
     // channel tile leaves one, the last tile moves inwards instead. The
-    // tile fits the channels then: the verifier has checked it against the
-    // anchor's output, which has the expanded channels.
+    // tile fits the channels then (the verifier has checked it).
+    int64_t tileC = s.expandTile[0], tileX = s.expandTile[1];
     bool channelTail =
-        s.vector > 1 && spec.expansion.conv.outChannels % s.tile[0] != 0;
-    e.split(c, eco, eci, asInt(s.tile[0]),
+        s.vector > 1 && spec.expansion.conv.outChannels % tileC != 0;
+    e.split(c, eco, eci, asInt(tileC),
             channelTail ? TailStrategy::ShiftInwards : guard)
-        .split(x, exo, exi, asInt(s.tile[1]), guard)
+        .split(x, exo, exi, asInt(tileX), guard)
         .reorder(eci, exi, eco, exo, y)
         .vectorize(eci, vector);
     if (s.unrolls(Schedule::X))
       e.unroll(exi);
     if (p.parallel)
-      e.parallel(y);
+      e.parallel(p.across == Schedule::X ? exo : y);
     Func &acc = l.expandAccumulate;
     acc.compute_at(e, eco).vectorize(c, vector, guard);
     acc.update().reorder(c, x, l.expandReduction.x).vectorize(c, vector, guard);
     if (s.unrolls(Schedule::C)) {
-      acc.unroll(c, asInt(s.tile[0] / s.vector), guard);
-      acc.update().unroll(c, asInt(s.tile[0] / s.vector), guard);
+      acc.unroll(c, asInt(tileC / s.vector), guard);
+      acc.update().unroll(c, asInt(tileC / s.vector), guard);
     }
     if (s.unrolls(Schedule::X)) {
-      acc.unroll(x, asInt(s.tile[1]), guard);
-      acc.update().unroll(x, asInt(s.tile[1]), guard);
+      acc.unroll(x, asInt(tileX), guard);
+      acc.update().unroll(x, asInt(tileX), guard);
     }
   }
   if (l.excite.defined()) {

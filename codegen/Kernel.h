@@ -120,16 +120,19 @@ std::vector<BufferDim> getBufferDims(const WeightShape &shape);
 
 /// A group's #effnet.schedule, in plain C++ (see dialect/EffNetSchedule.td
 /// for what each field means). Loops and levels use the dialect's numbering:
-/// loops c, x, y, kx, ky; levels inline, root, c, x, y.
+/// loops c, x, y, kx, ky; levels inline, root, c, x, y; reductions tile,
+/// row, pixel.
 struct Schedule {
   enum LoopId { C = 0, X = 1, Y = 2, KX = 3, KY = 4 };
   enum LevelId { Inline = 0, Root = 1, AtC = 2, AtX = 3, AtY = 4 };
   enum ProducerId { Acc = 0, Input = 1, Weights = 2, Excite = 3, Expand = 4 };
+  enum ReductionId { AroundTile = 0, InsideRow = 1, InsidePixel = 2 };
   struct Place {
     int compute = Inline;
     int store = Inline;
-    /// At root: the pass's outermost loop runs on the thread pool.
+    /// At root: the pass's loop `across` (X or Y) runs on the thread pool.
     bool parallel = false;
+    int across = Y;
   };
 
   int64_t tile[3] = {1, 1, 1};
@@ -148,6 +151,12 @@ struct Schedule {
   /// Winograd's F(2x2, 3x3) for the anchor convolution (algorithm =
   /// winograd): its weights are transformed (winogradWeights).
   bool winograd = false;
+  /// Where the anchor convolution's reduction loops sit among the
+  /// accumulation's loops over a tile (reduce).
+  int reduce = AroundTile;
+  /// A fused expansion's channel and pixel tiles (expand_tile, or the
+  /// output's).
+  int64_t expandTile[2] = {1, 1};
   /// GPU threads per block along c, x, y (empty on CPUs).
   std::vector<int64_t> threads;
   std::vector<int> shared;

@@ -38,6 +38,10 @@ static_assert(Schedule::Inline == static_cast<int>(LoopLevel::inline_) &&
               Schedule::AtX == static_cast<int>(LoopLevel::x) &&
               Schedule::AtY == static_cast<int>(LoopLevel::y) &&
               Schedule::AtY == getMaxEnumValForLoopLevel());
+static_assert(Schedule::AroundTile == static_cast<int>(Reduction::tile) &&
+              Schedule::InsideRow == static_cast<int>(Reduction::row) &&
+              Schedule::InsidePixel == static_cast<int>(Reduction::pixel) &&
+              Schedule::InsidePixel == getMaxEnumValForReduction());
 static_assert(Schedule::Acc == static_cast<int>(Producer::acc) &&
               Schedule::Input == static_cast<int>(Producer::input) &&
               Schedule::Weights == static_cast<int>(Producer::weights) &&
@@ -381,10 +385,16 @@ LogicalResult GroupLowering::readSchedule() {
   for (Producer producer : {Producer::acc, Producer::input, Producer::weights,
                             Producer::excite, Producer::expand}) {
     Placement placement = attr.placementOf(producer);
-    s.places[static_cast<int>(producer)] = {static_cast<int>(placement.compute),
-                                            static_cast<int>(placement.store),
-                                            placement.parallel};
+    s.places[static_cast<int>(producer)] = {
+        static_cast<int>(placement.compute), static_cast<int>(placement.store),
+        placement.parallel,
+        static_cast<int>(
+            placement.across.value_or(defaultParallelLoop(producer)))};
   }
+  s.reduce = static_cast<int>(attr.getReduce());
+  auto [expandC, expandX] = attr.expansionTile();
+  s.expandTile[0] = expandC;
+  s.expandTile[1] = expandX;
   s.denseRows =
       llvm::is_contained(attr.getSpecialize(), Specialization::dense_rows);
   s.winograd = attr.getAlgorithm() == Algorithm::winograd;

@@ -19,6 +19,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -135,15 +136,25 @@ struct Placement {
   Producer producer = Producer::acc;
   LoopLevel compute = LoopLevel::inline_;
   LoopLevel store = LoopLevel::inline_;
-  /// At root, a pass of its own whose outermost loop runs on the thread
+  /// At root, a pass of its own whose loop `across` runs on the thread
   /// pool.
   bool parallel = false;
+  /// The parallel pass's loop (x or y of the producer) when the schedule
+  /// names one other than defaultParallelLoop's; empty otherwise. Read
+  /// only when `parallel`.
+  std::optional<Loop> across;
 
   bool operator==(const Placement &other) const {
     return producer == other.producer && compute == other.compute &&
-           store == other.store && parallel == other.parallel;
+           store == other.store && parallel == other.parallel &&
+           across == other.across;
   }
 };
+
+/// The loop a producer's pass at root runs in parallel when the schedule
+/// names none: the rows (y) of the input and of a fused expansion, the
+/// input channels (x) of the weights.
+Loop defaultParallelLoop(Producer producer);
 
 /// The level that computes a producer inside the tile loop `loop`.
 LoopLevel loopLevelOf(Loop loop);
@@ -157,7 +168,9 @@ int64_t countUnrolledCopies(ArrayRef<int64_t> tile, int64_t vector,
 
 inline llvm::hash_code hash_value(const Placement &placement) {
   return llvm::hash_combine(placement.producer, placement.compute,
-                            placement.store, placement.parallel);
+                            placement.store, placement.parallel,
+                            placement.across ? static_cast<int>(*placement.across)
+                                             : -1);
 }
 
 } // namespace effnet

@@ -684,7 +684,8 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
           schedule.getGrain(), schedule.getUnroll(), schedule.getTail(),
           schedule.getCompute(), schedule.getSpecialize(),
           schedule.getThreads(), schedule.getShared(),
-          schedule.getAlgorithm())))
+          schedule.getAlgorithm(), schedule.getReduce(),
+          schedule.getExpandTile())))
     return failure();
   // Only the model input can be 8-bit pixels, whose rows' stride is known at
   // the call.
@@ -772,6 +773,26 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
                << "expects the schedule's tile (" << schedule.getTile()[i]
                << ") to divide the output's " << extents[i] << " " << what[i]
                << " with algorithm = winograd";
+  }
+  // Only a convolution's (or dense layer's) reduction has loops of its own
+  // to place; a pooling's runs over the whole image per channel.
+  if (schedule.getReduce() != Reduction::tile && !structure.convolves())
+    return emitOpError() << "expects reduce = tile on a group whose anchor is "
+                            "not a convolution";
+  if (!schedule.getExpandTile().empty()) {
+    if (!structure.expansion)
+      return emitOpError() << "expects expand_tile only on a group with a "
+                              "fused expansion";
+    // As the output's channels with tail = shift: a vectorized tile that
+    // leaves a tail moves inwards and must fit (code generation does so
+    // for the expansion whatever the output's tail, as Halide 14 drops the
+    // guard of a vectorized tail).
+    int64_t expanded = structure.inChannels;
+    int64_t tileC = schedule.getExpandTile()[0];
+    if (schedule.getVector() > 1 && expanded % tileC != 0 && tileC > expanded)
+      return emitOpError() << "expects the expansion's channel tile (" << tileC
+                           << ") to fit its " << expanded
+                           << " channels, or to divide them";
   }
   // The producers a schedule places must exist in the group.
   for (const Placement &placement : schedule.getCompute()) {

@@ -40,6 +40,16 @@ LoopLevel mlir::effnet::loopLevelOf(Loop loop) {
   }
 }
 
+Loop mlir::effnet::defaultParallelLoop(Producer producer) {
+  return producer == Producer::weights ? Loop::x : Loop::y;
+}
+
+std::pair<int64_t, int64_t> ScheduleAttr::expansionTile() const {
+  if (getExpandTile().size() == 2)
+    return {getExpandTile()[0], getExpandTile()[1]};
+  return {getTile()[0], getTile()[1]};
+}
+
 Placement ScheduleAttr::placementOf(Producer producer) const {
   for (const Placement &placement : getCompute())
     if (placement.producer == producer)
@@ -85,7 +95,8 @@ LogicalResult ScheduleAttr::verify(
     int64_t vector, ArrayRef<Loop> order, ArrayRef<Loop> parallel,
     int64_t grain, ArrayRef<Loop> unroll, Tail tail,
     ArrayRef<Placement> compute, ArrayRef<Specialization> specialize,
-    ArrayRef<int64_t> threads, ArrayRef<Producer> shared, Algorithm algorithm) {
+    ArrayRef<int64_t> threads, ArrayRef<Producer> shared, Algorithm algorithm,
+    Reduction reduce, ArrayRef<int64_t> expandTile) {
   if (tile.size() != 3)
     return emitError() << "expects tile = [c, x, y], got " << tile.size()
                        << " sizes";
@@ -194,6 +205,16 @@ LogicalResult ScheduleAttr::verify(
       return emitError() << "expects '" << name
                          << "' to be parallel only as a pass of its own, "
                             "computed at root";
+    if (placement.across && *placement.across == Loop::c)
+      return emitError() << "expects the parallel pass of '" << name
+                         << "' to run 'x' or 'y' in parallel, got 'c' (the "
+                            "channels are its vectors)";
+    if (placement.across && (*placement.across == Loop::kx ||
+                             *placement.across == Loop::ky))
+      return emitError() << "expects the parallel pass of '" << name
+                         << "' to run 'x' or 'y' in parallel, got '"
+                         << stringifyLoop(*placement.across)
+                         << "' (a window's loop)";
     if (placement.parallel && placement.producer != Producer::input &&
         placement.producer != Producer::weights &&
         placement.producer != Producer::expand)
@@ -266,6 +287,35 @@ LogicalResult ScheduleAttr::verify(
     return emitError() << "expects even x and y tiles with algorithm = "
                           "winograd (2x2 output tiles), got "
                        << tile[1] << " x " << tile[2];
+  if (algorithm == Algorithm::winograd && reduce == Reduction::row)
+    return emitError() << "expects reduce = tile or pixel with algorithm = "
+                          "winograd (its transformed tiles hold two rows)";
+  if (!expandTile.empty()) {
+    if (expandTile.size() != 2)
+      return emitError() << "expects expand_tile = [c, x], got "
+                         << expandTile.size() << " sizes";
+    for (int64_t size : expandTile)
+      if (size < 1 || size > (1 << 20))
+        return emitError() << "expects expand_tile sizes in [1, 1048576], got "
+                           << size;
+    if (expandTile[0] % vector != 0)
+      return emitError() << "expects the expansion's channel tile ("
+                         << expandTile[0]
+                         << ") to be a multiple of the vector width ("
+                         << vector << ")";
+    // The expansion's accumulators are unrolled as the output's are, over
+    // its own tile.
+    SmallVector<Loop> tileUnroll;
+    for (Loop loop : unroll)
+      if (loop == Loop::c || loop == Loop::x)
+        tileUnroll.push_back(loop);
+    int64_t expandCopies = countUnrolledCopies(
+        {expandTile[0], expandTile[1], 1}, vector, tileUnroll, 1, 1);
+    if (expandCopies > kMaxUnrolledCopies)
+      return emitError() << "expects at most " << kMaxUnrolledCopies
+                         << " unrolled copies of the expansion's tile, got "
+                         << expandCopies;
+  }
   (void)tail;
   return success();
 }
@@ -335,6 +385,8 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   SmallVector<Specialization> specialize;
   Tail tail = Tail::shift;
   Algorithm algorithm = Algorithm::direct;
+  Reduction reduce = Reduction::tile;
+  SmallVector<int64_t> expandTile;
   llvm::StringSet<> seen;
   SMLoc start = parser.getCurrentLocation();
 
@@ -364,6 +416,10 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
                               "specialization");
     if (key == "algorithm")
       return parseKeywordOf(parser, algorithm, symbolizeAlgorithm, "algorithm");
+    if (key == "reduce")
+      return parseKeywordOf(parser, reduce, symbolizeReduction, "reduction");
+    if (key == "expand_tile")
+      return parseIntegerList(parser, expandTile);
     if (key == "threads")
       return parseIntegerList(parser, threads);
     if (key == "shared")
@@ -385,13 +441,28 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
               return failure();
             placement.parallel =
                 succeeded(parser.parseOptionalKeyword("parallel"));
+            // An optional loop after `parallel`, kept only when it is not
+            // the producer's default (so that both spellings are one
+            // attribute).
+            StringRef across;
+            SMLoc acrossLoc = parser.getCurrentLocation();
+            if (placement.parallel &&
+                succeeded(parser.parseOptionalKeyword(&across))) {
+              std::optional<Loop> loop = symbolizeLoop(across);
+              if (!loop)
+                return parser.emitError(acrossLoc)
+                       << "unknown loop '" << across << "'";
+              if (*loop != defaultParallelLoop(placement.producer))
+                placement.across = loop;
+            }
             compute.push_back(placement);
             return success();
           });
     return parser.emitError(loc)
            << "unknown schedule field '" << key
            << "' (expected tile, vector, order, parallel, grain, unroll, "
-              "tail, compute, specialize, algorithm, threads or shared)";
+              "tail, compute, specialize, algorithm, reduce, expand_tile, "
+              "threads or shared)";
   };
   if (parser.parseLess() ||
       parser.parseCommaSeparatedList(AsmParser::Delimiter::None, parseField) ||
@@ -406,7 +477,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   return getChecked([&] { return parser.emitError(start); },
                     parser.getContext(), tile, vector, order, parallel, grain,
                     unroll, tail, compute, specialize, threads, shared,
-                    algorithm);
+                    algorithm, reduce, expandTile);
 }
 
 void ScheduleAttr::print(AsmPrinter &printer) const {
@@ -429,6 +500,8 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
                             printer << " store " << stringifyLoopLevel(p.store);
                           if (p.parallel)
                             printer << " parallel";
+                          if (p.parallel && p.across)
+                            printer << " " << stringifyLoop(*p.across);
                         });
   printer << "}";
   if (!getSpecialize().empty()) {
@@ -438,6 +511,12 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
   }
   if (getAlgorithm() != Algorithm::direct)
     printer << ", algorithm = " << stringifyAlgorithm(getAlgorithm());
+  if (getReduce() != Reduction::tile)
+    printer << ", reduce = " << stringifyReduction(getReduce());
+  if (!getExpandTile().empty()) {
+    printer << ", expand_tile = ";
+    printList(printer, getExpandTile(), integer);
+  }
   if (!getThreads().empty()) {
     printer << ", threads = ";
     printList(printer, getThreads(), integer);

@@ -92,6 +92,21 @@ def EffNet_Algorithm : I32EnumAttr<"Algorithm", "convolution algorithm", [
   let cppNamespace = "::mlir::effnet";
 }
 
+/// Where the anchor convolution's reduction loops (its input channels and
+/// window) sit among the accumulation's loops over a tile.
+def EffNet_Reduction : I32EnumAttr<"Reduction", "reduction loop placement", [
+    // Around the whole tile: each step of the reduction updates every
+    // accumulator of the tile, which stay in registers (Winograd: around
+    // the tile's transformed pixels, per position and row).
+    I32EnumAttrCase<"tile", 0>,
+    // Inside the tile's rows loop: a row's accumulators at a time.
+    I32EnumAttrCase<"row", 1>,
+    // Inside the tile's pixels loop: one pixel's channel vectors at a time.
+    I32EnumAttrCase<"pixel", 2>
+  ]> {
+  let cppNamespace = "::mlir::effnet";
+}
+
 def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
   let mnemonic = "schedule";
   let summary = "how a group's pipeline is tiled, vectorized and run";
@@ -114,8 +129,9 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     time), each `inline`, at `root` (once per call) or inside the tile loop
     `c`, `x` or `y`, optionally stored further out (`acc = x store y`);
     `input`, `weights` and `expand` at root may be `parallel` (`input = root
-    parallel`): the pass runs its rows (the weights' input channels) on the
-    thread pool. Producers not listed are inline, except `acc`, which is
+    parallel`): the pass runs one of its loops on the thread pool, `y` (rows)
+    for `input` and `expand` and `x` (input channels) for `weights` unless
+    another follows (`input = root parallel x`). Producers not listed are inline, except `acc`, which is
     computed at the innermost tile loop. `specialize` lists conditions known
     only at the call under which the kernel takes a path compiled for them:
     `dense_rows`, 8-bit pixel rows packed width x channels bytes apart (for
@@ -129,6 +145,17 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     the input channels per tile, transformed back into the output tile. The
     x and y tiles are even and divide the output (no tail). The default,
     `direct`, is not printed.
+
+    `reduce` says where the anchor convolution's reduction loops (input
+    channels, window) sit among its accumulation's loops over a tile:
+    around the whole `tile` (the default, not printed: every accumulator of
+    the tile is updated by each step), inside its rows (`row`) or inside its
+    pixels (`pixel`, one pixel's channel vectors at a time). Winograd takes
+    `tile` or `pixel`.
+
+    `expand_tile = [c, x]` tiles a fused expansion's rows (the channels and
+    pixels of each block of its accumulators); not given, it is the
+    output's c and x tiles, and it is not printed.
 
     GPU fields (empty on CPUs): `threads` is the number of GPU threads per
     block along c, x and y, each block computing one tile; `shared` lists
@@ -155,13 +182,18 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     ArrayRefParameter<"::mlir::effnet::Specialization", "specialized paths">:$specialize,
     ArrayRefParameter<"int64_t", "GPU threads per block along c, x, y">:$threads,
     ArrayRefParameter<"::mlir::effnet::Producer", "producers in shared memory">:$shared,
-    "::mlir::effnet::Algorithm":$algorithm
+    "::mlir::effnet::Algorithm":$algorithm,
+    "::mlir::effnet::Reduction":$reduce,
+    ArrayRefParameter<"int64_t", "a fused expansion's c and x tiles">:$expandTile
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     /// Where `producer` is computed and stored (the default when not listed).
     ::mlir::effnet::Placement placementOf(::mlir::effnet::Producer producer) const;
+    /// The channels and pixels of a fused expansion's tiles: `expand_tile`,
+    /// or the output's c and x tiles.
+    std::pair<int64_t, int64_t> expansionTile() const;
   }];
 }
 

@@ -81,7 +81,8 @@ struct Builder {
     return ScheduleAttr::get(context, tile, vector, order, parallel, grain,
                              unroll, Tail::shift, compute,
                              /*specialize=*/{}, /*threads=*/{},
-                             /*shared=*/{}, algorithm);
+                             /*shared=*/{}, algorithm, Reduction::tile,
+                             /*expandTile=*/{});
   }
 };
 

@@ -342,7 +342,7 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
 
 // Unknown fields are named.
 func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
-  // expected-error@+1 {{unknown schedule field 'tiles' (expected tile, vector, order, parallel, grain, unroll, tail, compute, specialize, algorithm, threads or shared)}}
+  // expected-error@+1 {{unknown schedule field 'tiles' (expected tile, vector, order, parallel, grain, unroll, tail, compute, specialize, algorithm, reduce, expand_tile, threads or shared)}}
   %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], tiles = [1]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
   ^bb0(%in: tensor<1x16x8x8xf32>):
     effnet.yield %in : tensor<1x16x8x8xf32>
@@ -792,4 +792,173 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x24x8x8xf32> {
     effnet.yield %c : tensor<1x24x8x8xf32>
   }
   return %0 : tensor<1x24x8x8xf32>
+}
+
+// -----
+
+// A parallel pass runs its rows or pixels in parallel, not its vectors.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects the parallel pass of 'input' to run 'x' or 'y' in parallel, got 'c' (the channels are its vectors)}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], compute = {input = root parallel c}>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// Nor a window's loop.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects the parallel pass of 'input' to run 'x' or 'y' in parallel, got 'kx' (a window's loop)}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], compute = {input = root parallel kx}>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// The expansion's tile is a channel tile and a pixel tile.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects expand_tile = [c, x], got 3 sizes}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], expand_tile = [16, 4, 1]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// Its sizes are bounded as the output's are.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects expand_tile sizes in [1, 1048576], got 0}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], expand_tile = [16, 0]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// Its channel tile is whole vectors.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects the expansion's channel tile (24) to be a multiple of the vector width (16)}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], expand_tile = [24, 4]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// Its unrolled accumulators count as the output's do.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects at most 256 unrolled copies of the expansion's tile, got 512}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], unroll = [c, x, kx], expand_tile = [64, 128]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// Winograd's reduction is around its tiles or inside a pixel's.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects reduce = tile or pixel with algorithm = winograd (its transformed tiles hold two rows)}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 2], vector = 16, order = [y, x, c], algorithm = winograd, reduce = row>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// A reduction is placed by name.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{unknown reduction 'channel'}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], reduce = channel>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// A parallel pass names a loop.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{unknown loop 'rows'}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], compute = {input = root parallel rows}>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// A pooling's reduction has no loops a schedule places.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x1x1xf32> {
+  // expected-error@+1 {{'effnet.group' op expects reduce = tile on a group whose anchor is not a convolution}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [16, 1, 1], vector = 16, order = [y, x, c], reduce = pixel>} : (tensor<1x16x8x8xf32>) -> tensor<1x16x1x1xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %p = effnet.global_avg_pool %in : tensor<1x16x8x8xf32> -> tensor<1x16x1x1xf32>
+    effnet.yield %p : tensor<1x16x1x1xf32>
+  }
+  return %0 : tensor<1x16x1x1xf32>
+}
+
+// -----
+
+// expand_tile tiles a fused expansion, which this group lacks.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{'effnet.group' op expects expand_tile only on a group with a fused expansion}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], expand_tile = [16, 4]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// A vectorized expansion tile that leaves a channel tail moves inwards: it fits the expanded channels.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x40x8x8xf32> {
+  // expected-error@+1 {{'effnet.group' op expects the expansion's channel tile (48) to fit its 40 channels, or to divide them}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [8, 8, 1], vector = 8, order = [y, x, c], compute = {expand = root}, expand_tile = [48, 4]>} : (tensor<1x16x8x8xf32>) -> tensor<1x40x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<40x16x1x1xf32>
+    %e = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<40x16x1x1xf32>) -> tensor<1x40x8x8xf32>
+    %dw = effnet.weight "dw" : tensor<40x1x3x3xf32>
+    %c = effnet.conv2d %e, %dw {groups = 40 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x40x8x8xf32>, tensor<40x1x3x3xf32>) -> tensor<1x40x8x8xf32>
+    effnet.yield %c : tensor<1x40x8x8xf32>
+  }
+  return %0 : tensor<1x40x8x8xf32>
 }

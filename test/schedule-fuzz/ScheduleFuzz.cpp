@@ -88,6 +88,8 @@ struct Facts {
   bool accumulates = false, convolves = false, scalesInput = false;
   bool excites = false, expands = false, readsInput = false, winograd = false;
   int64_t extent[3] = {1, 1, 1};
+  /// A fused expansion's channels.
+  int64_t expanded = 0;
 };
 
 Facts factsOf(GroupOp group) {
@@ -105,6 +107,8 @@ Facts factsOf(GroupOp group) {
   f.extent[0] = structure.channels;
   f.extent[1] = structure.width;
   f.extent[2] = structure.height;
+  if (f.expands)
+    f.expanded = structure.inChannels;
   return f;
 }
 
@@ -199,6 +203,11 @@ public:
                     producer == Producer::weights ||
                     producer == Producer::expand;
       p.parallel = p.compute == LoopLevel::root && chance(passes ? 0.4 : 0.02);
+      if ((p.parallel && chance(0.4)) || chance(0.01)) {
+        Loop across = chance(0.03) ? Loop::c : chance(0.5) ? Loop::x : Loop::y;
+        if (across != defaultParallelLoop(producer))
+          p.across = across;
+      }
       compute.push_back(p);
     };
     add(Producer::acc, f.accumulates, false);
@@ -214,15 +223,45 @@ public:
     Algorithm algorithm = (f.winograd && chance(0.5)) || chance(0.01)
                               ? Algorithm::winograd
                               : Algorithm::direct;
+    Reduction reduce = Reduction::tile;
+    if (f.convolves || chance(0.02))
+      reduce = pick<Reduction>(
+          {Reduction::tile, Reduction::tile, Reduction::row, Reduction::pixel});
+    SmallVector<int64_t, 2> expandTile;
+    if ((f.expands && chance(0.5)) || chance(0.01)) {
+      expandTile = {vector * static_cast<int64_t>(1 + below(6)),
+                    static_cast<int64_t>(1 + below(16))};
+      if (chance(0.02))
+        expandTile[0] += 1;
+    }
     // Most draws are mended to follow the rules the verifier is known to
     // hold them to, so that most reach the compiler; the rest test the
     // verifier.
-    if (chance(0.8))
+    if (chance(0.8)) {
       mend(f, tile, vector, order, parallel, grain, unroll, tail, compute);
+      if (algorithm == Algorithm::winograd && reduce == Reduction::row)
+        reduce = Reduction::tile;
+      if (!f.convolves)
+        reduce = Reduction::tile;
+      if (!f.expands)
+        expandTile.clear();
+      for (Placement &p : compute)
+        if (!p.parallel || (p.across && *p.across == Loop::c))
+          p.across.reset();
+      if (!expandTile.empty()) {
+        // A multiple of the vector that fits the expanded channels.
+        expandTile[0] = std::max<int64_t>(vector, expandTile[0] / vector *
+                                                      vector);
+        if (vector > 1 && f.expanded % expandTile[0] != 0 &&
+            expandTile[0] > f.expanded)
+          expandTile[0] =
+              vector * std::max<int64_t>(1, f.expanded / vector);
+      }
+    }
     // GPU fields are not drawn: CPU code generation refuses them by name.
     return ScheduleAttr::get(context, tile, vector, order, parallel, grain,
                              unroll, tail, compute, specialize, {}, {},
-                             algorithm);
+                             algorithm, reduce, expandTile);
   }
 
   size_t below(size_t n) { return n ? rng() % n : 0; }
