@@ -451,7 +451,10 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
   const Schedule &s = spec.schedule;
   TileLoops loops = scheduleOutput(s, l.output);
   int vector = asInt(s.vector);
+  // Reductions' updates guard their channel tails; the producers' pure
+  // stages as inner_tail says.
   auto guard = TailStrategy::GuardWithIf;
+  auto inner = s.innerShift ? TailStrategy::ShiftInwards : guard;
 
   if (l.accumulate.defined()) {
     const Schedule::Place &p = s.places[Schedule::Acc];
@@ -462,7 +465,7 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     bool inTile = p.compute != Schedule::Root;
     Func &acc = l.accumulate;
     RDom &r = l.reduction;
-    acc.vectorize(c, vector, guard);
+    acc.vectorize(c, vector, inner);
     Stage update = acc.update();
     if (s.winograd) {
       // M(c, tx, ty, position): per position, the input channels' loop
@@ -521,12 +524,12 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     const Schedule::Place &p = s.places[Schedule::Input];
     place(l.inputRead, p, loops, l.output);
     if (p.compute != Schedule::Inline)
-      l.inputRead.vectorize(c, vector, guard);
+      l.inputRead.vectorize(c, vector, inner);
     if (s.winograd && p.compute != Schedule::Inline) {
       // The transforms' 16 and 4 positions unrolled: each is a fixed sum.
       l.inputRead.reorder(c, k, x, y).unroll(k);
       place(l.winogradRows, p, loops, l.output);
-      l.winogradRows.vectorize(c, vector, guard).reorder(c, k, x, y).unroll(k);
+      l.winogradRows.vectorize(c, vector, inner).reorder(c, k, x, y).unroll(k);
     }
     if (p.parallel)
       l.inputRead.parallel(p.across == Schedule::X ? x : y);
@@ -534,7 +537,7 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
   if (l.weightsRead.defined()) {
     const Schedule::Place &p = s.places[Schedule::Weights];
     place(l.weightsRead, p, loops, l.output);
-    l.weightsRead.vectorize(c, vector, guard);
+    l.weightsRead.vectorize(c, vector, inner);
     // By default over input channels (x): scaled weights belong to a
     // convolution of one group, whose weights have several of them.
     if (p.parallel)
@@ -565,7 +568,7 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     if (p.parallel)
       e.parallel(p.across == Schedule::X ? exo : y);
     Func &acc = l.expandAccumulate;
-    acc.compute_at(e, eco).vectorize(c, vector, guard);
+    acc.compute_at(e, eco).vectorize(c, vector, inner);
     acc.update().reorder(c, x, l.expandReduction.x).vectorize(c, vector, guard);
     if (s.unrolls(Schedule::C)) {
       acc.unroll(c, asInt(tileC / s.vector), guard);
@@ -580,7 +583,7 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     const Schedule::Place &p = s.places[Schedule::Excite];
     place(l.excite, p, loops, l.output);
     if (p.compute != Schedule::Inline)
-      l.excite.vectorize(c, vector, guard);
+      l.excite.vectorize(c, vector, inner);
   }
 }
 

@@ -154,6 +154,9 @@ struct Schedule {
   /// Where the anchor convolution's reduction loops sit among the
   /// accumulation's loops over a tile (reduce).
   int reduce = AroundTile;
+  /// The producers' vectorized channel loops shift their last vector
+  /// inwards (inner_tail = shift; else they guard it).
+  bool innerShift = false;
   /// A fused expansion's channel and pixel tiles (expand_tile, or the
   /// output's).
   int64_t expandTile[2] = {1, 1};

@@ -392,6 +392,7 @@ LogicalResult GroupLowering::readSchedule() {
             placement.across.value_or(defaultParallelLoop(producer)))};
   }
   s.reduce = static_cast<int>(attr.getReduce());
+  s.innerShift = attr.getInnerTail() == Tail::shift;
   auto [expandC, expandX] = attr.expansionTile();
   s.expandTile[0] = expandC;
   s.expandTile[1] = expandX;

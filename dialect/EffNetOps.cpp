@@ -685,7 +685,7 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
           schedule.getCompute(), schedule.getSpecialize(),
           schedule.getThreads(), schedule.getShared(),
           schedule.getAlgorithm(), schedule.getReduce(),
-          schedule.getExpandTile())))
+          schedule.getExpandTile(), schedule.getInnerTail())))
     return failure();
   // Only the model input can be 8-bit pixels, whose rows' stride is known at
   // the call.
@@ -793,6 +793,24 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
       return emitOpError() << "expects the expansion's channel tile (" << tileC
                            << ") to fit its " << expanded
                            << " channels, or to divide them";
+  }
+  // A shifted vector needs a vector of channels to shift within: every
+  // producer computes the output's channels or the anchor's input's (a
+  // fused expansion's are the latter), or a tile of them; a grouped
+  // convolution's input is read a group at a time.
+  if (schedule.getInnerTail() == Tail::shift && schedule.getVector() > 1) {
+    int64_t fewest = structure.channels;
+    if (structure.convolves())
+      fewest = std::min(fewest, structure.inChannels);
+    if (fewest < schedule.getVector())
+      return emitOpError() << "expects inner_tail = shift only where every "
+                              "producer has a vector of channels: "
+                           << fewest << " channels, vectors of "
+                           << schedule.getVector();
+    if (structure.groups > 1 && !structure.depthwise)
+      return emitOpError() << "expects inner_tail = guard on a grouped "
+                              "convolution that is not depthwise (its input "
+                              "is read a group of channels at a time)";
   }
   // The producers a schedule places must exist in the group.
   for (const Placement &placement : schedule.getCompute()) {

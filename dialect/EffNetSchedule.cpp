@@ -96,7 +96,7 @@ LogicalResult ScheduleAttr::verify(
     int64_t grain, ArrayRef<Loop> unroll, Tail tail,
     ArrayRef<Placement> compute, ArrayRef<Specialization> specialize,
     ArrayRef<int64_t> threads, ArrayRef<Producer> shared, Algorithm algorithm,
-    Reduction reduce, ArrayRef<int64_t> expandTile) {
+    Reduction reduce, ArrayRef<int64_t> expandTile, Tail innerTail) {
   if (tile.size() != 3)
     return emitError() << "expects tile = [c, x, y], got " << tile.size()
                        << " sizes";
@@ -317,6 +317,7 @@ LogicalResult ScheduleAttr::verify(
                          << expandCopies;
   }
   (void)tail;
+  (void)innerTail;
   return success();
 }
 
@@ -387,6 +388,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   Algorithm algorithm = Algorithm::direct;
   Reduction reduce = Reduction::tile;
   SmallVector<int64_t> expandTile;
+  Tail innerTail = Tail::guard;
   llvm::StringSet<> seen;
   SMLoc start = parser.getCurrentLocation();
 
@@ -420,6 +422,8 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
       return parseKeywordOf(parser, reduce, symbolizeReduction, "reduction");
     if (key == "expand_tile")
       return parseIntegerList(parser, expandTile);
+    if (key == "inner_tail")
+      return parseKeywordOf(parser, innerTail, symbolizeTail, "tail strategy");
     if (key == "threads")
       return parseIntegerList(parser, threads);
     if (key == "shared")
@@ -462,7 +466,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
            << "unknown schedule field '" << key
            << "' (expected tile, vector, order, parallel, grain, unroll, "
               "tail, compute, specialize, algorithm, reduce, expand_tile, "
-              "threads or shared)";
+              "inner_tail, threads or shared)";
   };
   if (parser.parseLess() ||
       parser.parseCommaSeparatedList(AsmParser::Delimiter::None, parseField) ||
@@ -477,7 +481,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   return getChecked([&] { return parser.emitError(start); },
                     parser.getContext(), tile, vector, order, parallel, grain,
                     unroll, tail, compute, specialize, threads, shared,
-                    algorithm, reduce, expandTile);
+                    algorithm, reduce, expandTile, innerTail);
 }
 
 void ScheduleAttr::print(AsmPrinter &printer) const {
@@ -517,6 +521,8 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
     printer << ", expand_tile = ";
     printList(printer, getExpandTile(), integer);
   }
+  if (getInnerTail() != Tail::guard)
+    printer << ", inner_tail = " << stringifyTail(getInnerTail());
   if (!getThreads().empty()) {
     printer << ", threads = ";
     printList(printer, getThreads(), integer);

@@ -157,6 +157,14 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     pixels of each block of its accumulators); not given, it is the
     output's c and x tiles, and it is not printed.
 
+    `inner_tail` says how the vectorized channel loops of the producers
+    end where the vector does not divide the channels they compute (the
+    accumulation's starting values, `input`, `weights`, `excite`, the
+    expansion's accumulators): `guard` (the default, not printed) or `shift`
+    (the last vector moves inwards, for which every producer has at least a
+    vector of channels). The reductions' updates always guard: shifted, an
+    update would add twice where vectors overlap.
+
     GPU fields (empty on CPUs): `threads` is the number of GPU threads per
     block along c, x and y, each block computing one tile; `shared` lists
     producers staged in shared memory.
@@ -184,7 +192,8 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     ArrayRefParameter<"::mlir::effnet::Producer", "producers in shared memory">:$shared,
     "::mlir::effnet::Algorithm":$algorithm,
     "::mlir::effnet::Reduction":$reduce,
-    ArrayRefParameter<"int64_t", "a fused expansion's c and x tiles">:$expandTile
+    ArrayRefParameter<"int64_t", "a fused expansion's c and x tiles">:$expandTile,
+    "::mlir::effnet::Tail":$innerTail
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;

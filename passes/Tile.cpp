@@ -82,7 +82,7 @@ struct Builder {
                              unroll, Tail::shift, compute,
                              /*specialize=*/{}, /*threads=*/{},
                              /*shared=*/{}, algorithm, Reduction::tile,
-                             /*expandTile=*/{});
+                             /*expandTile=*/{}, /*innerTail=*/Tail::guard);
   }
 };
 

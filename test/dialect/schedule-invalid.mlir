@@ -342,7 +342,7 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
 
 // Unknown fields are named.
 func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
-  // expected-error@+1 {{unknown schedule field 'tiles' (expected tile, vector, order, parallel, grain, unroll, tail, compute, specialize, algorithm, reduce, expand_tile, threads or shared)}}
+  // expected-error@+1 {{unknown schedule field 'tiles' (expected tile, vector, order, parallel, grain, unroll, tail, compute, specialize, algorithm, reduce, expand_tile, inner_tail, threads or shared)}}
   %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], tiles = [1]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
   ^bb0(%in: tensor<1x16x8x8xf32>):
     effnet.yield %in : tensor<1x16x8x8xf32>
@@ -961,4 +961,47 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x40x8x8xf32> {
     effnet.yield %c : tensor<1x40x8x8xf32>
   }
   return %0 : tensor<1x40x8x8xf32>
+}
+
+// -----
+
+// A shifted inner vector needs a vector of channels in every producer: the
+// stem's 3 input channels are fewer than a vector of 8.
+func.func @f(%x: tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  // expected-error@+1 {{'effnet.group' op expects inner_tail = shift only where every producer has a vector of channels: 3 channels, vectors of 8}}
+  %0 = effnet.group "stem"(%x) {schedule = #effnet.schedule<tile = [16, 8, 1], vector = 8, order = [y, x, c], inner_tail = shift>} : (tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  ^bb0(%in: tensor<1x3x8x8xf32>):
+    %w = effnet.weight "w" : tensor<16x3x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x3x8x8xf32>, tensor<16x3x3x3xf32>) -> tensor<1x16x8x8xf32>
+    effnet.yield %c : tensor<1x16x8x8xf32>
+  }
+  return %0 : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// A grouped convolution (not depthwise) reads its input a group at a time.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{'effnet.group' op expects inner_tail = guard on a grouped convolution that is not depthwise (its input is read a group of channels at a time)}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 8, order = [y, x, c], inner_tail = shift>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x8x1x1xf32>
+    %c = effnet.conv2d %in, %w {groups = 2 : i64} : (tensor<1x16x8x8xf32>, tensor<32x8x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// A tail strategy is shift or guard.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{unknown tail strategy 'round_up'}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], inner_tail = round_up>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
 }

@@ -101,9 +101,9 @@ func.func @direct(%x: tensor<1x24x24x24xf32>) -> tensor<1x48x24x24xf32> {
 // the loop a pass at root runs in parallel, printed only when it is not
 // the producer's default (y for input and expand, x for weights).
 // CHECK-LABEL: func @tuned
-// CHECK: #effnet.schedule<tile = [8, 4, 1], vector = 8, order = [y, x, c], parallel = [y], grain = 1, unroll = [c], tail = shift, compute = {expand = root parallel x, input = root parallel}, reduce = pixel, expand_tile = [16, 2]>
+// CHECK: #effnet.schedule<tile = [8, 4, 1], vector = 8, order = [y, x, c], parallel = [y], grain = 1, unroll = [c], tail = shift, compute = {expand = root parallel x, input = root parallel}, reduce = pixel, expand_tile = [16, 2], inner_tail = shift>
 func.func @tuned(%x: tensor<1x16x8x8xf32>) -> tensor<1x40x8x8xf32> {
-  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<expand_tile = [16, 2], reduce = pixel, tile = [8, 4, 1], vector = 8, order = [y, x, c], parallel = [y], unroll = [c], compute = {expand = root parallel x, input = root parallel y}>} : (tensor<1x16x8x8xf32>) -> tensor<1x40x8x8xf32> {
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<inner_tail = shift, expand_tile = [16, 2], reduce = pixel, tile = [8, 4, 1], vector = 8, order = [y, x, c], parallel = [y], unroll = [c], compute = {expand = root parallel x, input = root parallel y}>} : (tensor<1x16x8x8xf32>) -> tensor<1x40x8x8xf32> {
   ^bb0(%in: tensor<1x16x8x8xf32>):
     %w = effnet.weight "w" : tensor<40x16x1x1xf32>
     %e = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<40x16x1x1xf32>) -> tensor<1x40x8x8xf32>
@@ -116,11 +116,12 @@ func.func @tuned(%x: tensor<1x16x8x8xf32>) -> tensor<1x40x8x8xf32> {
 
 // -----
 
-// The defaults are one attribute whether written or not.
+// The defaults are one attribute whether written or not (inner_tail =
+// guard, a pass's default loop).
 // CHECK-LABEL: func @defaults
 // CHECK: #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], parallel = [], grain = 1, unroll = [], tail = shift, compute = {weights = root parallel, input = root parallel}, reduce = row>
 func.func @defaults(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
-  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], compute = {weights = root parallel x, input = root parallel y}, reduce = row>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], compute = {weights = root parallel x, input = root parallel y}, reduce = row, inner_tail = guard>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
   ^bb0(%in: tensor<1x16x8x8xf32>):
     %w = effnet.weight "w" : tensor<32x16x1x1xf32>
     %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>

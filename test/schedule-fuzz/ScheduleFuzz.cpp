@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/HalideKernels.h"
+#include "tune/KernelRuns.h"
 #include "codegen/Codegen.h"
 #include "codegen/Plan.h"
 #include "dialect/EffNet.h"
@@ -90,6 +91,10 @@ struct Facts {
   int64_t extent[3] = {1, 1, 1};
   /// A fused expansion's channels.
   int64_t expanded = 0;
+  /// The fewest channels a producer computes (inner_tail = shift needs a
+  /// vector of them); a grouped convolution that is not depthwise.
+  int64_t fewestChannels = 1;
+  bool grouped = false;
 };
 
 Facts factsOf(GroupOp group) {
@@ -109,6 +114,10 @@ Facts factsOf(GroupOp group) {
   f.extent[2] = structure.height;
   if (f.expands)
     f.expanded = structure.inChannels;
+  f.fewestChannels = structure.channels;
+  if (f.convolves)
+    f.fewestChannels = std::min(f.fewestChannels, structure.inChannels);
+  f.grouped = structure.groups > 1 && !structure.depthwise;
   return f;
 }
 
@@ -227,6 +236,7 @@ public:
     if (f.convolves || chance(0.02))
       reduce = pick<Reduction>(
           {Reduction::tile, Reduction::tile, Reduction::row, Reduction::pixel});
+    Tail innerTail = chance(0.3) ? Tail::shift : Tail::guard;
     SmallVector<int64_t, 2> expandTile;
     if ((f.expands && chance(0.5)) || chance(0.01)) {
       expandTile = {vector * static_cast<int64_t>(1 + below(6)),
@@ -245,6 +255,8 @@ public:
         reduce = Reduction::tile;
       if (!f.expands)
         expandTile.clear();
+      if (f.grouped || vector > f.fewestChannels)
+        innerTail = Tail::guard;
       for (Placement &p : compute)
         if (!p.parallel || (p.across && *p.across == Loop::c))
           p.across.reset();
@@ -261,7 +273,7 @@ public:
     // GPU fields are not drawn: CPU code generation refuses them by name.
     return ScheduleAttr::get(context, tile, vector, order, parallel, grain,
                              unroll, tail, compute, specialize, {}, {},
-                             algorithm, reduce, expandTile);
+                             algorithm, reduce, expandTile, innerTail);
   }
 
   size_t below(size_t n) { return n ? rng() % n : 0; }
@@ -371,122 +383,6 @@ public:
   std::mt19937_64 rng;
 };
 
-/// Runs `body` in a child process, at most `limit` seconds; returns "" when
-/// it exits 0, else why not.
-std::string inChild(const std::function<std::string()> &body) {
-  std::string messageFile = workDir + "/child-message.txt";
-  llvm::sys::fs::remove(messageFile);
-  fflush(nullptr);
-  pid_t pid = fork();
-  if (pid < 0)
-    return "fork failed";
-  if (pid == 0) {
-    std::string message = body();
-    if (!message.empty()) {
-      std::ofstream(messageFile) << message;
-      _exit(1);
-    }
-    _exit(0);
-  }
-  auto start = std::chrono::steady_clock::now();
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() - start >
-        std::chrono::seconds(limit)) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      return fmt::format("took more than {} s", limit.getValue());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  if (WIFSIGNALED(status))
-    return fmt::format("died of signal {}", WTERMSIG(status));
-  if (WEXITSTATUS(status) == 0)
-    return "";
-  std::ifstream in(messageFile);
-  std::string message((std::istreambuf_iterator<char>(in)),
-                      std::istreambuf_iterator<char>());
-  return message.empty() ? "failed" : message;
-}
-
-/// Runs a command line through the shell; returns its exit status (128 +
-/// the signal when killed) and its output.
-int shell(const std::string &command, std::string &output) {
-  std::string file = workDir + "/shell-output.txt";
-  std::string line = fmt::format("timeout -s KILL {} {} > {} 2>&1",
-                                 limit.getValue(), command, file);
-  int status = std::system(line.c_str());
-  std::ifstream in(file);
-  output.assign((std::istreambuf_iterator<char>(in)),
-                std::istreambuf_iterator<char>());
-  while (!output.empty() && output.back() == '\n')
-    output.pop_back();
-  if (status == -1)
-    return 127;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/// The weights of a kernel, the same values whatever its schedule: seeded
-/// random values per weight, and for Winograd the transform of the direct
-/// convolution's (winogradWeights), so that both compute one function.
-std::vector<std::vector<float>> weightsOf(const KernelSpec &spec,
-                                          uint64_t seed) {
-  std::vector<std::vector<float>> out;
-  for (size_t i = 0; i < spec.weights.size(); ++i) {
-    int64_t count = spec.weights[i].elements();
-    bool winograd = i == 0 && spec.schedule.winograd;
-    if (winograd)
-      count = spec.conv.outChannels * spec.conv.inChannels * 9;
-    std::mt19937_64 rng(seed * 1000003 + i);
-    std::vector<float> values(count);
-    for (float &v : values)
-      v = std::uniform_real_distribution<float>(-1, 1)(rng);
-    out.push_back(winograd ? codegen::winogradWeights(values, spec.conv)
-                           : values);
-  }
-  return out;
-}
-
-/// Writes the runner's description of a kernel's arguments, and the
-/// weights' values in files beside it (`prefix`-wN.bin).
-void describeArguments(const KernelSpec &spec, uint64_t seed,
-                       const std::string &prefix) {
-  std::string text;
-  auto line = [&](const char *kind, bool u8,
-                  const std::vector<codegen::BufferDim> &dims) {
-    text += fmt::format("{} {} {}", kind, u8 ? "u8" : "f32", dims.size());
-    for (const codegen::BufferDim &d : dims)
-      text += fmt::format(" {} {}", d.extent,
-                          d.stride == codegen::kRuntimeStride ? 0 : d.stride);
-  };
-  for (const codegen::TensorShape &input : spec.inputs) {
-    line("in", input.rgb8, codegen::getBufferDims(input));
-    text += "\n";
-  }
-  std::vector<std::vector<float>> values = weightsOf(spec, seed);
-  for (size_t i = 0; i < spec.weights.size(); ++i) {
-    std::string file = fmt::format("{}-w{}.bin", prefix, i);
-    std::ofstream(file, std::ios::binary)
-        .write(reinterpret_cast<const char *>(values[i].data()),
-               static_cast<std::streamsize>(values[i].size() * sizeof(float)));
-    line("weight", false, codegen::getBufferDims(spec.weights[i]));
-    text += " " + file + "\n";
-  }
-  line("out", false, codegen::getBufferDims(spec.output));
-  text += "\n";
-  std::ofstream(prefix + ".txt") << text;
-}
-
-std::string compile(const KernelSpec &spec, const std::string &function,
-                    const codegen::TargetDescription &target,
-                    const std::string &object) {
-  return inChild([&] {
-    codegen::FrontEndOrder order;
-    return llvm::toString(
-        codegen::compileKernel(spec, function, target, object, 0, order));
-  });
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -552,19 +448,14 @@ int main(int argc, char **argv) {
     keys.push_back(entry.first);
 
   // The runner and the Halide runtime, once.
-  std::string runtime = workDir + "/runtime.o", runnerObject =
-                                                    workDir + "/runner.o";
-  if (std::string message = inChild([&] {
-        return llvm::toString(codegen::compileRuntime(target, runtime));
-      });
+  tune::RunSetup setup;
+  setup.workDir = workDir;
+  setup.cc = cc;
+  setup.runner = runner;
+  setup.limitSeconds = limit;
+  if (std::string message = tune::prepareRunner(setup, target);
       !message.empty())
-    return fail("the Halide runtime: " + message);
-  std::string output;
-  if (shell(fmt::format("{} -O1 -c -I{} {} -o {}", cc.getValue(),
-                        EFFNET_HALIDE_INCLUDE_DIR, EFFNET_FUZZ_RUNNER_SOURCE,
-                        runnerObject),
-            output))
-    return fail("cannot compile the runner: " + output);
+    return fail(message);
 
   std::ofstream findings(workDir + "/findings.txt", std::ios::app);
   std::map<std::string, std::string> references;
@@ -617,8 +508,8 @@ int main(int argc, char **argv) {
       if (referenceObject.empty()) {
         referenceObject = fmt::format("{}/reference{}.o", workDir.getValue(),
                                       references.size());
-        if (std::string message = compile(reference, "fuzz_reference", target,
-                                          referenceObject);
+        if (std::string message = tune::compileInChild(
+                setup, reference, "fuzz_reference", target, referenceObject);
             !message.empty()) {
           fail("the default schedule of " + what +
                " does not compile: " + message);
@@ -626,38 +517,26 @@ int main(int argc, char **argv) {
         }
       }
       std::string candidateObject = workDir + "/candidate.o";
-      std::string program = workDir + "/run";
-      describeArguments(candidate, seed, workDir + "/candidate");
-      describeArguments(reference, seed, workDir + "/reference");
-      std::string output;
-      if (std::string message =
-              compile(candidate, "fuzz_candidate", target, candidateObject);
+      tune::describeArguments(candidate, seed, workDir + "/candidate");
+      tune::describeArguments(reference, seed, workDir + "/reference");
+      if (std::string message = tune::compileInChild(
+              setup, candidate, "fuzz_candidate", target, candidateObject);
           !message.empty()) {
         verdict = "does not compile: " + message;
-      } else if (shell(fmt::format("{} {} {} {} {} -o {} -lpthread -ldl -lm",
-                                   cc.getValue(), runnerObject, referenceObject,
-                                   candidateObject, runtime, program),
-                       output)) {
-        fail("cannot link a run: " + output);
-        return false;
       } else {
-        int status = shell(
-            fmt::format("{} {} {}/candidate.txt {}/reference.txt {}",
-                        runner.getValue(), program, workDir.getValue(),
-                        workDir.getValue(), seed.getValue()),
-            output);
-        if (status == 0) {
+        std::string harnessError;
+        tune::RunResult result = tune::runAgainstReference(
+            setup, referenceObject, candidateObject, seed, {}, harnessError);
+        if (!harnessError.empty()) {
+          fail(harnessError);
+          return false;
+        }
+        if (result.kind == tune::RunResult::Kind::Agrees) {
           ++agreed;
           report("agrees");
           return true;
         }
-        // The runner's last line says what differed, or which run died.
-        std::string last = output.substr(output.rfind('\n') + 1);
-        verdict = status == 1 ? last
-                  : status > 128
-                      ? fmt::format("the run died of signal {} in the {}",
-                                    status - 128, last)
-                      : fmt::format("the run failed ({}): {}", status, last);
+        verdict = result.message;
       }
     }
     ++wrong;

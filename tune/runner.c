@@ -6,7 +6,12 @@
  * the run with SIGSEGV. The output is filled with a pattern no kernel
  * writes first, so a value the kernel never writes is found too.
  *
- * Usage: runner CANDIDATE.txt REFERENCE.txt SEED
+ * Usage: runner CANDIDATE.txt REFERENCE.txt SEED [ROUNDS CALLS]
+ * With ROUNDS and CALLS, once the outputs agree, both kernels are timed
+ * after warm-up in ROUNDS alternating rounds of CALLS calls each (CALLS 0:
+ * as many as take about 2 ms, at least one), and a
+ * line "time: CANDIDATE_MS REFERENCE_MS" gives the medians of the rounds'
+ * milliseconds per call (the tuner's measurement: both in one process).
  * Each description lists its kernel's arguments in calling order, a line
  * each:
  *   in|out TYPE DIMS EXTENT STRIDE ...
@@ -26,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 int fuzz_candidate_argv(void **args);
@@ -244,9 +250,63 @@ static float *run(struct kernel *k, int atEnd, int paddedRows, uint64_t seed,
   return values;
 }
 
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static int compareTimes(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Milliseconds per call of `calls` calls of `k`. */
+static double timeCalls(struct kernel *k, int calls) {
+  double start = now();
+  for (int i = 0; i < calls; ++i)
+    if (call(k) != 0)
+      die("a kernel failed while timed");
+  return (now() - start) * 1e3 / calls;
+}
+
+/* Times both kernels on buffers laid out once: warm-up, then alternating
+ * rounds (the order swapped each round), the medians of the rounds. */
+static void timeBoth(int rounds, int calls, uint64_t seed) {
+  struct kernel *both[2] = {&candidate, &reference};
+  for (int i = 0; i < 2; ++i) {
+    layout(both[i], 0);
+    for (int a = 0; a < both[i]->count; ++a)
+      place(&both[i]->args[a], 1);
+    fill(both[i], seed);
+    timeCalls(both[i], 3);
+  }
+  if (calls == 0) {
+    double slowest = fmax(timeCalls(both[0], 1), timeCalls(both[1], 1));
+    calls = slowest >= 2.0 ? 1 : (int)fmin(10000, 2.0 / fmax(slowest, 1e-4));
+  }
+  double *times[2] = {malloc(rounds * sizeof(double)),
+                      malloc(rounds * sizeof(double))};
+  if (!times[0] || !times[1])
+    die("malloc");
+  for (int r = 0; r < rounds; ++r)
+    for (int j = 0; j < 2; ++j) {
+      int i = (r + j) % 2;
+      times[i][r] = timeCalls(both[i], calls);
+    }
+  for (int i = 0; i < 2; ++i)
+    qsort(times[i], rounds, sizeof(double), compareTimes);
+  printf("time: %.6f %.6f\n", times[0][rounds / 2], times[1][rounds / 2]);
+  for (int i = 0; i < 2; ++i) {
+    for (int a = 0; a < both[i]->count; ++a)
+      release(&both[i]->args[a]);
+    free(times[i]);
+  }
+}
+
 int main(int argc, char **argv) {
-  if (argc != 4)
-    die("usage: runner CANDIDATE.txt REFERENCE.txt SEED");
+  if (argc != 4 && argc != 6)
+    die("usage: runner CANDIDATE.txt REFERENCE.txt SEED [ROUNDS CALLS]");
   readDescription(argv[1], &candidate);
   readDescription(argv[2], &reference);
   int pixels = 0;
@@ -286,6 +346,12 @@ int main(int argc, char **argv) {
     if (expected != first)
       free(expected);
     free(values);
+  }
+  if (argc == 6) {
+    int rounds = atoi(argv[4]), calls = atoi(argv[5]);
+    if (rounds < 1 || calls < 0)
+      die("ROUNDS must be at least 1 and CALLS at least 0");
+    timeBoth(rounds, calls, seed);
   }
   printf("agrees: %zu values within %.3g\n", n, tolerance);
   free(first);

@@ -1,0 +1,390 @@
+//===- Tuner.cpp - schedules chosen by measuring them ---------------------===//
+
+#include "tune/Tuner.h"
+
+#include "codegen/Plan.h"
+#include "passes/Passes.h"
+#include "tune/Space.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <unistd.h>
+
+using namespace mlir;
+using namespace mlir::effnet;
+using namespace mlir::effnet::tune;
+
+static llvm::Error fail(const std::string &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// FNV-1a: the same value for a key on every run and build.
+static uint64_t hashOf(llvm::StringRef text) {
+  uint64_t hash = 1469598103934665603ull;
+  for (char ch : text) {
+    hash ^= static_cast<unsigned char>(ch);
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+static std::string printed(Attribute attr) {
+  std::string text;
+  llvm::raw_string_ostream(text) << attr;
+  return text;
+}
+
+/// One line of text: a reason kept in the journal.
+static std::string oneLine(std::string text) {
+  for (char &ch : text)
+    if (ch == '\n' || ch == '\t' || ch == '\r')
+      ch = ' ';
+  return text;
+}
+
+std::string tune::describeCpu() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (llvm::StringRef(line).starts_with("model name")) {
+      size_t colon = line.find(':');
+      if (colon != std::string::npos)
+        return llvm::StringRef(line).drop_front(colon + 1).trim().str();
+    }
+  return "unknown CPU";
+}
+
+namespace {
+
+/// A measurement, as the journal keeps it.
+struct Measurement {
+  bool agrees = false;
+  double candidateMs = 0, referenceMs = 0;
+  std::string reason;
+};
+
+/// The journal: every measurement made so far, by kernel key and schedule,
+/// appended to as new ones are made.
+class Journal {
+public:
+  llvm::Error open(const std::string &path, const std::string &header) {
+    this->path = path;
+    if (llvm::sys::fs::exists(path)) {
+      auto buffer = llvm::MemoryBuffer::getFile(path);
+      if (!buffer)
+        return fail(fmt::format("cannot read the journal {}: {}", path,
+                                buffer.getError().message()));
+      llvm::SmallVector<llvm::StringRef> lines;
+      (*buffer)->getBuffer().split(lines, '\n');
+      if (lines.empty() || lines.front() != header)
+        return fail(fmt::format(
+            "the journal {} was made for another model, target, seed or "
+            "compiler ('{}'): remove it, or tune into another file",
+            path, lines.empty() ? "" : lines.front().str()));
+      for (llvm::StringRef line : llvm::ArrayRef(lines).drop_front()) {
+        if (line.empty())
+          continue;
+        llvm::SmallVector<llvm::StringRef> fields;
+        line.split(fields, '\t');
+        // A line cut short by a kill is dropped: its candidate is measured
+        // again.
+        Measurement m;
+        if (fields.size() == 6 && fields[0] == "m" && fields[3] == "agrees" &&
+            !fields[4].getAsDouble(m.candidateMs) &&
+            !fields[5].getAsDouble(m.referenceMs)) {
+          m.agrees = true;
+        } else if (fields.size() == 5 && fields[0] == "m" &&
+                   fields[3] == "rejected") {
+          m.reason = fields[4].str();
+        } else {
+          continue;
+        }
+        entries[{fields[1].str(), fields[2].str()}] = m;
+      }
+      out.open(path, std::ios::app);
+    } else {
+      out.open(path);
+      out << header << "\n";
+      out.flush();
+    }
+    if (!out)
+      return fail("cannot write the journal " + path);
+    return llvm::Error::success();
+  }
+
+  const Measurement *find(const std::string &key, const std::string &text) {
+    auto it = entries.find({key, text});
+    return it == entries.end() ? nullptr : &it->second;
+  }
+
+  void add(const std::string &key, const std::string &text,
+           const Measurement &m) {
+    entries[{key, text}] = m;
+    if (m.agrees)
+      out << fmt::format("m\t{}\t{}\tagrees\t{:.6f}\t{:.6f}\n", key, text,
+                         m.candidateMs, m.referenceMs);
+    else
+      out << fmt::format("m\t{}\t{}\trejected\t{}\n", key, text,
+                         oneLine(m.reason));
+    out.flush();
+  }
+
+private:
+  std::string path;
+  std::map<std::pair<std::string, std::string>, Measurement> entries;
+  std::ofstream out;
+};
+
+std::string clock(double seconds) {
+  int s = static_cast<int>(seconds + 0.5);
+  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60,
+                                 s % 60)
+                   : fmt::format("{}:{:02}", s / 60, s % 60);
+}
+
+} // namespace
+
+llvm::Expected<TuneResult> tune::tuneModel(func::FuncOp func,
+                                           const TuneOptions &o) {
+  std::string diagnostics;
+  ScopedDiagnosticHandler handler(func.getContext(), [&](Diagnostic &d) {
+    diagnostics = d.str();
+    return success();
+  });
+  FailureOr<codegen::ModelPlan> defaults = codegen::planModel(func);
+  if (failed(defaults))
+    return fail("cannot plan the model with its default schedules: " +
+                diagnostics);
+
+  // Distinct kernels, largest first (their multiply-adds), then by key.
+  std::map<std::string, std::vector<GroupOp>> byKey;
+  func.walk([&](GroupOp group) {
+    if (group.getScheduleAttr())
+      byKey[group.getKernelKey()].push_back(group);
+  });
+  struct Kernel {
+    std::string key;
+    int64_t macs;
+  };
+  std::vector<Kernel> kernels;
+  for (auto &[key, groups] : byKey)
+    kernels.push_back({key, analyzeGroup(groups.front()).macs});
+  std::stable_sort(kernels.begin(), kernels.end(),
+                   [](const Kernel &a, const Kernel &b) {
+                     return a.macs > b.macs;
+                   });
+  TuneResult result;
+  result.modelKernels = kernels.size();
+  std::vector<Kernel> mine;
+  for (size_t i = 0; i < kernels.size(); ++i)
+    if (i % o.shardCount == o.shardIndex)
+      mine.push_back(kernels[i]);
+
+  Journal journal;
+  std::string header = fmt::format(
+      "# effnet-tune journal 1\ttarget {}\tthreads {}\tseed {}\tcandidates "
+      "{}\tcompiler {}",
+      o.target.halide, o.threads, o.seed, o.candidates, o.compilerVersion);
+  if (llvm::Error err = journal.open(o.journalPath, header))
+    return std::move(err);
+
+  if (std::error_code ec =
+          llvm::sys::fs::create_directories(o.setup.workDir))
+    return fail(fmt::format("cannot create {}: {}", o.setup.workDir,
+                            ec.message()));
+  if (std::string message = prepareRunner(o.setup, o.target); !message.empty())
+    return fail(message);
+  // The kernels' parallel loops on the app's threads.
+  setenv("HL_NUM_THREADS", std::to_string(o.threads).c_str(), 1);
+
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  };
+  unsigned newMeasurements = 0;
+  const uint64_t seed = o.seed;
+  for (size_t index = 0; index < mine.size(); ++index) {
+    const std::string &key = mine[index].key;
+    GroupOp group = byKey[key].front();
+    KernelOutcome outcome;
+    outcome.key = key;
+    outcome.defaults = group.getScheduleAttr();
+    outcome.best = outcome.defaults;
+    std::vector<std::string> names;
+    for (GroupOp g : byKey[key])
+      names.push_back(g.getName().str());
+    outcome.groups = llvm::join(names, ", ");
+    const codegen::KernelSpec *reference = nullptr;
+    for (const codegen::Step &step : defaults->steps)
+      if (step.name == group.getName())
+        reference = &defaults->kernels[step.kernel];
+    if (!reference)
+      return fail("no step computes " + group.getName().str());
+    outcome.what = codegen::describeKernel(*reference);
+
+    // The reference is compiled when the first candidate is measured.
+    std::string referenceObject =
+        fmt::format("{}/reference-{}.o", o.setup.workDir, index);
+    bool referenceReady = false;
+    Space space(group, seed * 1000003 ^ hashOf(key));
+    double bestRatio = 1;
+    std::string defaultText = printed(outcome.defaults);
+    for (unsigned i = 0; i < o.candidates; ++i) {
+      // First around the default, then around the best so far.
+      ScheduleAttr from = i < (o.candidates + 1) / 2 ? outcome.defaults
+                                                      : outcome.best;
+      ScheduleAttr candidate = space.near(from);
+      if (!candidate)
+        break;
+      std::string text = printed(candidate);
+      if (text == defaultText)
+        continue;
+      Measurement m;
+      if (const Measurement *known = journal.find(key, text)) {
+        m = *known;
+      } else {
+        if (o.maxMeasurements && newMeasurements >= o.maxMeasurements) {
+          result.stopped = true;
+          result.stopReason = fmt::format(
+              "stopped after {} measurements (--max-measurements)",
+              newMeasurements);
+        } else if (o.budgetSeconds > 0 && elapsed() > o.budgetSeconds) {
+          result.stopped = true;
+          result.stopReason =
+              fmt::format("stopped at the budget of {}", clock(o.budgetSeconds));
+        }
+        if (result.stopped)
+          break;
+        if (o.progress) {
+          double done = index + static_cast<double>(i) / o.candidates;
+          std::string eta =
+              newMeasurements ? clock(elapsed() / done * (mine.size() - done))
+                              : "?";
+          fmt::print(stderr,
+                     "effnet-tune: [{}/{}] {} ({}): candidate {}/{}, best "
+                     "{:.2f}x, {} elapsed, about {} left\n",
+                     index + 1, mine.size(), names.front(), outcome.what,
+                     i + 1, o.candidates, bestRatio, clock(elapsed()), eta);
+        }
+        ++newMeasurements;
+        if (!referenceReady) {
+          describeArguments(*reference, seed, o.setup.workDir + "/reference");
+          if (std::string message =
+                  compileInChild(o.setup, *reference, "fuzz_reference",
+                                 o.target, referenceObject);
+              !message.empty())
+            return fail(fmt::format("the default schedule of {} does not "
+                                    "compile: {}",
+                                    names.front(), message));
+          referenceReady = true;
+        }
+        group.setScheduleAttr(candidate);
+        FailureOr<codegen::ModelPlan> plan = codegen::planModel(func);
+        group.setScheduleAttr(outcome.defaults);
+        if (failed(plan)) {
+          m.reason = "refused by the plan: " + diagnostics;
+        } else {
+          const codegen::KernelSpec *spec = nullptr;
+          for (const codegen::Step &step : plan->steps)
+            if (step.name == group.getName())
+              spec = &plan->kernels[step.kernel];
+          std::string object = o.setup.workDir + "/candidate.o";
+          describeArguments(*spec, seed, o.setup.workDir + "/candidate");
+          if (std::string message = compileInChild(
+                  o.setup, *spec, "fuzz_candidate", o.target, object);
+              !message.empty()) {
+            m.reason = "does not compile: " + message;
+          } else {
+            std::string harnessError;
+            RunResult run = runAgainstReference(
+                o.setup, referenceObject, object, seed, {o.rounds, 0},
+                harnessError);
+            if (!harnessError.empty())
+              return fail(harnessError);
+            m.agrees = run.kind == RunResult::Kind::Agrees;
+            m.candidateMs = run.candidateMs;
+            m.referenceMs = run.referenceMs;
+            if (!m.agrees)
+              m.reason = run.kind == RunResult::Kind::Differs
+                             ? "differs from the default: " + run.message
+                             : run.message;
+          }
+        }
+        journal.add(key, text, m);
+      }
+      ++outcome.measured;
+      if (!m.agrees) {
+        ++outcome.rejected;
+        if (outcome.firstRejection.empty())
+          outcome.firstRejection = m.reason;
+        continue;
+      }
+      double ratio = m.referenceMs > 0 ? m.candidateMs / m.referenceMs : 1;
+      if (outcome.fastestRatio == 0 || ratio < outcome.fastestRatio)
+        outcome.fastestRatio = ratio;
+      if (ratio < bestRatio) {
+        bestRatio = ratio;
+        outcome.best = candidate;
+        outcome.bestMs = m.candidateMs;
+        outcome.defaultMs = m.referenceMs;
+      }
+    }
+    outcome.complete = !result.stopped;
+    result.kernels.push_back(outcome);
+    if (result.stopped)
+      break;
+  }
+  return result;
+}
+
+bool tune::isTuned(const KernelOutcome &k) {
+  return k.best != k.defaults && k.defaultMs > 0 &&
+         k.bestMs < k.defaultMs * (1 - kMinGain);
+}
+
+void tune::writeScheduleFile(llvm::raw_ostream &os, const TuneResult &result,
+                             const TuneOptions &o) {
+  std::time_t now = std::time(nullptr);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
+  os << fmt::format("# Tuned by effnet-tune ({}) on {}, {}, for {} "
+                    "(schedule class {}), {} thread{}.\n",
+                    o.compilerVersion, describeCpu(), date, o.target.halide,
+                    o.scheduleClass, o.threads, o.threads == 1 ? "" : "s");
+  os << "# Times are milliseconds per call of one kernel on one image, "
+        "the candidate's and the default's measured in the same runs "
+        "(medians of alternating rounds).\n";
+  if (o.shardCount > 1)
+    os << fmt::format("# Shard {}/{} of the model's {} kernels.\n",
+                      o.shardIndex, o.shardCount, result.modelKernels);
+  if (result.stopped)
+    os << "# Incomplete: " << result.stopReason
+       << "; kernels not reached keep their default schedules.\n";
+  for (const KernelOutcome &k : result.kernels) {
+    bool tuned = isTuned(k);
+    os << fmt::format("# {} ({}): ", k.groups, k.what);
+    if (tuned)
+      os << fmt::format("tuned {:.4f} ms, default {:.4f} ms ({:.2f}x)", k.bestMs,
+                        k.defaultMs, k.bestMs / k.defaultMs);
+    else
+      os << "default kept"
+         << (k.fastestRatio > 0
+                 ? fmt::format(" (fastest candidate {:.2f}x)", k.fastestRatio)
+                 : std::string());
+    os << fmt::format(", {} candidates, {} rejected{}\n", k.measured,
+                      k.rejected, k.complete ? "" : ", cut short");
+    if (tuned)
+      writeScheduleEntry(os, {o.scheduleClass, k.key, k.best, ""});
+  }
+}
