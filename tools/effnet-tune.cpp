@@ -67,6 +67,16 @@ cl::opt<unsigned> candidates("candidates",
                              cl::desc("candidates measured per kernel "
                                       "(default 12)"),
                              cl::init(12), cl::cat(category));
+cl::opt<unsigned> batch("batch",
+                        cl::desc("images per call when the whole model is "
+                                 "timed (default 1)"),
+                        cl::init(1), cl::cat(category));
+cl::opt<unsigned>
+    modelRounds("model-rounds",
+                cl::desc("alternating rounds that time the whole model, "
+                         "tuned against the defaults (default 15; 0: no "
+                         "whole-model check)"),
+                cl::init(15), cl::cat(category));
 cl::opt<double> budget("budget",
                        cl::desc("minutes the tuning may take (default 20; 0: "
                                 "no limit); kernels not reached keep their "
@@ -239,6 +249,11 @@ int tuneCommand() {
   if (candidates < 1 || candidates > 100000)
     return fail(fmt::format("--candidates {}: expected 1 to 100000",
                             candidates));
+  if (batch < 1 || batch > 4096)
+    return fail(fmt::format("--batch {}: expected 1 to 4096", batch));
+  if (modelRounds > 100000)
+    return fail(fmt::format("--model-rounds {}: expected 0 to 100000",
+                            modelRounds));
   if (!(budget >= 0) || !std::isfinite(budget))
     return fail("--budget: expected minutes, 0 or more");
   tune::TuneOptions options;
@@ -303,10 +318,18 @@ int tuneCommand() {
   }
   llvm::Expected<tune::TuneResult> result =
       tune::tuneModel(*functions.begin(), options);
+  // The whole model, once every kernel of this run was tuned: a run that
+  // stopped early leaves it to the run that finishes.
+  llvm::Error checked = llvm::Error::success();
+  if (result && !result->stopped && modelRounds > 0)
+    checked = tune::checkWholeModel(*functions.begin(), *result, options,
+                                    batch, modelRounds);
   if (!temporary.empty())
     llvm::sys::fs::remove_directories(temporary);
   if (!result)
     return fail(llvm::toString(result.takeError()));
+  if (checked)
+    return fail("the whole-model check: " + llvm::toString(std::move(checked)));
   std::string text;
   llvm::raw_string_ostream os(text);
   tune::writeScheduleFile(os, *result, options);

@@ -2,6 +2,7 @@
 
 #include "tune/Tuner.h"
 
+#include "codegen/Codegen.h"
 #include "codegen/Plan.h"
 #include "passes/Passes.h"
 #include "tune/Space.h"
@@ -87,8 +88,9 @@ public:
       (*buffer)->getBuffer().split(lines, '\n');
       if (lines.empty() || lines.front() != header)
         return fail(fmt::format(
-            "the journal {} was made for another model, target, seed or "
-            "compiler ('{}'): remove it, or tune into another file",
+            "the journal {} was made for another target, thread count, "
+            "seed, candidate count or compiler ('{}'): remove it, or "
+            "tune into another file",
             path, lines.empty() ? "" : lines.front().str()));
       for (llvm::StringRef line : llvm::ArrayRef(lines).drop_front()) {
         if (line.empty())
@@ -349,7 +351,7 @@ llvm::Expected<TuneResult> tune::tuneModel(func::FuncOp func,
 }
 
 bool tune::isTuned(const KernelOutcome &k) {
-  return k.best != k.defaults && k.defaultMs > 0 &&
+  return !k.dropped && k.best != k.defaults && k.defaultMs > 0 &&
          k.bestMs < k.defaultMs * (1 - kMinGain);
 }
 
@@ -371,6 +373,17 @@ void tune::writeScheduleFile(llvm::raw_ostream &os, const TuneResult &result,
   if (result.stopped)
     os << "# Incomplete: " << result.stopReason
        << "; kernels not reached keep their default schedules.\n";
+  if (result.model.done)
+    os << fmt::format("# The whole model, batch {}, medians of {} alternating "
+                      "rounds: tuned {:.3f} ms, default {:.3f} ms ({:.2f}x); "
+                      "{} tuned kernel{} dropped as the model was slower "
+                      "with {}.\n",
+                      result.model.batch, result.model.rounds,
+                      result.model.tunedMs, result.model.defaultMs,
+                      result.model.tunedMs / result.model.defaultMs,
+                      result.model.dropped,
+                      result.model.dropped == 1 ? "" : "s",
+                      result.model.dropped == 1 ? "it" : "them");
   for (const KernelOutcome &k : result.kernels) {
     bool tuned = isTuned(k);
     os << fmt::format("# {} ({}): ", k.groups, k.what);
@@ -382,9 +395,92 @@ void tune::writeScheduleFile(llvm::raw_ostream &os, const TuneResult &result,
          << (k.fastestRatio > 0
                  ? fmt::format(" (fastest candidate {:.2f}x)", k.fastestRatio)
                  : std::string());
-    os << fmt::format(", {} candidates, {} rejected{}\n", k.measured,
-                      k.rejected, k.complete ? "" : ", cut short");
+    os << fmt::format(", {} candidates, {} rejected{}{}\n", k.measured,
+                      k.rejected, k.complete ? "" : ", cut short",
+                      k.dropped ? ", dropped by the whole-model check" : "");
     if (tuned)
       writeScheduleEntry(os, {o.scheduleClass, k.key, k.best, ""});
   }
+}
+
+llvm::Error tune::checkWholeModel(func::FuncOp func, TuneResult &result,
+                                  const TuneOptions &o, unsigned batch,
+                                  unsigned rounds) {
+  std::vector<KernelOutcome *> tuned;
+  for (KernelOutcome &k : result.kernels)
+    if (isTuned(k))
+      tuned.push_back(&k);
+  if (tuned.empty())
+    return llvm::Error::success();
+  std::map<std::string, std::vector<GroupOp>> byKey;
+  func.walk([&](GroupOp group) { byKey[group.getKernelKey()].push_back(group); });
+
+  auto input = cast<RankedTensorType>(func.getArgumentTypes()[0]);
+  codegen::LibraryOptions library;
+  library.target = o.target.halide;
+  library.variant = "tuning";
+  library.inChannels = input.getDimSize(1);
+  library.resolution = input.getDimSize(2);
+  library.verbose = false;
+  std::string dir = o.setup.workDir + "/model";
+  library.output = dir + "/default_schedules";
+  if (llvm::Error err = codegen::emitLibrary(func, library))
+    return err;
+
+  // Those that gained least go first.
+  std::stable_sort(tuned.begin(), tuned.end(),
+                   [](const KernelOutcome *a, const KernelOutcome *b) {
+                     return a->bestMs / a->defaultMs >
+                            b->bestMs / b->defaultMs;
+                   });
+  ModelCheck &check = result.model;
+  check.batch = batch;
+  check.rounds = rounds;
+  while (true) {
+    for (KernelOutcome *k : tuned)
+      if (!k->dropped)
+        for (GroupOp group : byKey[k->key])
+          group.setScheduleAttr(k->best);
+    library.output = dir + "/tuned";
+    llvm::Error compiled = codegen::emitLibrary(func, library);
+    for (KernelOutcome *k : tuned)
+      for (GroupOp group : byKey[k->key])
+        group.setScheduleAttr(k->defaults);
+    if (compiled)
+      return compiled;
+    std::string output;
+    if (runShell(o.setup,
+                 fmt::format("{} -O2 -include {}/tuned.h -include "
+                             "{}/default_schedules.h {} {}/tuned.a "
+                             "{}/default_schedules.a -o {}/timer -lpthread "
+                             "-ldl -lm",
+                             o.setup.cc, dir, dir, EFFNET_MODEL_TIMER_SOURCE,
+                             dir, dir, dir),
+                 output))
+      return fail("cannot build the model timer: " + output);
+    if (runShell(o.setup,
+                 fmt::format("{} {}/timer {} {} {}", o.setup.runner, dir,
+                             rounds, batch, o.threads),
+                 output))
+      return fail("the model timer failed: " + output);
+    size_t at = output.find("time: ");
+    if (at == std::string::npos ||
+        std::sscanf(output.c_str() + at, "time: %lf %lf", &check.tunedMs,
+                    &check.defaultMs) != 2)
+      return fail("the model timer printed no times: " + output);
+    check.done = true;
+    if (o.progress)
+      fmt::print(stderr,
+                 "effnet-tune: the model with {} tuned kernels: {:.3f} ms, "
+                 "with the defaults {:.3f} ms ({:.2f}x)\n",
+                 tuned.size() - check.dropped, check.tunedMs, check.defaultMs,
+                 check.tunedMs / check.defaultMs);
+    if (check.tunedMs <= check.defaultMs || check.dropped == tuned.size())
+      break;
+    // Slower: drop the half that gained least, at least one.
+    unsigned left = tuned.size() - check.dropped;
+    for (unsigned i = 0, drop = std::max(1u, left / 2); i < drop; ++i)
+      tuned[check.dropped++]->dropped = true;
+  }
+  return llvm::Error::success();
 }

@@ -76,6 +76,17 @@ struct KernelOutcome {
   bool complete = false;
   /// The first reason a candidate was rejected, for the record.
   std::string firstRejection;
+  /// Dropped by the whole-model check: the model was not faster with it.
+  bool dropped = false;
+};
+
+/// The whole model timed with the tuned schedules and with the defaults.
+struct ModelCheck {
+  bool done = false;
+  double tunedMs = 0, defaultMs = 0;
+  unsigned batch = 1, rounds = 0;
+  /// Tuned kernels dropped until the model was not slower.
+  unsigned dropped = 0;
 };
 
 struct TuneResult {
@@ -85,12 +96,22 @@ struct TuneResult {
   /// The run stopped before the end (budget or maxMeasurements).
   bool stopped = false;
   std::string stopReason;
+  ModelCheck model;
 };
 
 /// Tunes the kernels of `model` (tiled: every group carries its default
 /// schedule for the target).
 llvm::Expected<TuneResult> tuneModel(func::FuncOp model,
                                      const TuneOptions &options);
+
+/// Times the whole model (`batch` images a call, `rounds` alternating
+/// rounds) compiled with the tuned schedules of `result` against the
+/// defaults, and drops tuned kernels, those that gained least first, until
+/// the model with the rest is not slower; records the times in
+/// `result.model`.
+llvm::Error checkWholeModel(func::FuncOp model, TuneResult &result,
+                            const TuneOptions &options, unsigned batch,
+                            unsigned rounds);
 
 /// A kernel's tuned schedule is kept when it ran at least this much faster
 /// than the default in the same runs (smaller gains are within the noise
