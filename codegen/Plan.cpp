@@ -564,8 +564,11 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
       key += " planar-out";
     auto [it, inserted] =
         kernelOf.try_emplace(key, static_cast<int>(plan.kernels.size()));
-    if (inserted)
+    if (inserted) {
       plan.kernels.push_back(lowering.spec);
+      auto origin = group->getAttrOfType<StringAttr>(kScheduleOriginAttrName);
+      plan.scheduleOrigins.push_back(origin ? origin.str() : "");
+    }
     step.kernel = it->second;
     plan.steps.push_back(std::move(step));
   }
@@ -607,6 +610,7 @@ void mlir::effnet::codegen::addPixelKernels(
     spec.key += " rgb8" + values;
     plan.pixelKernels[step.kernel] = static_cast<int>(plan.kernels.size());
     plan.kernels.push_back(std::move(spec));
+    plan.scheduleOrigins.push_back(plan.scheduleOrigins[step.kernel]);
   }
   plan.pixelKernels.resize(plan.kernels.size(), -1);
 }
@@ -619,7 +623,11 @@ void mlir::effnet::codegen::printPlan(llvm::raw_ostream &os,
   for (auto [index, kernel] : llvm::enumerate(plan.kernels)) {
     os << "kernel " << index << ": " << describeKernel(kernel) << "\n";
     os << "  key: " << kernel.key.substr(0, kernel.key.find(' ')) << "\n";
-    os << "  schedule: " << kernel.schedule.text << "\n";
+    // Where a schedule file gave it, the entry (what effnet-tune wrote).
+    const std::string &origin = plan.scheduleOrigins[index];
+    os << "  schedule"
+       << (origin.empty() ? std::string() : " (from " + origin + ")") << ": "
+       << kernel.schedule.text << "\n";
   }
   auto tensorName = [&](int t) {
     return "t" + std::to_string(t) + "@" +

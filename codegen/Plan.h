@@ -65,6 +65,10 @@ struct PixelNormalization {
 
 struct ModelPlan {
   std::vector<KernelSpec> kernels;
+  /// Per kernel, where its schedule came from: a schedule file's
+  /// "FILE:LINE" (kScheduleOriginAttrName), or "" (effnet-tile's default,
+  /// or the schedule its input gave).
+  std::vector<std::string> scheduleOrigins;
   std::vector<Step> steps;
   std::vector<ArenaTensor> tensors;
   int inputTensor = 0;

@@ -42,6 +42,12 @@ inline constexpr llvm::StringLiteral kPrunedWeightsAttrName =
 inline constexpr llvm::StringLiteral kScheduleTargetAttrName =
     "effnet.schedule_target";
 
+/// The attribute of a group whose schedule effnet-tile took from a schedule
+/// file: the entry's "FILE:LINE" (effnetc --emit=plan says so per kernel;
+/// groups without it have a default schedule or the one their input gave).
+inline constexpr llvm::StringLiteral kScheduleOriginAttrName =
+    "effnet.schedule_origin";
+
 /// The most copies of a tile's body a schedule may unroll (every unrolled
 /// loop counted, the window's too): thousands would take the code
 /// generator minutes and gigabytes.

@@ -457,9 +457,12 @@ void TilePass::runOnOperation() {
         return WalkResult::interrupt();
       }
       schedule = entry->schedule;
+      group->setAttr(kScheduleOriginAttrName,
+                     StringAttr::get(&getContext(), entry->where));
       ++numFromFile;
     } else {
       schedule = defaultSchedule(group, *described);
+      group->removeAttr(kScheduleOriginAttrName);
       if (failed(group.verifySchedule(schedule)))
         return WalkResult::interrupt();
       ++numDefault;

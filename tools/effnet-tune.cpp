@@ -74,9 +74,9 @@ cl::opt<unsigned> batch("batch",
 cl::opt<unsigned>
     modelRounds("model-rounds",
                 cl::desc("alternating rounds that time the whole model, "
-                         "tuned against the defaults (default 15; 0: no "
+                         "tuned against the defaults (default 30; 0: no "
                          "whole-model check)"),
-                cl::init(15), cl::cat(category));
+                cl::init(30), cl::cat(category));
 cl::opt<double> budget("budget",
                        cl::desc("minutes the tuning may take (default 20; 0: "
                                 "no limit); kernels not reached keep their "

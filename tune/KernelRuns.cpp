@@ -102,6 +102,13 @@ std::string tune::prepareRunner(const RunSetup &setup,
                            runnerObject),
                output))
     return "cannot compile the runner: " + output;
+  // The libraries' pool, which the runner runs kernels' loops on.
+  if (runShell(setup,
+               fmt::format("{} -O2 -c -I{} -I{} {} -o {}/pool.o", setup.cc,
+                           EFFNET_HALIDE_INCLUDE_DIR, EFFNET_RUNTIME_DIR,
+                           EFFNET_POOL_SOURCE, setup.workDir),
+               output))
+    return "cannot compile the pool: " + output;
   return "";
 }
 
@@ -163,10 +170,11 @@ RunResult tune::runAgainstReference(const RunSetup &setup,
   std::string program = setup.workDir + "/run";
   std::string output;
   if (runShell(setup,
-               fmt::format("{} {}/runner.o {} {} {}/runtime.o -o {} -lpthread "
-                           "-ldl -lm",
-                           setup.cc, setup.workDir, referenceObject,
-                           candidateObject, setup.workDir, program),
+               fmt::format("{} {}/runner.o {}/pool.o {} {} {}/runtime.o -o {} "
+                           "-lpthread -ldl -lm",
+                           setup.cc, setup.workDir, setup.workDir,
+                           referenceObject, candidateObject, setup.workDir,
+                           program),
                output)) {
     harnessError = "cannot link a run: " + output;
     return result;

@@ -20,6 +20,8 @@
  * pixels, which the runner lays packed on one run and padded on the other.
  * The two kernels take the same inputs and output; their weights may be
  * laid out differently (Winograd's are transformed).
+ * Kernels' parallel loops run on the libraries' own pool (Pool.c), on
+ * HL_NUM_THREADS threads (1 when unset), as a lone image's do in a library.
  * Prints what it runs, then one line; exits 0 when the outputs agree within
  * 1e-5 of the largest reference value, 1 when they differ, 2 on a bad call
  * or a kernel that fails. */
@@ -36,6 +38,26 @@
 
 int fuzz_candidate_argv(void **args);
 int fuzz_reference_argv(void **args);
+
+/* The generated libraries' pool (codegen/runtime/Pool.c, linked in): a lone
+ * image's kernels run their parallel loops on it in a library, so they are
+ * run and timed on it here, on HL_NUM_THREADS threads. */
+int effnet_pool_par_for(void *user_context, int (*task)(void *, int, uint8_t *),
+                        int min, int extent, uint8_t *closure, int threads);
+static int poolThreads = 1;
+
+static int poolParFor(void *context, halide_task_t task, int min, int size,
+                      uint8_t *closure) {
+  if (poolThreads <= 1 || size <= 1) {
+    for (int i = min; i < min + size; ++i) {
+      int status = task(context, i, closure);
+      if (status)
+        return status;
+    }
+    return 0;
+  }
+  return effnet_pool_par_for(context, task, min, size, closure, poolThreads);
+}
 
 enum { kMaxArgs = 32, kMaxDims = 4 };
 
@@ -307,6 +329,9 @@ static void timeBoth(int rounds, int calls, uint64_t seed) {
 int main(int argc, char **argv) {
   if (argc != 4 && argc != 6)
     die("usage: runner CANDIDATE.txt REFERENCE.txt SEED [ROUNDS CALLS]");
+  const char *threads = getenv("HL_NUM_THREADS");
+  poolThreads = threads ? atoi(threads) : 1;
+  halide_set_custom_do_par_for(poolParFor);
   readDescription(argv[1], &candidate);
   readDescription(argv[2], &reference);
   int pixels = 0;
