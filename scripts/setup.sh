@@ -19,6 +19,9 @@ packages=(
   qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   # The sanitizer build and the fuzz harnesses (libFuzzer).
   clang-19 libclang-rt-19-dev
+  # The tuner's shards as a Slurm job array on a one-node cluster
+  # (scripts/slurm-local.sh, test/e2e/tune-slurm.test).
+  slurmctld slurmd slurm-client munge
 )
 
 missing=()

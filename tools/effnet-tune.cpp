@@ -124,8 +124,21 @@ int fail(const std::string &message) {
   return 1;
 }
 
+/// The compiler's version: the release, the git revision it was configured
+/// at, and a hash of this very program, so that any rebuild (a change not
+/// committed yet, or one built without re-running CMake) is another
+/// version and its measurements are not mixed with the old ones.
 std::string compilerVersion() {
-  return fmt::format("effnet {} {}", EFFNET_VERSION, EFFNET_REVISION);
+  uint64_t hash = 1469598103934665603ull;
+  if (auto binary = llvm::MemoryBuffer::getFile("/proc/self/exe",
+                                                /*IsText=*/false,
+                                                /*RequiresNullTerminator=*/false))
+    for (char ch : (*binary)->getBuffer()) {
+      hash ^= static_cast<unsigned char>(ch);
+      hash *= 1099511628211ull;
+    }
+  return fmt::format("effnet {} {} build {:08x}", EFFNET_VERSION,
+                     EFFNET_REVISION, static_cast<uint32_t>(hash ^ (hash >> 32)));
 }
 
 /// Writes `text` to `path` whole, or says why not.
