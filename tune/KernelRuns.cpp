@@ -102,11 +102,16 @@ std::string tune::prepareRunner(const RunSetup &setup,
                            runnerObject),
                output))
     return "cannot compile the runner: " + output;
-  // The libraries' pool, which the runner runs kernels' loops on.
+  // The libraries' pool, which the runner runs kernels' loops on, compiled
+  // for the target as the libraries' runtime is (codegen/CMakeLists.txt):
+  // by clang, freestanding.
   if (runShell(setup,
-               fmt::format("{} -O2 -c -I{} -I{} {} -o {}/pool.o", setup.cc,
-                           EFFNET_HALIDE_INCLUDE_DIR, EFFNET_RUNTIME_DIR,
-                           EFFNET_POOL_SOURCE, setup.workDir),
+               fmt::format("{} -target {} -O2 -std=c11 -ffreestanding "
+                           "-nostdlibinc -isystem {}/include -I{} -fPIC -c {} "
+                           "-o {}/pool.o",
+                           EFFNET_CLANG, target.triple, EFFNET_RUNTIME_DIR,
+                           EFFNET_HALIDE_INCLUDE_DIR, EFFNET_POOL_SOURCE,
+                           setup.workDir),
                output))
     return "cannot compile the pool: " + output;
   return "";

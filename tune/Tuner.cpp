@@ -360,9 +360,16 @@ void tune::writeScheduleFile(llvm::raw_ostream &os, const TuneResult &result,
   std::time_t now = std::time(nullptr);
   char date[32];
   std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
-  os << fmt::format("# Tuned by effnet-tune ({}) on {}, {}, for {} "
+  // Through a runner, the times are the runner's machine's (or, under an
+  // emulator, mean nothing): the file says which.
+  std::string where =
+      o.setup.runner.empty()
+          ? "on " + describeCpu()
+          : fmt::format("through '{}' (from {})", o.setup.runner,
+                        describeCpu());
+  os << fmt::format("# Tuned by effnet-tune ({}) {}, {}, for {} "
                     "(schedule class {}), {} thread{}.\n",
-                    o.compilerVersion, describeCpu(), date, o.target.halide,
+                    o.compilerVersion, where, date, o.target.halide,
                     o.scheduleClass, o.threads, o.threads == 1 ? "" : "s");
   os << "# Times are milliseconds per call of one kernel on one image, "
         "the candidate's and the default's measured in the same runs "
