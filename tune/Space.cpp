@@ -76,7 +76,7 @@ void Space::change(ScheduleFields &f) {
       if (f.parallel.size() < 2 || !llvm::is_contained(f.parallel, loop) ||
           loop == f.parallel.back())
         levels.push_back(levelOf(loop));
-    return levels[below(levels.size())];
+    return levels.empty() ? LoopLevel::root : levels[below(levels.size())];
   };
   switch (below(15)) {
   case 0: {
