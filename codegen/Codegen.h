@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlir {
 namespace effnet {
@@ -21,7 +22,7 @@ namespace codegen {
 struct LibraryOptions {
   /// DIR/NAME: writes DIR/NAME.a and DIR/NAME.h; NAME prefixes every symbol.
   std::string output;
-  /// "host" or a Halide target string.
+  /// "host", a Halide target string, or "portable" (expandTargets).
   std::string target = "host";
   /// Kernels compiled at once; 0 uses every core. At most kMaxJobs, and never
   /// more threads than kernels and Halide's runtime to compile.
@@ -44,6 +45,14 @@ struct LibraryOptions {
 /// (host: this machine's features), or fails with a one-line message.
 llvm::Expected<std::string> resolveTarget(const std::string &name);
 
+/// The Halide targets `name` stands for, best first, each resolved: one for
+/// "host" or a Halide target string; for "portable", the x86-64 levels a
+/// library dispatches between at its first call (AVX-512 as Skylake-X has
+/// it, AVX2 with FMA, SSE4.1), for this machine's OS. Fails with a one-line
+/// message ("bad --target: ...").
+llvm::Expected<std::vector<std::string>>
+expandTargets(const std::string &name);
+
 /// This machine's Halide target string, as the kernels are compiled for it:
 /// what tools give effnet-tile as `host` (setHostTargetResolver in
 /// passes/Passes.h), so that the host is detected once, by Halide.
@@ -51,16 +60,17 @@ inline llvm::Expected<std::string> resolveHostTarget() {
   return resolveTarget("host");
 }
 
-/// Plans `func` as emitLibrary would and prints the plan (the kernels with
-/// their keys and schedules, the steps, the arena and the weight blob).
-llvm::Error printPlan(mlir::func::FuncOp func, const LibraryOptions &options,
-                      llvm::raw_ostream &os);
+/// Plans `funcs` as emitLibrary would and prints the plan (the kernels with
+/// their keys and schedules, the steps, the arena and the weight blob), for
+/// a portable library each path's under a line naming its target.
+llvm::Error printPlan(llvm::ArrayRef<mlir::func::FuncOp> funcs,
+                      const LibraryOptions &options, llvm::raw_ostream &os);
 
-/// Prints the LLVM IR of the driver emitLibrary would compile for `func`
+/// Prints the LLVM IR of the driver emitLibrary would compile for `funcs`
 /// (every entry point of the library's header; the weights' values elided),
 /// its symbols named after `options.output`'s NAME.
-llvm::Error printDriver(mlir::func::FuncOp func, const LibraryOptions &options,
-                        llvm::raw_ostream &os);
+llvm::Error printDriver(llvm::ArrayRef<mlir::func::FuncOp> funcs,
+                        const LibraryOptions &options, llvm::raw_ostream &os);
 
 /// Registers `effnet-print-plan`, which prints every function's plan (the
 /// test seam effnet-opt offers lit tests).
@@ -88,10 +98,13 @@ llvm::Error checkJobs(unsigned jobs);
 /// anything is built.
 llvm::Error checkNormalization(const std::string &text);
 
-/// Compiles `func` into a static library and its header. Problems in the IR
-/// are emitted as MLIR diagnostics and reported as an Error with an empty
-/// message; file and compiler problems as Errors with a one-line message.
-llvm::Error emitLibrary(mlir::func::FuncOp func, const LibraryOptions &options);
+/// Compiles `funcs` into a static library and its header: funcs[i] is the
+/// model tiled for expandTargets(options.target)[i] (one for a library of
+/// one target). Problems in the IR are emitted as MLIR diagnostics and
+/// reported as an Error with an empty message; file and compiler problems as
+/// Errors with a one-line message.
+llvm::Error emitLibrary(llvm::ArrayRef<mlir::func::FuncOp> funcs,
+                        const LibraryOptions &options);
 
 } // namespace codegen
 } // namespace effnet

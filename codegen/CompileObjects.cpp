@@ -26,9 +26,10 @@ Error mlir::effnet::codegen::compileObjects(
     const std::vector<std::string> &names,
     const std::vector<std::string> &objects, const std::string &runtimeObject,
     unsigned threads, bool verbose) {
-  // Job 0 is the runtime, the longest; kernels follow.
+  // Job 0 is the runtime, the longest; kernels follow. Without a runtime to
+  // compile, the jobs start at 1.
   size_t jobs = plan.kernels.size() + 1;
-  std::atomic<size_t> next{0};
+  std::atomic<size_t> next{runtimeObject.empty() ? 1u : 0u};
   std::mutex lock;
   std::string firstError;
   FrontEndOrder order;

@@ -64,7 +64,12 @@ constexpr StringLiteral kRuntimeEntries[] = {
     "effnet_rt_run_buffers",
     "effnet_rt_set_num_threads",
     "effnet_rt_output_name",
-    "effnet_rt_output_shape"};
+    "effnet_rt_output_shape",
+    "effnet_rt_select",
+    "effnet_rt_any_model",
+    "effnet_rt_use_target",
+    "effnet_rt_target",
+    "effnet_rt_error_message"};
 
 /// The runtime's table of its structs' layout (runtime/Runtime.c).
 constexpr StringLiteral kLayoutName = "effnet_rt_layout";
@@ -73,11 +78,10 @@ constexpr StringLiteral kLayoutName = "effnet_rt_layout";
 /// calls are declared with their types in `runtime`.
 class DriverBuilder {
 public:
-  DriverBuilder(Module &module, const Module &runtime, const ModelPlan &plan,
-                const ModelInfo &info,
-                const std::vector<std::string> &kernelNames)
-      : module(module), runtime(runtime), ctx(module.getContext()), plan(plan),
-        info(info), kernelNames(kernelNames), builder(ctx) {
+  DriverBuilder(Module &module, const Module &runtime,
+                ArrayRef<DriverPath> paths, const ModelInfo &info)
+      : module(module), runtime(runtime), ctx(module.getContext()),
+        paths(paths), plan(*paths.front().plan), info(info), builder(ctx) {
     i32 = Type::getInt32Ty(ctx);
     i64 = Type::getInt64Ty(ctx);
     ptr = PointerType::getUnqual(ctx);
@@ -96,6 +100,8 @@ public:
                            {ptr, ArrayType::get(ptr, 2), ptr, ptr, ptr, i64,
                             i64, ArrayType::get(i32, 2), i32, i32, i32, i32},
                            "effnet_model");
+    pathType = StructType::create(ctx, {ptr, ptr, i64}, "effnet_path");
+    libraryType = StructType::create(ctx, {ptr, ptr, i32}, "effnet_library");
   }
 
   /// Checks the structs' layout for this triple against the runtime's own
@@ -110,7 +116,8 @@ public:
             : nullptr;
     std::vector<uint64_t> ours;
     const DataLayout &dataLayout = module.getDataLayout();
-    for (StructType *type : {bufferType, stepType, outputType, modelType}) {
+    for (StructType *type : {bufferType, stepType, outputType, modelType,
+                             pathType, libraryType}) {
       const StructLayout *fields = dataLayout.getStructLayout(type);
       ours.push_back(fields->getSizeInBytes());
       for (unsigned i = 0; i < type->getNumElements(); ++i)
@@ -138,11 +145,36 @@ public:
             fmt::format("internal error: the runtime has no {}", name.str()));
     if (Error err = checkLayout())
       return err;
-    GlobalVariable *weights = emitWeights(elideWeights);
-    Expected<GlobalVariable *> model = emitModel(weights);
-    if (!model)
-      return model.takeError();
-    this->model = *model;
+    // A path per target, each with its tables (NAME_model, ...; in a
+    // portable library NAME_p0_model, ...); paths whose weights are packed
+    // alike share one blob.
+    SmallVector<Constant *> pathValues;
+    SmallVector<GlobalVariable *> blobs;
+    stride = arenaStride(paths);
+    for (size_t p = 0; p < paths.size(); ++p) {
+      prefix = paths.size() > 1 ? fmt::format("p{}_", p) : "";
+      GlobalVariable *weights = nullptr;
+      for (size_t q = 0; q < p && !weights; ++q)
+        if (paths[q].plan->weights == paths[p].plan->weights)
+          weights = blobs[q];
+      blobs.push_back(weights ? weights
+                              : emitWeights(*paths[p].plan, elideWeights));
+      Expected<GlobalVariable *> model =
+          emitModel(paths[p], blobs.back());
+      if (!model)
+        return model.takeError();
+      pathValues.push_back(ConstantStruct::get(
+          pathType,
+          {*model, string(prefix + "target_str", paths[p].target),
+           int64(paths[p].cpuFeatures)}));
+    }
+    prefix = "";
+    library = global("library",
+                     ConstantStruct::get(
+                         libraryType,
+                         {table("paths", pathType, pathValues),
+                          string("targets_str", info.target),
+                          int32(paths.size())}));
     for (bool pixels : {false, true}) {
       if (pixels && plan.pixelKernels.empty())
         continue;
@@ -153,12 +185,13 @@ public:
       emitRunEntry(pixels, "_outputs", "effnet_rt_run_outputs");
       emitRunEntry(pixels, "", "effnet_rt_run");
     }
-    emitForward("workspace_size", "effnet_rt_workspace_size",
-                /*withModel=*/true);
-    emitForward("set_num_threads", "effnet_rt_set_num_threads",
-                /*withModel=*/false);
-    emitForward("output_name", "effnet_rt_output_name", /*withModel=*/true);
-    emitForward("output_shape", "effnet_rt_output_shape", /*withModel=*/true);
+    emitForward("workspace_size", "effnet_rt_workspace_size", Pass::AnyModel);
+    emitForward("set_num_threads", "effnet_rt_set_num_threads", Pass::Nothing);
+    emitForward("output_name", "effnet_rt_output_name", Pass::AnyModel);
+    emitForward("output_shape", "effnet_rt_output_shape", Pass::AnyModel);
+    emitForward("target", "effnet_rt_target", Pass::Library);
+    emitForward("use_target", "effnet_rt_use_target", Pass::Library);
+    emitForward("error_message", "effnet_rt_error_message", Pass::Library);
     emitHalideEntry();
     emitMetadata();
     return Error::success();
@@ -167,6 +200,13 @@ public:
 private:
   std::string symbol(StringRef suffix) {
     return suffix.empty() ? info.name : info.name + "_" + suffix.str();
+  }
+
+  /// An internal constant string NAME_`name` (one global per name).
+  Constant *string(const std::string &name, StringRef value) {
+    if (GlobalVariable *known = module.getNamedGlobal(symbol(name)))
+      return known;
+    return builder.CreateGlobalStringPtr(value, symbol(name), 0, &module);
   }
 
   Function *define(StringRef name, FunctionType *type) {
@@ -184,16 +224,18 @@ private:
         name, runtime.getFunction(name)->getFunctionType());
   }
 
+  /// An internal constant NAME_`name` (NAME_pK_`name` while path K of a
+  /// portable library is built).
   GlobalVariable *global(StringRef name, Constant *value) {
     return new GlobalVariable(module, value->getType(), /*isConstant=*/true,
                               GlobalValue::InternalLinkage, value,
-                              symbol(name));
+                              symbol(prefix + name.str()));
   }
 
   Constant *int32(int64_t value) { return builder.getInt32(value); }
   Constant *int64(int64_t value) { return builder.getInt64(value); }
 
-  GlobalVariable *emitWeights(bool elide) {
+  GlobalVariable *emitWeights(const ModelPlan &plan, bool elide) {
     size_t bytes = plan.weights.size() * sizeof(float);
     Type *i8 = Type::getInt8Ty(ctx);
     Constant *data;
@@ -237,8 +279,10 @@ private:
   /// The buffers of step `step`'s call of kernel `kernelIndex`, appended
   /// to `buffers`; returns its effnet_step. Kernels are called through
   /// their Halide `_argv` entries.
-  Expected<Constant *> emitStep(const Step &step, int kernelIndex,
+  Expected<Constant *> emitStep(const DriverPath &path, const Step &step,
+                                int kernelIndex,
                                 SmallVectorImpl<Constant *> &buffers) {
+    const ModelPlan &plan = *path.plan;
     const KernelSpec &kernel = plan.kernels[kernelIndex];
     size_t first = buffers.size();
     for (size_t i = 0; i < step.inputs.size(); ++i) {
@@ -260,7 +304,7 @@ private:
                                            "runtime passes at most {}",
                                            step.name, count, EFFNET_MAX_ARGS));
     FunctionCallee callee =
-        module.getOrInsertFunction(kernelNames[kernelIndex] + "_argv",
+        module.getOrInsertFunction(path.kernelNames[kernelIndex] + "_argv",
                                    FunctionType::get(i32, {ptr}, false));
     return ConstantStruct::get(stepType, {cast<Constant>(callee.getCallee()),
                                           int32(first), int32(count)});
@@ -269,10 +313,12 @@ private:
   /// NAME_model, and the tables it points to: NAME_steps (and
   /// NAME_rgb8_steps, whose steps differ where a kernel reads the pixels),
   /// NAME_buffers for both, NAME_outputs and NAME_layouts.
-  Expected<GlobalVariable *> emitModel(GlobalVariable *weights) {
+  Expected<GlobalVariable *> emitModel(const DriverPath &path,
+                                       GlobalVariable *weights) {
+    const ModelPlan &plan = *path.plan;
     SmallVector<Constant *> steps[2], buffers;
     for (const Step &step : plan.steps) {
-      Expected<Constant *> call = emitStep(step, step.kernel, buffers);
+      Expected<Constant *> call = emitStep(path, step, step.kernel, buffers);
       if (!call)
         return call.takeError();
       steps[0].push_back(*call);
@@ -283,7 +329,7 @@ private:
         steps[1].push_back(*call);
         continue;
       }
-      call = emitStep(step, pixelKernel, buffers);
+      call = emitStep(path, step, pixelKernel, buffers);
       if (!call)
         return call.takeError();
       steps[1].push_back(*call);
@@ -300,8 +346,7 @@ private:
         layouts{buffer(EFFNET_ARENA, 0, getBufferDims(in.shape))};
     for (const ModelOutput &output : plan.outputs) {
       const ArenaTensor &t = plan.tensors[output.tensor];
-      Constant *name = builder.CreateGlobalStringPtr(
-          output.name, symbol("output_" + output.name + "_str"), 0, &module);
+      Constant *name = string("output_" + output.name + "_str", output.name);
       outputs.push_back(ConstantStruct::get(
           outputType,
           {name, int64(t.offset), int64(t.shape.elements()),
@@ -320,7 +365,7 @@ private:
         table("buffers", bufferType, buffers),
         table("outputs", outputType, outputs),
         table("layouts", bufferType, layouts),
-        int64(arenaStride(plan)),
+        int64(stride),
         int64(in.offset),
         ConstantArray::get(ArrayType::get(i32, 2),
                            {int32(steps[0].size()), int32(steps[1].size())}),
@@ -331,9 +376,24 @@ private:
     return global("model", ConstantStruct::get(modelType, fields));
   }
 
+  /// The model of the path this CPU runs (effnet_rt_select): returns
+  /// EFFNET_CPU from the function being built when there is none, else
+  /// continues in a new block with the model.
+  Value *selectModel(Function *fn) {
+    Value *model = builder.CreateCall(runtimeFunction("effnet_rt_select"),
+                                      {library}, "model");
+    BasicBlock *none = BasicBlock::Create(ctx, "no_path", fn);
+    BasicBlock *run = BasicBlock::Create(ctx, "run", fn);
+    builder.CreateCondBr(builder.CreateIsNull(model), none, run);
+    builder.SetInsertPoint(none);
+    builder.CreateRet(builder.getInt32(EFFNET_CPU));
+    builder.SetInsertPoint(run);
+    return model;
+  }
+
   /// NAME_run`suffix`(input, batch, [row_stride,] ...) (run_rgb8 for
   /// pixels): runtimeName(model, pixels, input, batch, row_stride (0 for
-  /// floats), ...).
+  /// floats), ...) with the model of the path this CPU runs.
   void emitRunEntry(bool pixels, StringRef suffix, StringRef runtimeName) {
     FunctionCallee callee = runtimeFunction(runtimeName);
     // The runtime's parameters after (model, pixels); row_stride is dropped
@@ -344,7 +404,7 @@ private:
       params.erase(params.begin() + 2);
     Function *fn = define(symbol((pixels ? "run_rgb8" : "run") + suffix.str()),
                           FunctionType::get(i32, params, false));
-    SmallVector<Value *> args{model, builder.getInt32(pixels)};
+    SmallVector<Value *> args{selectModel(fn), builder.getInt32(pixels)};
     for (Argument &arg : fn->args()) {
       args.push_back(&arg);
       if (!pixels && arg.getArgNo() == 1)
@@ -353,16 +413,24 @@ private:
     builder.CreateRet(builder.CreateCall(callee, args));
   }
 
-  /// NAME_`name`(args...): runtimeName([model,] args...).
-  void emitForward(StringRef name, StringRef runtimeName, bool withModel) {
+  /// What a forwarding entry passes before its own arguments.
+  enum class Pass { Nothing, Library, AnyModel };
+
+  /// NAME_`name`(args...): runtimeName([library or model,] args...), the
+  /// model effnet_rt_any_model's (what every path agrees on).
+  void emitForward(StringRef name, StringRef runtimeName, Pass pass) {
     FunctionCallee callee = runtimeFunction(runtimeName);
     FunctionType *type = callee.getFunctionType();
-    ArrayRef<Type *> params = type->params().drop_front(withModel ? 1 : 0);
+    ArrayRef<Type *> params =
+        type->params().drop_front(pass == Pass::Nothing ? 0 : 1);
     Function *fn = define(
         symbol(name), FunctionType::get(type->getReturnType(), params, false));
     SmallVector<Value *> args;
-    if (withModel)
-      args.push_back(model);
+    if (pass == Pass::Library)
+      args.push_back(library);
+    if (pass == Pass::AnyModel)
+      args.push_back(builder.CreateCall(
+          runtimeFunction("effnet_rt_any_model"), {library}, "model"));
     for (Argument &arg : fn->args())
       args.push_back(&arg);
     builder.CreateRet(builder.CreateCall(callee, args));
@@ -377,6 +445,7 @@ private:
     Function *fn = define(symbol(""), FunctionType::get(i32, params, false));
     auto *arrayType = ArrayType::get(ptr, params.size());
     Value *array = builder.CreateAlloca(arrayType);
+    Value *model = selectModel(fn);
     for (Argument &arg : fn->args())
       builder.CreateStore(&arg, builder.CreateConstInBoundsGEP2_32(
                                     arrayType, array, 0, arg.getArgNo()));
@@ -388,13 +457,11 @@ private:
       define(symbol(name), FunctionType::get(type, false));
       builder.CreateRet(value);
     };
-    auto string = [&](StringRef name, StringRef value) {
-      getter(name, ptr,
-             builder.CreateGlobalStringPtr(value, symbol(name) + "_str", 0,
-                                           &module));
+    auto text = [&](StringRef name, StringRef value) {
+      getter(name, ptr, string(name.str() + "_str", value));
     };
-    string("variant", info.variant);
-    string("target", info.target);
+    text("variant", info.variant);
+    text("targets", info.target);
     getter("in_channels", i32, int32(info.inChannels));
     getter("resolution", i32, int32(info.resolution));
     getter("num_classes", i32, int32(info.numClasses));
@@ -403,15 +470,22 @@ private:
   Module &module;
   const Module &runtime;
   LLVMContext &ctx;
+  ArrayRef<DriverPath> paths;
+  /// The first path's plan: what every path agrees on (outputs, pixel
+  /// entries).
   const ModelPlan &plan;
   const ModelInfo &info;
-  const std::vector<std::string> &kernelNames;
   IRBuilder<> builder;
   Type *i32, *i64;
   IntegerType *sizeT;
   PointerType *ptr;
-  StructType *bufferType, *stepType, *outputType, *modelType;
-  GlobalVariable *model = nullptr;
+  StructType *bufferType, *stepType, *outputType, *modelType, *pathType,
+      *libraryType;
+  /// NAME_library.
+  GlobalVariable *library = nullptr;
+  /// The prefix of the path's globals being built ("" or "pK_").
+  std::string prefix;
+  int64_t stride = 0;
 };
 
 void initializeTargets() {
@@ -421,18 +495,22 @@ void initializeTargets() {
     InitializeAllTargets();
     InitializeAllTargetMCs();
     InitializeAllAsmPrinters();
+    // Cpu.c's CPUID and XGETBV are inline assembly.
+    InitializeAllAsmParsers();
   });
 }
 
 } // namespace
 
-int64_t mlir::effnet::codegen::arenaStride(const ModelPlan &plan) {
-  return (plan.arenaFloats * 4 + EFFNET_ALIGN - 1) / EFFNET_ALIGN *
-         EFFNET_ALIGN;
+int64_t mlir::effnet::codegen::arenaStride(ArrayRef<DriverPath> paths) {
+  int64_t floats = 0;
+  for (const DriverPath &path : paths)
+    floats = std::max(floats, path.plan->arenaFloats);
+  return (floats * 4 + EFFNET_ALIGN - 1) / EFFNET_ALIGN * EFFNET_ALIGN;
 }
 
-int64_t mlir::effnet::codegen::workspaceBytes(const ModelPlan &plan) {
-  return arenaStride(plan) + EFFNET_ALIGN;
+int64_t mlir::effnet::codegen::workspaceBytes(ArrayRef<DriverPath> paths) {
+  return arenaStride(paths) + EFFNET_ALIGN;
 }
 
 /// The target machine for `triple`.
@@ -483,8 +561,7 @@ static Expected<std::unique_ptr<Module>> loadRuntime(const std::string &triple,
 /// Builds the driver module for `triple`, links the runtime in, verifies it
 /// and hands it, with its target machine, to `use`: what compiling and
 /// printing share. Printing elides the weights.
-static Error withDriver(const ModelPlan &plan, const ModelInfo &info,
-                        const std::vector<std::string> &kernelNames,
+static Error withDriver(ArrayRef<DriverPath> paths, const ModelInfo &info,
                         const std::string &triple, bool printing,
                         function_ref<Error(Module &, TargetMachine &)> use) {
   Expected<std::unique_ptr<TargetMachine>> machine = createMachine(triple);
@@ -497,7 +574,7 @@ static Error withDriver(const ModelPlan &plan, const ModelInfo &info,
   Module module(info.name, ctx);
   module.setTargetTriple(triple);
   module.setDataLayout((*machine)->createDataLayout());
-  if (Error err = DriverBuilder(module, **runtime, plan, info, kernelNames)
+  if (Error err = DriverBuilder(module, **runtime, paths, info)
                       .build(/*elideWeights=*/printing))
     return err;
   // The layout checked, nothing reads it.
@@ -528,12 +605,12 @@ static Error withDriver(const ModelPlan &plan, const ModelInfo &info,
   return use(module, **machine);
 }
 
-Error mlir::effnet::codegen::emitDriverObject(
-    const ModelPlan &plan, const ModelInfo &info,
-    const std::vector<std::string> &kernelNames, const std::string &triple,
-    const std::string &objectPath) {
+Error mlir::effnet::codegen::emitDriverObject(ArrayRef<DriverPath> paths,
+                                              const ModelInfo &info,
+                                              const std::string &triple,
+                                              const std::string &objectPath) {
   return withDriver(
-      plan, info, kernelNames, triple, /*printing=*/false,
+      paths, info, triple, /*printing=*/false,
       [&](Module &module, TargetMachine &machine) -> Error {
         std::error_code ec;
         raw_fd_ostream os(objectPath, ec, sys::fs::OF_None);
@@ -554,11 +631,11 @@ Error mlir::effnet::codegen::emitDriverObject(
       });
 }
 
-Error mlir::effnet::codegen::printDriver(
-    const ModelPlan &plan, const ModelInfo &info,
-    const std::vector<std::string> &kernelNames, const std::string &triple,
-    raw_ostream &os) {
-  return withDriver(plan, info, kernelNames, triple, /*printing=*/true,
+Error mlir::effnet::codegen::printDriver(ArrayRef<DriverPath> paths,
+                                         const ModelInfo &info,
+                                         const std::string &triple,
+                                         raw_ostream &os) {
+  return withDriver(paths, info, triple, /*printing=*/true,
                     [&](Module &module, TargetMachine &) {
                       module.print(os, nullptr);
                       return Error::success();

@@ -15,6 +15,7 @@
 // The error codes of the generated functions (enum effnet_error).
 #include "codegen/runtime/Runtime.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -30,32 +31,47 @@ struct ModelInfo {
   /// The C prefix of every symbol: NAME_run, NAME_workspace_size, ...
   std::string name;
   std::string variant;
+  /// Every path's Halide target, best first, separated by commas.
   std::string target;
   int64_t inChannels = 3;
   int64_t resolution = 0;
   int64_t numClasses = 0;
 };
 
-/// Bytes between the arenas of images that run at once (a multiple of 64).
-int64_t arenaStride(const ModelPlan &plan);
+/// One path of a library: the model planned and compiled for one target. A
+/// library has one path, or for a portable one several, best first, of
+/// which each call runs the first the CPU has every feature of.
+struct DriverPath {
+  const ModelPlan *plan = nullptr;
+  /// Halide's target string.
+  std::string target;
+  /// Bits 1 << enum effnet_cpu_feature its code may use.
+  uint64_t cpuFeatures = 0;
+  /// The kernels' symbols, NAME_k0, ... (NAME_sse41_k0, ... in a portable
+  /// library).
+  std::vector<std::string> kernelNames;
+};
+
+/// Bytes between the arenas of images that run at once (a multiple of 64):
+/// the most any path needs, so that a workspace fits every path.
+int64_t arenaStride(llvm::ArrayRef<DriverPath> paths);
 
 /// Bytes of workspace a call needs at least, for any batch: one arena and
 /// its alignment (images then run one at a time). NAME_workspace_size(batch)
 /// adds an arena per image that can run at once.
-int64_t workspaceBytes(const ModelPlan &plan);
+int64_t workspaceBytes(llvm::ArrayRef<DriverPath> paths);
 
 /// Writes the driver and weights object for `triple`.
-llvm::Error emitDriverObject(const ModelPlan &plan, const ModelInfo &info,
-                             const std::vector<std::string> &kernelNames,
-                             const std::string &triple,
+llvm::Error emitDriverObject(llvm::ArrayRef<DriverPath> paths,
+                             const ModelInfo &info, const std::string &triple,
                              const std::string &objectPath);
 
-/// Prints the driver's LLVM IR for `triple`, the weight blob's values
-/// elided (zeros of its size): what emitDriverObject compiles, the model's
+/// Prints the driver's LLVM IR for `triple`, the weight blobs' values
+/// elided (zeros of their size): what emitDriverObject compiles, the model's
 /// globals and entry points first, then the runtime linked in.
-llvm::Error printDriver(const ModelPlan &plan, const ModelInfo &info,
-                        const std::vector<std::string> &kernelNames,
-                        const std::string &triple, llvm::raw_ostream &os);
+llvm::Error printDriver(llvm::ArrayRef<DriverPath> paths,
+                        const ModelInfo &info, const std::string &triple,
+                        llvm::raw_ostream &os);
 
 } // namespace codegen
 } // namespace effnet

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/HalideKernels.h"
+#include "codegen/runtime/Runtime.h"
 
 #include "Halide.h"
 
@@ -618,6 +619,81 @@ std::string llvmTriple(const Target &target) {
   return "";
 }
 
+/// Adds `features` (enum effnet_cpu_feature) to `mask`.
+void addFeatures(uint64_t &mask, std::initializer_list<int> features) {
+  for (int feature : features)
+    mask |= uint64_t(1) << feature;
+}
+
+/// The CPU features code compiled for `target` may use. Halide 14 gives
+/// LLVM a CPU model per x86 level (penryn for SSE4.1, corei7-avx for AVX,
+/// haswell for AVX2, knl, skylake-avx512, cannonlake, sapphirerapids), and
+/// LLVM may use whatever that model has: the model's features count.
+uint64_t cpuFeatures(const Target &target) {
+  uint64_t f = 0;
+  if (target.arch == Target::X86) {
+    bool skylake = target.has_feature(Target::AVX512_Skylake) ||
+                   target.has_feature(Target::AVX512_Cannonlake) ||
+                   target.has_feature(Target::AVX512_SapphireRapids);
+    bool haswell = target.has_feature(Target::AVX2) || skylake ||
+                   target.has_feature(Target::AVX512_KNL);
+    bool sandybridge = haswell || target.has_feature(Target::AVX);
+    if (sandybridge || target.has_feature(Target::SSE41))
+      addFeatures(f, {EFFNET_CPU_SSSE3, EFFNET_CPU_SSE41});
+    if (sandybridge)
+      addFeatures(f, {EFFNET_CPU_SSE42, EFFNET_CPU_POPCNT, EFFNET_CPU_AVX});
+    if (haswell)
+      addFeatures(f, {EFFNET_CPU_AVX2, EFFNET_CPU_BMI1, EFFNET_CPU_BMI2,
+                      EFFNET_CPU_LZCNT, EFFNET_CPU_MOVBE, EFFNET_CPU_FMA,
+                      EFFNET_CPU_F16C});
+    if (target.has_feature(Target::FMA))
+      addFeatures(f, {EFFNET_CPU_FMA});
+    if (target.has_feature(Target::FMA4))
+      addFeatures(f, {EFFNET_CPU_FMA4});
+    if (target.has_feature(Target::F16C))
+      addFeatures(f, {EFFNET_CPU_F16C});
+    if (target.has_feature(Target::AVX512) ||
+        target.has_feature(Target::AVX512_KNL) || skylake)
+      addFeatures(f, {EFFNET_CPU_AVX512F, EFFNET_CPU_AVX512CD});
+    if (target.has_feature(Target::AVX512_KNL))
+      addFeatures(f, {EFFNET_CPU_AVX512ER, EFFNET_CPU_AVX512PF});
+    if (skylake)
+      addFeatures(f, {EFFNET_CPU_AVX512BW, EFFNET_CPU_AVX512DQ,
+                      EFFNET_CPU_AVX512VL});
+    if (target.has_feature(Target::AVX512_Cannonlake) ||
+        target.has_feature(Target::AVX512_SapphireRapids))
+      addFeatures(f, {EFFNET_CPU_AVX512IFMA, EFFNET_CPU_AVX512VBMI});
+    if (target.has_feature(Target::AVX512_SapphireRapids))
+      addFeatures(f, {EFFNET_CPU_AVX512BF16, EFFNET_CPU_AVX512VNNI,
+                      EFFNET_CPU_AVXVNNI});
+  } else if (target.arch == Target::ARM) {
+    if (target.bits == 32 && !target.has_feature(Target::NoNEON))
+      addFeatures(f, {EFFNET_CPU_NEON});
+    if (target.has_feature(Target::ARMDotProd))
+      addFeatures(f, {EFFNET_CPU_ARM_DOTPROD});
+    if (target.has_feature(Target::ARMFp16))
+      addFeatures(f, {EFFNET_CPU_ARM_FP16});
+    if (target.has_feature(Target::SVE))
+      addFeatures(f, {EFFNET_CPU_SVE});
+    if (target.has_feature(Target::SVE2))
+      addFeatures(f, {EFFNET_CPU_SVE2});
+  }
+  return f;
+}
+
+/// `target` without the vector extensions cpuFeatures counts: what Halide's
+/// runtime is compiled for.
+Target withoutExtensions(Target target) {
+  for (Target::Feature feature :
+       {Target::SSE41, Target::AVX, Target::AVX2, Target::FMA, Target::FMA4,
+        Target::F16C, Target::AVX512, Target::AVX512_KNL,
+        Target::AVX512_Skylake, Target::AVX512_Cannonlake,
+        Target::AVX512_SapphireRapids, Target::ARMDotProd, Target::ARMFp16,
+        Target::SVE, Target::SVE2})
+    target = target.without_feature(feature);
+  return target;
+}
+
 } // namespace
 
 llvm::Expected<TargetDescription>
@@ -638,6 +714,7 @@ mlir::effnet::codegen::describeTarget(const std::string &name) {
                           "' has no architecture and OS effnetc can emit for");
     out.halide = target.to_string();
     out.triple = triple;
+    out.cpuFeatures = cpuFeatures(target);
   });
   if (error)
     return std::move(error);
@@ -700,5 +777,8 @@ llvm::Error
 mlir::effnet::codegen::compileRuntime(const TargetDescription &target,
                                       const std::string &objectPath) {
   return guarded(
-      [&] { compile_standalone_runtime(objectPath, Target(target.halide)); });
+      [&] {
+        compile_standalone_runtime(objectPath,
+                                   withoutExtensions(Target(target.halide)));
+      });
 }

@@ -27,6 +27,11 @@ struct TargetDescription {
   std::string halide;
   /// The LLVM triple for the objects effnetc writes itself.
   std::string triple;
+  /// The CPU features its code may use, bits 1 << enum effnet_cpu_feature
+  /// (runtime/Runtime.h): what the target names and what the CPU model
+  /// Halide gives LLVM for it implies. A library checks them at its first
+  /// call.
+  uint64_t cpuFeatures = 0;
 };
 
 /// Resolves "host" or a Halide target string, or fails with a one-line
@@ -72,7 +77,11 @@ llvm::Error compileKernel(const KernelSpec &spec, const std::string &function,
                           FrontEndOrder &order);
 
 /// Compiles the Halide runtime for `target` to an object file, or fails with
-/// a one-line message.
+/// a one-line message. The runtime is compiled without the target's vector
+/// extensions (SSE4.1 .. AVX-512, ARM's dot product, fp16 and SVE): it runs
+/// beside every path of a portable library, and it must not execute an
+/// instruction the CPU lacks before (or after: its destructors) a call has
+/// checked the CPU.
 llvm::Error compileRuntime(const TargetDescription &target,
                            const std::string &objectPath);
 

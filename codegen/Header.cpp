@@ -86,7 +86,22 @@ int {n}_run_rgb8_outputs_with_workspace(const unsigned char *pixels,
       fmt::arg("std", listValues(plan.normalization.std)));
 }
 
-std::string header(const ModelInfo &info, const ModelPlan &plan) {
+/// What the header says of the library's targets: one, or a portable
+/// library's paths.
+static std::string describeTargets(const ModelInfo &info) {
+  llvm::SmallVector<llvm::StringRef> targets;
+  llvm::StringRef(info.target).split(targets, ',');
+  if (targets.size() == 1)
+    return info.target;
+  std::string text = "every x86-64 CPU with SSE4.1; it runs the first of "
+                     "these its CPU has every feature of:\n";
+  for (llvm::StringRef target : targets)
+    text += fmt::format(" *   {}\n", target.str());
+  return text + " * (" + info.name + "_target() says which)";
+}
+
+std::string header(const ModelInfo &info, const ModelPlan &plan,
+                   int64_t workspaceBytes) {
   std::string guard = "EFFNET_" + llvm::StringRef(info.name).upper() + "_H";
   const std::string &n = info.name;
   std::string prefix = llvm::StringRef(n).upper();
@@ -140,14 +155,18 @@ struct halide_buffer_t;
 /* Return codes; Halide's own errors are negative. {N}_ERROR_OVERLAP: an
  * output shares bytes with the input or another output, or the workspace
  * with any of them (the bytes a call reads and writes: batch images of
- * each). */
+ * each). {N}_ERROR_CPU: this CPU lacks a feature the library's code needs
+ * (every call checks before any of that code runs; {n}_error_message names
+ * the features). {n}_error_message(code) describes any code. */
 enum {{
   {N}_OK = 0,
   {N}_ERROR_NULL_POINTER = {null},
   {N}_ERROR_BAD_BATCH = {batch},
   {N}_ERROR_WORKSPACE = {ws},
   {N}_ERROR_BAD_BUFFER = {buf},
-  {N}_ERROR_OVERLAP = {overlap}
+  {N}_ERROR_OVERLAP = {overlap},
+  {N}_ERROR_CPU = {cpu},
+  {N}_ERROR_UNKNOWN_TARGET = {unknown}
 }};
 
 #define {N}_IN_CHANNELS {ch}
@@ -186,7 +205,24 @@ int {n}_run_outputs_with_workspace(const float *input, int batch,
 int {n}(struct halide_buffer_t *input{params});
 
 const char *{n}_variant(void);
+
+/* The Halide target of the code calls run on this CPU (of a portable
+ * library, the best path the CPU has every feature of; when it has none,
+ * the least path's, and calls return {N}_ERROR_CPU); {n}_targets() lists
+ * every target the library holds, best first, separated by commas. */
 const char *{n}_target(void);
+const char *{n}_targets(void);
+
+/* Makes calls run the path compiled for `target` (one of {n}_targets();
+ * NULL: the best this CPU has, again): to compare paths, or to run a lower
+ * one. Returns {N}_OK, {N}_ERROR_UNKNOWN_TARGET, or {N}_ERROR_CPU (and
+ * changes nothing) when this CPU lacks a feature of that path. Calls
+ * already running finish on the path they started on. */
+int {n}_use_target(const char *target);
+
+/* A one-line description of a return code of this library's functions;
+ * for {N}_ERROR_CPU it names the features this CPU lacks. Never NULL. */
+const char *{n}_error_message(int code);
 int {n}_in_channels(void);
 int {n}_resolution(void);
 int {n}_num_classes(void);
@@ -215,7 +251,8 @@ int {n}_set_num_threads(int threads);
       fmt::arg("n", n), fmt::arg("N", prefix), fmt::arg("guard", guard),
       fmt::arg("imagenetmean", listValues(PixelNormalization().mean)),
       fmt::arg("imagenetstd", listValues(PixelNormalization().std)),
-      fmt::arg("variant", info.variant), fmt::arg("target", info.target),
+      fmt::arg("variant", info.variant),
+      fmt::arg("target", describeTargets(info)),
       fmt::arg("res", info.resolution), fmt::arg("ch", info.inChannels),
       fmt::arg("classes", info.numClasses),
       fmt::arg("null", static_cast<int>(EFFNET_NULL_POINTER)),
@@ -223,8 +260,10 @@ int {n}_set_num_threads(int threads);
       fmt::arg("ws", static_cast<int>(EFFNET_WORKSPACE)),
       fmt::arg("buf", static_cast<int>(EFFNET_BAD_BUFFER)),
       fmt::arg("overlap", static_cast<int>(EFFNET_OVERLAP)),
+      fmt::arg("cpu", static_cast<int>(EFFNET_CPU)),
+      fmt::arg("unknown", static_cast<int>(EFFNET_UNKNOWN_TARGET)),
       fmt::arg("maxthreads", EFFNET_MAX_THREADS),
-      fmt::arg("wsbytes", workspaceBytes(plan)),
+      fmt::arg("wsbytes", workspaceBytes),
       fmt::arg("count", plan.outputs.size()), fmt::arg("outputs", outputLines),
       fmt::arg("macros", outputMacros), fmt::arg("firstname", first.name),
       fmt::arg("firstshape",
@@ -255,6 +294,7 @@ Error writeFile(const std::string &path, const std::string &text) {
 
 Error mlir::effnet::codegen::writeHeader(const std::string &path,
                                          const ModelInfo &info,
-                                         const ModelPlan &plan) {
-  return writeFile(path, header(info, plan));
+                                         const ModelPlan &plan,
+                                         int64_t workspaceBytes) {
+  return writeFile(path, header(info, plan, workspaceBytes));
 }

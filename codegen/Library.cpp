@@ -46,56 +46,122 @@ static llvm::Expected<ModelPlan> planLibrary(mlir::func::FuncOp func,
   return std::move(*plan);
 }
 
-Error mlir::effnet::codegen::printPlan(mlir::func::FuncOp func,
-                                       const LibraryOptions &options,
-                                       llvm::raw_ostream &os) {
-  llvm::Expected<ModelPlan> plan = planLibrary(func, options);
-  if (!plan)
-    return plan.takeError();
-  printPlan(os, *plan);
-  return Error::success();
-}
+/// Each path's target, plan and kernel names, from `funcs` (tiled for
+/// expandTargets(options.target), best first).
+struct Paths {
+  std::vector<TargetDescription> targets;
+  std::vector<ModelPlan> plans;
+  std::vector<DriverPath> driver;
+};
 
-/// The kernels' symbols: NAME_k0, NAME_k1, ...
+/// The kernels' symbols: NAME_k0, NAME_k1, ... (in a portable library
+/// NAME_LEVEL_k0, ..., LEVEL the path's widest vector extension).
 static std::vector<std::string> getKernelNames(const ModelPlan &plan,
-                                               const std::string &name) {
+                                               const std::string &prefix) {
   std::vector<std::string> names;
   for (size_t k = 0; k < plan.kernels.size(); ++k)
-    names.push_back(fmt::format("{}_k{}", name, k));
+    names.push_back(fmt::format("{}_k{}", prefix, k));
   return names;
 }
 
+/// A short name of a portable library's path: its widest x86 extension.
+static std::string levelName(const std::string &target) {
+  for (const char *level : {"avx512_sapphirerapids", "avx512_cannonlake",
+                            "avx512_skylake", "avx512_knl", "avx512", "avx2",
+                            "avx", "sse41"})
+  {
+    llvm::SmallVector<llvm::StringRef> features;
+    llvm::StringRef(target).split(features, '-');
+    if (llvm::is_contained(features, llvm::StringRef(level)))
+      return level;
+  }
+  return "base";
+}
+
+static llvm::Expected<Paths> planPaths(llvm::ArrayRef<mlir::func::FuncOp> funcs,
+                                       const LibraryOptions &options,
+                                       const std::string &name) {
+  llvm::Expected<std::vector<std::string>> targets =
+      expandTargets(options.target);
+  if (!targets)
+    return targets.takeError();
+  if (targets->size() != funcs.size())
+    return fail(fmt::format("internal error: {} models for {} targets",
+                            funcs.size(), targets->size()));
+  Paths paths;
+  for (size_t p = 0; p < funcs.size(); ++p) {
+    llvm::Expected<TargetDescription> target = parseTarget((*targets)[p]);
+    if (!target)
+      return target.takeError();
+    llvm::Expected<ModelPlan> plan = planLibrary(funcs[p], options);
+    if (!plan)
+      return plan.takeError();
+    paths.targets.push_back(*target);
+    paths.plans.push_back(std::move(*plan));
+  }
+  for (size_t p = 0; p < funcs.size(); ++p) {
+    const TargetDescription &target = paths.targets[p];
+    std::string prefix =
+        funcs.size() > 1 ? name + "_" + levelName(target.halide) : name;
+    paths.driver.push_back({&paths.plans[p], target.halide,
+                            target.cpuFeatures,
+                            getKernelNames(paths.plans[p], prefix)});
+  }
+  if (paths.targets.front().triple != paths.targets.back().triple)
+    return fail("internal error: a library's targets differ in triple");
+  return std::move(paths);
+}
+
+Error mlir::effnet::codegen::printPlan(llvm::ArrayRef<mlir::func::FuncOp> funcs,
+                                       const LibraryOptions &options,
+                                       llvm::raw_ostream &os) {
+  llvm::Expected<Paths> paths = planPaths(funcs, options, "model");
+  if (!paths)
+    return paths.takeError();
+  for (size_t p = 0; p < funcs.size(); ++p) {
+    if (funcs.size() > 1)
+      os << fmt::format("path {} of {}: {}\n", p + 1, funcs.size(),
+                        paths->targets[p].halide);
+    printPlan(os, paths->plans[p]);
+  }
+  return Error::success();
+}
+
+/// Every path's target, best first, separated by commas.
+static std::string joinTargets(const Paths &paths) {
+  std::string joined;
+  for (const TargetDescription &target : paths.targets)
+    joined += (joined.empty() ? "" : ",") + target.halide;
+  return joined;
+}
+
 static ModelInfo getModelInfo(const LibraryOptions &options,
-                              const std::string &name,
-                              const TargetDescription &target) {
+                              const std::string &name, const Paths &paths) {
   ModelInfo info;
   info.name = name;
   info.variant = options.variant;
-  info.target = target.halide;
+  info.target = joinTargets(paths);
   info.inChannels = options.inChannels;
   info.resolution = options.resolution;
   info.numClasses = options.numClasses;
   return info;
 }
 
-Error mlir::effnet::codegen::printDriver(mlir::func::FuncOp func,
-                                         const LibraryOptions &options,
-                                         llvm::raw_ostream &os) {
+Error mlir::effnet::codegen::printDriver(
+    llvm::ArrayRef<mlir::func::FuncOp> funcs, const LibraryOptions &options,
+    llvm::raw_ostream &os) {
   std::string name = llvm::sys::path::filename(options.output).str();
   if (std::string why = checkLibraryName(name); !why.empty())
     return fail(fmt::format("the library name '{}' {}", name, why));
-  llvm::Expected<TargetDescription> target = parseTarget(options.target);
-  if (!target)
-    return target.takeError();
-  llvm::Expected<ModelPlan> plan = planLibrary(func, options);
-  if (!plan)
-    return plan.takeError();
-  return printDriver(*plan, getModelInfo(options, name, *target),
-                     getKernelNames(*plan, name), target->triple, os);
+  llvm::Expected<Paths> paths = planPaths(funcs, options, name);
+  if (!paths)
+    return paths.takeError();
+  return printDriver(paths->driver, getModelInfo(options, name, *paths),
+                     paths->targets.front().triple, os);
 }
 
-Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
-                                         const LibraryOptions &options) {
+Error mlir::effnet::codegen::emitLibrary(
+    llvm::ArrayRef<mlir::func::FuncOp> funcs, const LibraryOptions &options) {
   Clock::time_point start = Clock::now();
   if (Error err = checkOutputPath(options.output))
     return err;
@@ -107,21 +173,22 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     return fail(
         fmt::format("cannot create '{}': {}", dir.str().str(), ec.message()));
+  if (Error err = checkJobs(options.threads))
+    return err;
 
-  llvm::Expected<TargetDescription> target = parseTarget(options.target);
-  if (!target)
-    return target.takeError();
-
-  llvm::Expected<ModelPlan> plan = planLibrary(func, options);
-  if (!plan)
-    return plan.takeError();
+  llvm::Expected<Paths> paths = planPaths(funcs, options, name);
+  if (!paths)
+    return paths.takeError();
   if (options.verbose)
-    fmt::print(stderr,
-               "effnetc: {} steps, {} distinct kernels, arena {:.1f} MiB, "
-               "weights {:.1f} MiB, target {}\n",
-               plan->steps.size(), plan->kernels.size(),
-               plan->arenaFloats * 4 / 1048576.0,
-               plan->weights.size() * 4 / 1048576.0, target->halide);
+    for (size_t p = 0; p < funcs.size(); ++p) {
+      const ModelPlan &plan = paths->plans[p];
+      fmt::print(stderr,
+                 "effnetc: {} steps, {} distinct kernels, arena {:.1f} MiB, "
+                 "weights {:.1f} MiB, target {}\n",
+                 plan.steps.size(), plan.kernels.size(),
+                 plan.arenaFloats * 4 / 1048576.0,
+                 plan.weights.size() * 4 / 1048576.0, paths->targets[p].halide);
+    }
 
   // Each object is a scratch file; the archive names its members as the
   // objects are named here (NAME_k0.o, ...), whatever the files' names.
@@ -131,13 +198,17 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
     memberNames.push_back(file);
     return scratch.create(file);
   };
-  std::vector<std::string> kernelNames = getKernelNames(*plan, name);
-  std::vector<std::string> kernelObjects;
-  for (const std::string &kernel : kernelNames) {
-    llvm::Expected<std::string> object = scratchFile(kernel + ".o");
-    if (!object)
-      return object.takeError();
-    kernelObjects.push_back(std::move(*object));
+  std::vector<std::vector<std::string>> kernelObjects;
+  size_t kernelCount = 0;
+  for (const DriverPath &path : paths->driver) {
+    kernelObjects.emplace_back();
+    for (const std::string &kernel : path.kernelNames) {
+      llvm::Expected<std::string> object = scratchFile(kernel + ".o");
+      if (!object)
+        return object.takeError();
+      kernelObjects.back().push_back(std::move(*object));
+    }
+    kernelCount += path.kernelNames.size();
   }
   llvm::Expected<std::string> driverObject = scratchFile(name + "_driver.o");
   if (!driverObject)
@@ -146,37 +217,47 @@ Error mlir::effnet::codegen::emitLibrary(mlir::func::FuncOp func,
   if (!runtimeObject)
     return runtimeObject.takeError();
 
-  if (Error err = checkJobs(options.threads))
-    return err;
   // A thread per kernel and one for Halide's runtime are all that can work.
   unsigned threads = options.threads
                          ? options.threads
                          : std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(
-      std::min<size_t>(threads, plan->kernels.size() + 1));
   Clock::time_point compileStart = Clock::now();
-  if (Error err = compileObjects(*plan, *target, kernelNames, kernelObjects,
-                                 *runtimeObject, threads, options.verbose))
-    return err;
+  // Path by path (each path's front ends take turns in its kernels' order),
+  // Halide's runtime with the first.
+  for (size_t p = 0; p < funcs.size(); ++p) {
+    const ModelPlan &plan = paths->plans[p];
+    unsigned pathThreads = static_cast<unsigned>(
+        std::min<size_t>(threads, plan.kernels.size() + (p == 0)));
+    if (Error err = compileObjects(plan, paths->targets[p],
+                                   paths->driver[p].kernelNames,
+                                   kernelObjects[p],
+                                   p == 0 ? *runtimeObject : "", pathThreads,
+                                   options.verbose))
+      return err;
+  }
   if (options.verbose)
     fmt::print(stderr,
                "effnetc: kernels and runtime compiled in {:.2f} s on "
                "{} threads\n",
-               secondsSince(compileStart), threads);
+               secondsSince(compileStart),
+               std::min<size_t>(threads, kernelCount + 1));
 
   Clock::time_point linkStart = Clock::now();
-  ModelInfo info = getModelInfo(options, name, *target);
-  if (Error err = emitDriverObject(*plan, info, kernelNames, target->triple,
-                                   *driverObject))
+  ModelInfo info = getModelInfo(options, name, *paths);
+  const std::string &triple = paths->targets.front().triple;
+  if (Error err = emitDriverObject(paths->driver, info, triple, *driverObject))
     return err;
 
-  std::vector<std::string> objects = kernelObjects;
+  std::vector<std::string> objects;
+  for (const std::vector<std::string> &path : kernelObjects)
+    objects.insert(objects.end(), path.begin(), path.end());
   objects.push_back(*driverObject);
   objects.push_back(*runtimeObject);
   std::string archive = options.output + ".a";
-  if (Error err = archiveObjects(objects, memberNames, target->triple, archive))
+  if (Error err = archiveObjects(objects, memberNames, triple, archive))
     return err;
-  if (Error err = writeHeader(options.output + ".h", info, *plan))
+  if (Error err = writeHeader(options.output + ".h", info, paths->plans.front(),
+                              workspaceBytes(paths->driver)))
     return err;
   if (options.verbose)
     fmt::print(stderr,

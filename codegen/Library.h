@@ -46,7 +46,8 @@ llvm::Expected<TargetDescription> parseTarget(const std::string &name);
 llvm::Expected<PixelNormalization> parseNormalization(llvm::StringRef text);
 
 /// Compiles every kernel of `plan` (kernel k, named names[k], to objects[k])
-/// and Halide's runtime (to `runtimeObject`) on `threads` threads; per
+/// and Halide's runtime (to `runtimeObject`, unless empty) on `threads`
+/// threads; per
 /// compile timing on stderr when `verbose` (CompileObjects.cpp).
 llvm::Error compileObjects(const ModelPlan &plan,
                            const TargetDescription &target,
@@ -83,9 +84,11 @@ llvm::Error archiveObjects(const std::vector<std::string> &objects,
                            const std::vector<std::string> &memberNames,
                            const std::string &triple, const std::string &path);
 
-/// Writes the library's C header to `path` (Header.cpp).
+/// Writes the library's C header to `path` (Header.cpp): `plan` is any
+/// path's (they agree on what the header says of them), `workspaceBytes`
+/// the least workspace of a call on any path.
 llvm::Error writeHeader(const std::string &path, const ModelInfo &info,
-                        const ModelPlan &plan);
+                        const ModelPlan &plan, int64_t workspaceBytes);
 
 } // namespace codegen
 } // namespace effnet

@@ -40,6 +40,40 @@ mlir::effnet::codegen::resolveTarget(const std::string &name) {
   return target->halide;
 }
 
+llvm::Expected<std::vector<std::string>>
+mlir::effnet::codegen::expandTargets(const std::string &name) {
+  if (name != "portable") {
+    llvm::Expected<std::string> one = resolveTarget(name);
+    if (!one)
+      return one.takeError();
+    return std::vector<std::string>{*one};
+  }
+  llvm::Expected<std::string> host = resolveTarget("host");
+  if (!host)
+    return host.takeError();
+  // "x86-64-linux-avx2-..." : the architecture, bits and OS lead.
+  llvm::SmallVector<llvm::StringRef> parts;
+  llvm::StringRef(*host).split(parts, '-');
+  if (parts.size() < 3 || parts[0] != "x86" || parts[1] != "64")
+    return fail(fmt::format("bad --target: portable is for x86-64 machines, "
+                            "and this one is {}: give host or a Halide "
+                            "target string",
+                            parts.size() >= 2
+                                ? (parts[0] + "-" + parts[1]).str()
+                                : *host));
+  std::string base = "x86-64-" + parts[2].str();
+  std::vector<std::string> targets;
+  for (const char *level :
+       {"-avx512_skylake-avx512-avx2-avx-f16c-fma-sse41",
+        "-avx2-avx-f16c-fma-sse41", "-sse41"}) {
+    llvm::Expected<std::string> target = resolveTarget(base + level);
+    if (!target)
+      return target.takeError();
+    targets.push_back(*target);
+  }
+  return targets;
+}
+
 /// `--normalize`'s value: `imagenet`, `advprop` or
 /// `MEAN,MEAN,MEAN:STD,STD,STD`, checked as the floats the kernels compute
 /// with, `(p / 255 - mean) / std`: every mean finite as a float, every std a

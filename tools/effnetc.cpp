@@ -14,6 +14,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -140,7 +141,10 @@ cl::opt<std::string> maxMemory(
              "compile or run (default 8G)"),
     cl::value_desc("size"), cl::init("8G"), cl::cat(category));
 cl::opt<std::string>
-    target("target", cl::desc("host (default) or a Halide target string"),
+    target("target",
+           cl::desc("host (default), portable (one x86-64 library with "
+                    "AVX-512, AVX2 and SSE4.1 paths, chosen at its first "
+                    "call) or a Halide target string"),
            cl::init("host"), cl::cat(category));
 cl::opt<unsigned> jobs("jobs",
                        cl::desc("kernels compiled at once (0: all cores; at "
@@ -229,6 +233,9 @@ struct Request {
   /// The variant, or for custom scaling the stage table.
   Variant variant = getVariants().front();
   PipelineOptions pipeline;
+  /// The targets a library's paths are tiled and compiled for, best first
+  /// (several for --target portable); empty below the tiled level.
+  std::vector<std::string> targets;
 };
 
 /// The first of effnetc's options that takes a value and was given more than
@@ -347,11 +354,12 @@ static llvm::Error readOptions(bool stats, Request &request) {
                  "DIR/NAME, --emit=plan or --emit=driver");
   // Schedules are chosen for what Halide will compile for.
   if (deepest >= Level::Tiled) {
-    llvm::Expected<std::string> resolved =
-        codegen::resolveTarget(target.getValue());
+    llvm::Expected<std::vector<std::string>> resolved =
+        codegen::expandTargets(target.getValue());
     if (!resolved)
       return resolved.takeError();
-    options.target = *resolved;
+    request.targets = *resolved;
+    options.target = resolved->front();
   }
   return llvm::Error::success();
 }
@@ -484,8 +492,44 @@ static int run(bool stats) {
     if (request.stats && level == Level::Primitives)
       printStats(llvm::outs(), computeStats(model), perLayer);
   };
-  if (failed(runEffNetPipeline(**module, request.pipeline, afterLevel)))
+  // A portable library's paths: the model to groups once, then tiled for
+  // each target in a copy of its own.
+  std::vector<OwningOpRef<ModuleOp>> copies;
+  std::vector<func::FuncOp> paths{model};
+  if (request.targets.size() > 1 &&
+      request.pipeline.level == Level::Tiled) {
+    PipelineOptions grouped;
+    grouped.copyOptionValuesFrom(request.pipeline);
+    grouped.level = Level::Groups;
+    if (failed(runEffNetPipeline(**module, grouped, afterLevel)))
+      return 1;
+    paths.clear();
+    Clock::time_point tileStart = Clock::now();
+    for (auto [index, pathTarget] : llvm::enumerate(request.targets)) {
+      copies.push_back(OwningOpRef<ModuleOp>((*module)->clone()));
+      PipelineOptions tiled;
+      tiled.copyOptionValuesFrom(request.pipeline);
+      tiled.target = pathTarget;
+      PassManager pm(&context);
+      addPassesForLevel(pm, Level::Tiled, tiled);
+      if (failed(pm.run(*copies.back())))
+        return 1;
+      if (emitLevel == Level::Tiled) {
+        llvm::outs() << "// path " << index + 1 << " of "
+                     << request.targets.size() << ": " << pathTarget << "\n";
+        copies.back()->print(llvm::outs());
+      }
+      paths.push_back(*copies.back()->getOps<func::FuncOp>().begin());
+    }
+    if (!quiet)
+      fmt::print(stderr, "effnetc: {} for {} targets in {:.2f} s\n",
+                 describeLevel(Level::Tiled).str(), request.targets.size(),
+                 std::chrono::duration<double>(Clock::now() - tileStart)
+                     .count());
+  } else if (failed(runEffNetPipeline(**module, request.pipeline,
+                                      afterLevel))) {
     return 1;
+  }
 
   bool emitCode = request.emitting && (emit.getValue() == Emit::Plan ||
                                        emit.getValue() == Emit::Driver);
@@ -495,13 +539,13 @@ static int run(bool stats) {
   if (!library)
     return report(library.takeError());
   if (request.emitting && emit.getValue() == Emit::Plan)
-    if (llvm::Error err = codegen::printPlan(model, *library, llvm::outs()))
+    if (llvm::Error err = codegen::printPlan(paths, *library, llvm::outs()))
       return report(std::move(err));
   if (request.emitting && emit.getValue() == Emit::Driver)
-    if (llvm::Error err = codegen::printDriver(model, *library, llvm::outs()))
+    if (llvm::Error err = codegen::printDriver(paths, *library, llvm::outs()))
       return report(std::move(err));
   if (request.compiling)
-    if (llvm::Error err = codegen::emitLibrary(model, *library))
+    if (llvm::Error err = codegen::emitLibrary(paths, *library))
       return report(std::move(err));
   return 0;
 }

@@ -69,6 +69,14 @@ const int64_t effnet_rt_layout[] = {
     offsetof(effnet_model, channels),
     offsetof(effnet_model, height),
     offsetof(effnet_model, width),
+    sizeof(effnet_path),
+    offsetof(effnet_path, model),
+    offsetof(effnet_path, target),
+    offsetof(effnet_path, cpu_features),
+    sizeof(effnet_library),
+    offsetof(effnet_library, paths),
+    offsetof(effnet_library, targets),
+    offsetof(effnet_library, path_count),
 };
 
 /* The count effnet_rt_set_num_threads keeps (0: the default). */

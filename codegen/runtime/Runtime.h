@@ -32,6 +32,51 @@ enum effnet_error {
    * overlaps any of them: later images would read what earlier ones
    * wrote. */
   EFFNET_OVERLAP = 5,
+  /* This CPU lacks a feature that every path of the library needs (AVX2
+   * of an x86-64-linux-avx2-fma library, say): no kernel ran. */
+  EFFNET_CPU = 6,
+  /* effnet_rt_use_target: no path of the library has that target. */
+  EFFNET_UNKNOWN_TARGET = 7,
+};
+
+/* CPU features a path's code may use, as bit numbers of effnet_path's
+ * `cpu_features`: what the target names and what the CPU model LLVM is told
+ * implies (Halide compiles an avx2 target for Haswell: BMI, LZCNT and MOVBE
+ * come with it). The compiler sets them (cpuFeatures in HalideKernels.cpp);
+ * Cpu.c reads them from the CPU (x86: CPUID and XGETBV; Linux on ARM: the
+ * auxiliary vector's hardware capabilities). */
+enum effnet_cpu_feature {
+  EFFNET_CPU_SSSE3 = 0,
+  EFFNET_CPU_SSE41,
+  EFFNET_CPU_SSE42,
+  EFFNET_CPU_POPCNT,
+  EFFNET_CPU_AVX,
+  EFFNET_CPU_F16C,
+  EFFNET_CPU_FMA,
+  EFFNET_CPU_FMA4,
+  EFFNET_CPU_AVX2,
+  EFFNET_CPU_BMI1,
+  EFFNET_CPU_BMI2,
+  EFFNET_CPU_LZCNT,
+  EFFNET_CPU_MOVBE,
+  EFFNET_CPU_AVX512F,
+  EFFNET_CPU_AVX512CD,
+  EFFNET_CPU_AVX512BW,
+  EFFNET_CPU_AVX512DQ,
+  EFFNET_CPU_AVX512VL,
+  EFFNET_CPU_AVX512IFMA,
+  EFFNET_CPU_AVX512VBMI,
+  EFFNET_CPU_AVX512VNNI,
+  EFFNET_CPU_AVX512BF16,
+  EFFNET_CPU_AVXVNNI,
+  EFFNET_CPU_AVX512ER,
+  EFFNET_CPU_AVX512PF,
+  EFFNET_CPU_NEON, /* 32-bit ARM; AArch64 always has it */
+  EFFNET_CPU_ARM_DOTPROD,
+  EFFNET_CPU_ARM_FP16,
+  EFFNET_CPU_SVE,
+  EFFNET_CPU_SVE2,
+  EFFNET_CPU_FEATURE_COUNT
 };
 
 /* The most threads effnet_rt_set_num_threads takes (Halide's pool has no
@@ -96,6 +141,42 @@ typedef struct effnet_model {
   int32_t output_count;
   int32_t channels, height, width; /* of the input image */
 } effnet_model;
+
+/* One path of a library: its model compiled for one target. */
+typedef struct effnet_path {
+  const effnet_model *model;
+  const char *target;    /* Halide's target string */
+  uint64_t cpu_features; /* bits 1 << enum effnet_cpu_feature */
+} effnet_path;
+
+/* A library: its paths, best first. A library compiled for one target has
+ * one path; a portable one (effnetc --target portable) several, of which
+ * each call runs the first this CPU has every feature of. */
+typedef struct effnet_library {
+  const effnet_path *paths;
+  const char *targets; /* "A,B,...": every path's target, best first */
+  int32_t path_count;
+} effnet_library;
+
+/* The path calls run (Cpu.c): the one effnet_rt_use_target forced, else the
+ * first path this CPU runs, chosen at the first call; NULL when it runs
+ * none (the calls return EFFNET_CPU). */
+const effnet_model *effnet_rt_select(const effnet_library *lib);
+/* The model of the path calls run, or of the last path when the CPU runs
+ * none: for what every path agrees on (outputs, workspace). */
+const effnet_model *effnet_rt_any_model(const effnet_library *lib);
+/* Forces the path of `target` (one of lib->targets; NULL: choose by the
+ * CPU again): 0, EFFNET_UNKNOWN_TARGET, or EFFNET_CPU when this CPU lacks
+ * one of its features (nothing changes then). */
+int effnet_rt_use_target(const effnet_library *lib, const char *target);
+/* The target of the path calls run (the last path's when the CPU runs
+ * none). */
+const char *effnet_rt_target(const effnet_library *lib);
+/* A one-line message for a return code of the library's functions; for
+ * EFFNET_CPU it names the features this CPU lacks. Never NULL. */
+const char *effnet_rt_error_message(const effnet_library *lib, int code);
+/* The features of this CPU, bits 1 << enum effnet_cpu_feature. */
+uint64_t effnet_rt_cpu_features(void);
 
 /* The entry points' bodies; `pixels` selects the 8-bit family, whose
  * `row_stride` is the bytes between rows. See the generated header. */
