@@ -93,11 +93,13 @@ static std::string describeTargets(const ModelInfo &info) {
   llvm::StringRef(info.target).split(targets, ',');
   if (targets.size() == 1)
     return info.target;
-  std::string text = "every x86-64 CPU with SSE4.1; it runs the first of "
-                     "these its CPU has every feature of:\n";
+  std::string text = "every x86-64 CPU with SSE4.1:\n * a path per "
+                     "target below, of which calls run the first the CPU\n"
+                     " * has every feature of:\n";
   for (llvm::StringRef target : targets)
     text += fmt::format(" *   {}\n", target.str());
-  return text + " * (" + info.name + "_target() says which)";
+  return text + " * (" + info.name + "_target() says which; " + info.name +
+         "_use_target() forces one)";
 }
 
 std::string header(const ModelInfo &info, const ModelPlan &plan,

@@ -21,6 +21,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -586,6 +587,62 @@ TEST(Entry, ReportsTheThreadCountThatWasSet) {
   EXPECT_EQ(effnet_rt_set_num_threads(EFFNET_MAX_THREADS), 3);
   EXPECT_EQ(effnet_rt_set_num_threads(2), EFFNET_MAX_THREADS);
   EXPECT_EQ(effnet_rt_set_num_threads(0), 2);
+}
+
+// Cpu.c reads the CPU as the compilers' own checks do (GCC's and clang's
+// __builtin_cpu_supports, which also ask the OS whether it saves AVX and
+// AVX-512 registers).
+TEST(Cpu, FeaturesAsTheCompilerSeesThem) {
+#if defined(__x86_64__)
+  uint64_t have = effnet_rt_cpu_features();
+  auto has = [&](int feature) { return (have >> feature) & 1; };
+  EXPECT_EQ(has(EFFNET_CPU_SSSE3), !!__builtin_cpu_supports("ssse3"));
+  EXPECT_EQ(has(EFFNET_CPU_SSE41), !!__builtin_cpu_supports("sse4.1"));
+  EXPECT_EQ(has(EFFNET_CPU_SSE42), !!__builtin_cpu_supports("sse4.2"));
+  EXPECT_EQ(has(EFFNET_CPU_POPCNT), !!__builtin_cpu_supports("popcnt"));
+  EXPECT_EQ(has(EFFNET_CPU_AVX), !!__builtin_cpu_supports("avx"));
+  EXPECT_EQ(has(EFFNET_CPU_FMA), !!__builtin_cpu_supports("fma"));
+  EXPECT_EQ(has(EFFNET_CPU_AVX2), !!__builtin_cpu_supports("avx2"));
+  EXPECT_EQ(has(EFFNET_CPU_BMI1), !!__builtin_cpu_supports("bmi"));
+  EXPECT_EQ(has(EFFNET_CPU_BMI2), !!__builtin_cpu_supports("bmi2"));
+  EXPECT_EQ(has(EFFNET_CPU_AVX512F), !!__builtin_cpu_supports("avx512f"));
+  EXPECT_EQ(has(EFFNET_CPU_AVX512BW), !!__builtin_cpu_supports("avx512bw"));
+  EXPECT_EQ(has(EFFNET_CPU_AVX512VL), !!__builtin_cpu_supports("avx512vl"));
+  // Never an ARM feature on x86.
+  EXPECT_FALSE(has(EFFNET_CPU_NEON));
+#else
+  GTEST_SKIP() << "the comparison is written for x86-64";
+#endif
+}
+
+// A library of two paths: the first needs every feature there is (no CPU
+// has both x86's and ARM's), the second none. Calls run the second; the
+// first cannot be forced, and the message names what this CPU lacks of it.
+TEST(Cpu, ChoosesThePathTheCpuRuns) {
+  effnet_model best{}, least{};
+  best.output_count = least.output_count = 1;
+  const effnet_path paths[] = {
+      {&best, "everything", (uint64_t(1) << EFFNET_CPU_FEATURE_COUNT) - 1},
+      {&least, "nothing", 0}};
+  const effnet_library lib = {paths, "everything,nothing", 2};
+  EXPECT_EQ(effnet_rt_select(&lib), &least);
+  EXPECT_STREQ(effnet_rt_target(&lib), "nothing");
+  EXPECT_EQ(effnet_rt_any_model(&lib), &least);
+  EXPECT_EQ(effnet_rt_use_target(&lib, "everything"), EFFNET_CPU);
+  std::string message = effnet_rt_error_message(&lib, EFFNET_CPU);
+  EXPECT_NE(message.find("this CPU lacks "), std::string::npos) << message;
+  EXPECT_NE(message.find("which the library's path for everything needs"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(effnet_rt_select(&lib), &least);
+  EXPECT_EQ(effnet_rt_use_target(&lib, "other"), EFFNET_UNKNOWN_TARGET);
+  EXPECT_EQ(effnet_rt_use_target(&lib, "nothing"), 0);
+  EXPECT_EQ(effnet_rt_select(&lib), &least);
+  EXPECT_EQ(effnet_rt_use_target(&lib, nullptr), 0);
+  // Every code has a message; none is NULL.
+  for (int code = -3; code <= EFFNET_UNKNOWN_TARGET + 1; ++code)
+    EXPECT_NE(effnet_rt_error_message(&lib, code), nullptr);
+  EXPECT_STREQ(effnet_rt_error_message(&lib, 0), "success");
 }
 
 } // namespace
