@@ -15,8 +15,11 @@ packages=(
   libpng-dev
   # The numerical oracle of the tests: torchvision 0.14 in Debian's python.
   python3 python3-torch python3-torchvision
-  # The schedule fuzzer's NEON draws: linked for AArch64, run under qemu.
+  # The schedule fuzzer's NEON draws and test/e2e/arm.test: linked for
+  # AArch64, run under qemu.
   qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+  # test/e2e/arm.test: libraries for 32-bit ARM, linked and run under qemu-arm.
+  gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
   # The sanitizer build and the fuzz harnesses (libFuzzer).
   clang-19 libclang-rt-19-dev
   # The tuner's shards as a Slurm job array on a one-node cluster

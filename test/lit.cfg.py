@@ -24,6 +24,11 @@ config.substitutions.append(
 
 config.substitutions.append(("%cc", config.c_compiler))
 config.substitutions.append(("%effnet_build", config.effnet_obj_root))
+# The ASan + UBSan build (scripts/test.sh --sanitize): tests whose point is
+# code the sanitizers cannot see (ARM code under qemu) say UNSUPPORTED:
+# sanitize and run in the plain build only.
+if config.effnet_sanitize.upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("sanitize")
 # Generated libraries run with both cores, as users' apps would.
 config.environment["HL_NUM_THREADS"] = "2"
 
