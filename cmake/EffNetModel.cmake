@@ -7,7 +7,7 @@
 #     [BN_EPS x] [WEIGHTS file.safetensors]
 #     [NAMING torchvision|efficientnet-pytorch|timm|canonical]
 #     [RANDOM_WEIGHTS seed]
-#     [TARGET host|<Halide target string>]
+#     [TARGET portable|host|<Halide target string>]  (default: effnetc's)
 #     [OUTPUTS logits|features|reduction_1 ...]
 #     [NORMALIZE imagenet|advprop|MEAN,MEAN,MEAN:STD,STD,STD]
 #     [EFFNETC_ARGS ...])

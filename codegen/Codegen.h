@@ -53,6 +53,11 @@ llvm::Expected<std::string> resolveTarget(const std::string &name);
 llvm::Expected<std::vector<std::string>>
 expandTargets(const std::string &name);
 
+/// What effnetc compiles for when no --target is given: "portable" on an
+/// x86-64 machine (a library that runs on any x86-64 CPU with SSE4.1),
+/// "host" elsewhere.
+std::string defaultTarget();
+
 /// This machine's Halide target string, as the kernels are compiled for it:
 /// what tools give effnet-tile as `host` (setHostTargetResolver in
 /// passes/Passes.h), so that the host is detected once, by Halide.

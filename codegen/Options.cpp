@@ -25,6 +25,10 @@ using llvm::Error;
 
 llvm::Expected<TargetDescription>
 mlir::effnet::codegen::parseTarget(const std::string &name) {
+  if (name == "portable")
+    return fail("bad --target: portable stands for several targets (a "
+                "library's AVX-512, AVX2 and SSE4.1 paths): give one Halide "
+                "target here");
   llvm::Expected<TargetDescription> target = describeTarget(name);
   if (!target)
     return fail(
@@ -38,6 +42,15 @@ mlir::effnet::codegen::resolveTarget(const std::string &name) {
   if (!target)
     return target.takeError();
   return target->halide;
+}
+
+std::string mlir::effnet::codegen::defaultTarget() {
+  llvm::Expected<std::string> host = resolveTarget("host");
+  if (!host) {
+    llvm::consumeError(host.takeError());
+    return "host";
+  }
+  return llvm::StringRef(*host).starts_with("x86-64-") ? "portable" : "host";
 }
 
 llvm::Expected<std::vector<std::string>>

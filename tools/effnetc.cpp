@@ -142,10 +142,11 @@ cl::opt<std::string> maxMemory(
     cl::value_desc("size"), cl::init("8G"), cl::cat(category));
 cl::opt<std::string>
     target("target",
-           cl::desc("host (default), portable (one x86-64 library with "
-                    "AVX-512, AVX2 and SSE4.1 paths, chosen at its first "
-                    "call) or a Halide target string"),
-           cl::init("host"), cl::cat(category));
+           cl::desc("portable (the default on x86-64: one library with "
+                    "AVX-512, AVX2 and SSE4.1 paths, the best the CPU has "
+                    "chosen at its first call), host (this machine's CPU; "
+                    "the default elsewhere) or a Halide target string"),
+           cl::cat(category));
 cl::opt<unsigned> jobs("jobs",
                        cl::desc("kernels compiled at once (0: all cores; at "
                                 "most 256)"),
@@ -159,6 +160,13 @@ cl::opt<std::string> inputFile(
              "variant's table"),
     cl::value_desc("file.mlir"), cl::cat(category));
 } // namespace
+
+/// --target's value, or the default: portable on x86-64 machines, host
+/// elsewhere.
+static std::string targetName() {
+  return target.getNumOccurrences() ? target.getValue()
+                                    : codegen::defaultTarget();
+}
 
 /// An option's value for the pipeline, or nothing when it was not given.
 template <typename T, typename Option>
@@ -355,7 +363,7 @@ static llvm::Error readOptions(bool stats, Request &request) {
   // Schedules are chosen for what Halide will compile for.
   if (deepest >= Level::Tiled) {
     llvm::Expected<std::vector<std::string>> resolved =
-        codegen::expandTargets(target.getValue());
+        codegen::expandTargets(targetName());
     if (!resolved)
       return resolved.takeError();
     request.targets = *resolved;
@@ -410,7 +418,7 @@ getLibraryOptions(func::FuncOp model) {
   codegen::LibraryOptions library;
   library.output =
       outputPath.getNumOccurrences() ? outputPath.getValue() : "model";
-  library.target = target.getValue();
+  library.target = targetName();
   library.threads = jobs.getValue();
   auto variantAttr = model->getAttrOfType<StringAttr>("effnet.variant");
   library.variant = variantAttr ? variantAttr.str() : "custom";

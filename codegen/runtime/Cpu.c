@@ -263,6 +263,9 @@ const char *effnet_rt_error_message(const effnet_library *lib, int code) {
   const effnet_path *path = &lib->paths[refused ? refused - 1
                                                 : lib->path_count - 1];
   uint64_t missing = path->cpu_features & ~detect();
+  if (!missing)
+    return "a CPU without a feature the library's code needs (this CPU has "
+           "every feature of the library's least target)";
   char *at = text, *end = text + sizeof text - 1;
   append(&at, end, "this CPU lacks ");
   int first = 1;
@@ -273,8 +276,6 @@ const char *effnet_rt_error_message(const effnet_library *lib, int code) {
     append(&at, end, feature_names[b]);
     first = 0;
   }
-  if (first)
-    append(&at, end, "nothing the library needs");
   append(&at, end, refused ? ", which the library's path for "
                  : lib->path_count > 1
                      ? ", which even the least of the library's targets, "
