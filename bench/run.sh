@@ -14,6 +14,9 @@
 # schedules/TUNED/VARIANT.schedules (effnet-tune; TUNED defaults to
 # x86-64-avx2-epyc, --tuned DIR names another folder), the library compiled
 # with them is timed in the same rounds: column tuned_ms, and tuned/default.
+# effnet_ms is the library for this machine (--target host); port_ms the
+# default library (portable on x86-64: the best path this CPU has), in the
+# same rounds, and port/def their ratio.
 # Usage: bench/run.sh [--runs N] [--tuned DIR] [VARIANT...]
 #        bench/run.sh --compile-times [VARIANT...]   (default: every variant)
 set -euo pipefail
@@ -72,8 +75,8 @@ peak1=$(awk '$1 == 1 { print $2 }' <<< "$peaks")
 peak2=$(awk '$1 == 2 { print $2 }' <<< "$peaks")
 echo "effnet benchmark, $(date -u +%Y-%m-%d), $(nproc) cores: ${cpu:-unknown CPU}"
 echo "measured FMA peak: $peak1 GFLOP/s on 1 thread, $peak2 on 2"
-printf '%-6s %4s %5s %7s %7s | %9s %9s %9s %9s | %7s %8s %8s %8s | %6s %6s\n' variant res batch \
-  compile threads effnet_ms tuned_ms ort_ms torch_ms vs_ort vs_torch tuned/ort tuned/def peak% ort%
+printf '%-6s %4s %5s %7s %7s | %9s %9s %9s %9s %9s | %7s %8s %8s %8s %8s | %6s %6s\n' variant res batch \
+  compile threads effnet_ms tuned_ms port_ms ort_ms torch_ms vs_ort vs_torch tuned/ort tuned/def port/def peak% ort%
 median() { awk -v t="$2" '$1 == t { print $2 }' "$1" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for variant in "${variants[@]}"; do
   dir="$work/$variant"
@@ -89,6 +92,11 @@ for variant in "${variants[@]}"; do
   compile_ms=$((($(date +%s%N) - start) / 1000000))
   cc -O2 -DMODEL=m -include "$dir/m.h" bench/effnet_time.c "$dir/m.a" \
     -o "$dir/effnet_time" -lpthread -ldl -lm
+  # The default library (portable on x86-64: the best of its paths this CPU
+  # has), against this machine's own.
+  build/bin/effnetc --variant "$variant" --weights "$dir/w.safetensors" -o "$dir/d" --quiet
+  cc -O2 -DMODEL=d -include "$dir/d.h" bench/effnet_time.c "$dir/d.a" \
+    -o "$dir/portable_time" -lpthread -ldl -lm
   # Tuned schedules, when the folder has them for this variant; effnetc's
   # warnings say when entries do not apply to this machine's class.
   have_tuned=0
@@ -101,12 +109,13 @@ for variant in "${variants[@]}"; do
   fi
   for batch in 1 8; do
     n=$((runs / batch > 10 ? runs / batch : 10))
-    rm -f "$dir/effnet.txt" "$dir/tuned.txt" "$dir/ort.txt"
+    rm -f "$dir/effnet.txt" "$dir/tuned.txt" "$dir/portable.txt" "$dir/ort.txt"
     # The machine is shared: three rounds, effnet (default and tuned) and
     # ONNX Runtime alternating, and the median of the rounds' medians.
     for round in 1 2 3; do
       "$dir/effnet_time" "$n" "$batch" 1 2 >> "$dir/effnet.txt"
       ((have_tuned)) && "$dir/tuned_time" "$n" "$batch" 1 2 >> "$dir/tuned.txt"
+      "$dir/portable_time" "$n" "$batch" 1 2 >> "$dir/portable.txt"
       node bench/ort_time.js "$dir/model.onnx" "$res" "$batch" "$n" 1 2 >> "$dir/ort.txt"
     done
     /usr/bin/python3 bench/torch_time.py "$variant" "$res" "$batch" "$((n / 4 + 5))" 1 2 > "$dir/torch.txt"
@@ -114,16 +123,17 @@ for variant in "${variants[@]}"; do
       ours=$(median "$dir/effnet.txt" "$threads")
       tuned_ms=0
       ((have_tuned)) && tuned_ms=$(median "$dir/tuned.txt" "$threads")
+      port=$(median "$dir/portable.txt" "$threads")
       ort=$(median "$dir/ort.txt" "$threads")
       torch=$(median "$dir/torch.txt" "$threads")
       peak=$([[ $threads == 1 ]] && echo "$peak1" || echo "$peak2")
       awk -v v="$variant" -v r="$res" -v b="$batch" -v c="$compile_ms" -v t="$threads" \
-          -v a="$ours" -v u="$tuned_ms" -v o="$ort" -v p="$torch" -v m="$macs" -v k="$peak" 'BEGIN {
+          -v a="$ours" -v u="$tuned_ms" -v d="$port" -v o="$ort" -v p="$torch" -v m="$macs" -v k="$peak" 'BEGIN {
         flops = 2 * m * b / 1e9
         tuned = u > 0 ? sprintf("%9.2f", u) : sprintf("%9s", "-")
         vs = u > 0 ? sprintf("%7.2fx %7.2fx", u / o, u / a) : sprintf("%8s %8s", "-", "-")
-        printf "%-6s %4d %5d %5.1f s %7d | %9.2f %s %9.2f %9.2f | %6.2fx %7.2fx %s | %5.1f%% %5.1f%%\n",
-               v, r, b, c / 1000, t, a, tuned, o, p, a / o, a / p, vs,
+        printf "%-6s %4d %5d %5.1f s %7d | %9.2f %s %9.2f %9.2f %9.2f | %6.2fx %7.2fx %s %7.2fx | %5.1f%% %5.1f%%\n",
+               v, r, b, c / 1000, t, a, tuned, d, o, p, a / o, a / p, vs, d / a,
                100 * flops / (a / 1e3) / k, 100 * flops / (o / 1e3) / k }'
     done
   done
