@@ -162,10 +162,17 @@ cl::opt<std::string> inputFile(
 } // namespace
 
 /// --target's value, or the default: portable on x86-64 machines, host
-/// elsewhere.
+/// elsewhere; but host for --emit=tiled and --input, whatever the machine:
+/// tiled IR holds one target's schedules, so what --emit=tiled prints and
+/// what --input reads back (effnetc --emit=tiled > t.mlir, edit,
+/// effnetc --input t.mlir) are for one target, this machine's.
 static std::string targetName() {
-  return target.getNumOccurrences() ? target.getValue()
-                                    : codegen::defaultTarget();
+  if (target.getNumOccurrences())
+    return target.getValue();
+  if (inputFile.getNumOccurrences() ||
+      (emit.getNumOccurrences() && emit.getValue() == Emit::Tiled))
+    return "host";
+  return codegen::defaultTarget();
 }
 
 /// An option's value for the pipeline, or nothing when it was not given.
