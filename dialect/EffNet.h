@@ -165,6 +165,13 @@ Loop defaultParallelLoop(Producer producer);
 /// The level that computes a producer inside the tile loop `loop`.
 LoopLevel loopLevelOf(Loop loop);
 
+/// A loop of `unroll` whose extent varies between the tasks of a parallel
+/// loop of grain > 1, for what is computed at that loop: 'c' (code
+/// generation unrolls it as the tile, and a task spans a varying number of
+/// channel tiles) or any loop of `parallel`; nothing when there is none.
+std::optional<Loop> unrolledInTasks(llvm::ArrayRef<Loop> unroll,
+                                    llvm::ArrayRef<Loop> parallel);
+
 /// Copies of a tile's body that unrolling `unroll` makes: tile[0] / vector
 /// per unrolled c, the x and y tiles, and the window's width (kx) and
 /// height (ky).

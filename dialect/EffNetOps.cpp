@@ -752,12 +752,15 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
   bool placesAcc = llvm::any_of(schedule.getCompute(), [](const Placement &p) {
     return p.producer == Producer::acc;
   });
+  std::optional<Loop> varying =
+      unrolledInTasks(schedule.getUnroll(), schedule.getParallel());
   if (structure.accumulates() && !placesAcc && schedule.getGrain() > 1 &&
-      !schedule.getParallel().empty() &&
-      llvm::is_contained(schedule.getUnroll(), Loop::c))
+      varying)
     return emitOpError() << "expects the schedule to place 'acc' with grain "
-                            "> 1 and 'c' unrolled: left to Halide, it is "
-                            "computed for several tiles at once";
+                            "> 1 and '"
+                         << stringifyLoop(*varying)
+                         << "' unrolled: left to Halide, it is computed for "
+                            "several tiles at once";
   if (schedule.getAlgorithm() == Algorithm::winograd) {
     // F(2x2, 3x3) computes 2x2 output tiles that the schedule's tiles hold
     // whole.

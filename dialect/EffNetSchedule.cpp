@@ -65,6 +65,16 @@ Placement ScheduleAttr::placementOf(Producer producer) const {
 }
 
 /// How far out a level is: root 0, the tile loops 1..3 in `order`, inline 4.
+std::optional<Loop>
+mlir::effnet::unrolledInTasks(ArrayRef<Loop> unroll, ArrayRef<Loop> parallel) {
+  if (parallel.empty())
+    return std::nullopt;
+  for (Loop loop : unroll)
+    if (loop == Loop::c || llvm::is_contained(parallel, loop))
+      return loop;
+  return std::nullopt;
+}
+
 static int depthOf(LoopLevel level, ArrayRef<Loop> order) {
   if (level == LoopLevel::root)
     return 0;
@@ -188,16 +198,19 @@ LogicalResult ScheduleAttr::verify(
     // fused expansion (code generation unrolls both as the tile) fails to
     // compile ("Can only unroll for loops over a constant extent") or
     // crashes the compiler. The input and weights passes are not unrolled.
+    // The same holds for a parallel loop unrolled (parallel = [y, c],
+    // unroll = [y]: a task spans a varying number of rows).
     bool unrolledByTile = placement.producer == Producer::acc ||
                           placement.producer == Producer::expand;
-    if (unrolledByTile && grain > 1 && !parallel.empty() &&
-        llvm::is_contained(unroll, Loop::c) &&
+    std::optional<Loop> varying = unrolledInTasks(unroll, parallel);
+    if (unrolledByTile && grain > 1 && varying &&
         placement.compute == loopLevelOf(parallel.back()))
       return emitError() << "expects '" << name
                          << "' not to be computed at the parallel loop '"
                          << stringifyLoop(parallel.back())
-                         << "' with grain > 1 and 'c' unrolled: a task "
-                            "computes it for several tiles at once";
+                         << "' with grain > 1 and '" << stringifyLoop(*varying)
+                         << "' unrolled: a task computes it for several "
+                            "tiles at once";
     // Inside a tile loop a producer already runs on the thread that runs
     // the tile; the accumulation and the broadcast value are not passes
     // code generation splits.

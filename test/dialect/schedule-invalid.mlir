@@ -782,6 +782,36 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x24x8x8xf32> {
 
 // -----
 
+// The same for a parallel loop unrolled: with parallel = [y, c] in tasks of
+// 11, a task spans a varying number of rows (found by the schedule fuzzer:
+// "Can only unroll for loops over a constant extent").
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x24x8x8xf32> {
+  // expected-error@+1 {{expects 'acc' not to be computed at the parallel loop 'c' with grain > 1 and 'y' unrolled: a task computes it for several tiles at once}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [8, 4, 1], vector = 8, order = [y, c, x], parallel = [y, c], grain = 11, unroll = [y], compute = {acc = c}>} : (tensor<1x16x8x8xf32>) -> tensor<1x24x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<24x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<24x16x1x1xf32>) -> tensor<1x24x8x8xf32>
+    effnet.yield %c : tensor<1x24x8x8xf32>
+  }
+  return %0 : tensor<1x24x8x8xf32>
+}
+
+// -----
+
+// Left to Halide, with a parallel loop unrolled.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x24x8x8xf32> {
+  // expected-error@+1 {{expects the schedule to place 'acc' with grain > 1 and 'y' unrolled: left to Halide, it is computed for several tiles at once}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [8, 4, 1], vector = 8, order = [y, c, x], parallel = [y, c], grain = 11, unroll = [y]>} : (tensor<1x16x8x8xf32>) -> tensor<1x24x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<24x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<24x16x1x1xf32>) -> tensor<1x24x8x8xf32>
+    effnet.yield %c : tensor<1x24x8x8xf32>
+  }
+  return %0 : tensor<1x24x8x8xf32>
+}
+
+// -----
+
 // The same, with the accumulation left where Halide puts it.
 func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x24x8x8xf32> {
   // expected-error@+1 {{expects the schedule to place 'acc' with grain > 1 and 'c' unrolled: left to Halide, it is computed for several tiles at once}}
