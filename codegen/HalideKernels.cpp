@@ -554,13 +554,11 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     Var eco("eco"), eci("eci"), exo("exo"), exi("exi");
     // Halide 14 drops the guard of a vectorized tail (the last tile's
     // vectors are stored whole, past the expanded channels): where the
-    // channel tile leaves one, the last tile moves inwards instead. The
-    // tile fits the channels then (the verifier has checked it).
+    // channel tile leaves one, the last tile moves inwards instead
+    // (expandShift; the verifier has checked that the tile fits).
     int64_t tileC = s.expandTile[0], tileX = s.expandTile[1];
-    bool channelTail =
-        s.vector > 1 && spec.expansion.conv.outChannels % tileC != 0;
     e.split(c, eco, eci, asInt(tileC),
-            channelTail ? TailStrategy::ShiftInwards : guard)
+            s.expandShift ? TailStrategy::ShiftInwards : guard)
         .split(x, exo, exi, asInt(tileX), guard)
         .reorder(eci, exi, eco, exo, y)
         .vectorize(eci, vector);

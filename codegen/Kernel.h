@@ -160,6 +160,9 @@ struct Schedule {
   /// A fused expansion's channel and pixel tiles (expand_tile, or the
   /// output's).
   int64_t expandTile[2] = {1, 1};
+  /// The expansion's last channel tile moves inwards (else it is guarded):
+  /// see the dialect's ExpansionChannels.
+  bool expandShift = false;
   /// GPU threads per block along c, x, y (empty on CPUs).
   std::vector<int64_t> threads;
   std::vector<int> shared;

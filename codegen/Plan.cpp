@@ -396,6 +396,8 @@ LogicalResult GroupLowering::readSchedule() {
   auto [expandC, expandX] = attr.expansionTile();
   s.expandTile[0] = expandC;
   s.expandTile[1] = expandX;
+  if (structure.expansion)
+    s.expandShift = expansionChannels(attr, structure).shift;
   s.denseRows =
       llvm::is_contained(attr.getSpecialize(), Specialization::dense_rows);
   s.winograd = attr.getAlgorithm() == Algorithm::winograd;

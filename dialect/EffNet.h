@@ -263,6 +263,27 @@ GroupStructure analyzeGroup(GroupOp group);
 /// One line describing `structure`, as effnet-describe-groups prints it.
 std::string describeGroupStructure(const GroupStructure &structure);
 
+/// How a fused expansion's channel tiles cover the channels it computes at
+/// a time. The verifier checks the tiles fit; code generation splits so.
+struct ExpansionChannels {
+  /// The channels computed at a time: a tile of the output's where the
+  /// expansion is computed at or inside the 'c' tile loop (a depthwise
+  /// anchor reads its own channels), else all of them.
+  int64_t atOnce = 0;
+  /// The channel tile (expand_tile, or the output's).
+  int64_t tile = 1;
+  /// The last tile moves inwards rather than being guarded: vectors of more
+  /// than one channel where the tile leaves a tail of all the channels or of
+  /// those computed at a time (Halide 14 drops the guard of a vectorized
+  /// tail). Such a tile must fit the channels computed at a time.
+  bool shift = false;
+};
+
+/// The channels of `structure`'s fused expansion under `schedule`
+/// (structure.expansion is set).
+ExpansionChannels expansionChannels(ScheduleAttr schedule,
+                                    const GroupStructure &structure);
+
 /// Creates an op whose result type is inferred from its operands and
 /// attributes. On a broken rule the diagnostic is emitted at `loc`, nothing
 /// is left behind, and failure is returned.

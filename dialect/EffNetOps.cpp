@@ -786,16 +786,26 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
     if (!structure.expansion)
       return emitOpError() << "expects expand_tile only on a group with a "
                               "fused expansion";
-    // As the output's channels with tail = shift: a vectorized tile that
-    // leaves a tail moves inwards and must fit (code generation does so
-    // for the expansion whatever the output's tail, as Halide 14 drops the
-    // guard of a vectorized tail).
-    int64_t expanded = structure.inChannels;
-    int64_t tileC = schedule.getExpandTile()[0];
-    if (schedule.getVector() > 1 && expanded % tileC != 0 && tileC > expanded)
-      return emitOpError() << "expects the expansion's channel tile (" << tileC
-                           << ") to fit its " << expanded
-                           << " channels, or to divide them";
+  }
+  if (structure.expansion) {
+    // A tile that moves inwards must fit the channels computed at a time
+    // (all of them, or the output's channel tile when computed per tile):
+    // else it starts before them and reads and writes outside its buffers.
+    ExpansionChannels channels = expansionChannels(schedule, structure);
+    if (channels.shift && channels.tile > channels.atOnce) {
+      if (channels.atOnce == structure.inChannels)
+        return emitOpError()
+               << "expects the expansion's channel tile (" << channels.tile
+               << ") to fit its " << structure.inChannels
+               << " channels, or to divide them";
+      return emitOpError()
+             << "expects the expansion's channel tile (" << channels.tile
+             << ") to fit the " << channels.atOnce
+             << " channels it computes at a time (the output's channel "
+                "tile, as it is computed inside the 'c' loop), or to divide "
+                "them and its "
+             << structure.inChannels << " channels";
+    }
   }
   // A shifted vector needs a vector of channels to shift within: every
   // producer computes the output's channels or the anchor's input's (a

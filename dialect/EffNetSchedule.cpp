@@ -86,6 +86,24 @@ static int depthOf(LoopLevel level, ArrayRef<Loop> order) {
   return 4;
 }
 
+ExpansionChannels
+mlir::effnet::expansionChannels(ScheduleAttr schedule,
+                                const GroupStructure &structure) {
+  ExpansionChannels channels;
+  int64_t expanded = structure.inChannels;
+  channels.tile = schedule.expansionTile().first;
+  channels.atOnce = expanded;
+  LoopLevel at = schedule.placementOf(Producer::expand).compute;
+  if (structure.depthwise && at != LoopLevel::root &&
+      depthOf(at, schedule.getOrder()) >=
+          depthOf(LoopLevel::c, schedule.getOrder()))
+    channels.atOnce = std::min(expanded, schedule.getTile()[0]);
+  channels.shift = schedule.getVector() > 1 &&
+                   (expanded % channels.tile != 0 ||
+                    channels.atOnce % channels.tile != 0);
+  return channels;
+}
+
 int64_t mlir::effnet::countUnrolledCopies(ArrayRef<int64_t> tile,
                                           int64_t vector,
                                           ArrayRef<Loop> unroll,

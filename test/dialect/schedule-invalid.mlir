@@ -995,6 +995,25 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x40x8x8xf32> {
 
 // -----
 
+// Computed inside the 'c' loop in front of a depthwise convolution, the
+// expansion computes a tile of the output's channels at a time (8 here); a
+// tile of 24 that moves inwards would start 16 channels before them (the
+// schedule fuzzer's seed 1796333190 on V2-S: a segmentation fault).
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x64x8x8xf32> {
+  // expected-error@+1 {{'effnet.group' op expects the expansion's channel tile (24) to fit the 8 channels it computes at a time (the output's channel tile, as it is computed inside the 'c' loop), or to divide them and its 64 channels}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [8, 4, 4], vector = 8, order = [c, y, x], compute = {acc = x, expand = x}, expand_tile = [24, 4]>} : (tensor<1x16x8x8xf32>) -> tensor<1x64x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<64x16x1x1xf32>
+    %e = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<64x16x1x1xf32>) -> tensor<1x64x8x8xf32>
+    %dw = effnet.weight "dw" : tensor<64x1x3x3xf32>
+    %c = effnet.conv2d %e, %dw {groups = 64 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x64x8x8xf32>, tensor<64x1x3x3xf32>) -> tensor<1x64x8x8xf32>
+    effnet.yield %c : tensor<1x64x8x8xf32>
+  }
+  return %0 : tensor<1x64x8x8xf32>
+}
+
+// -----
+
 // A shifted inner vector needs a vector of channels in every producer: the
 // stem's 3 input channels are fewer than a vector of 8.
 func.func @f(%x: tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
