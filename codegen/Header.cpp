@@ -188,13 +188,13 @@ int {n}_run(const float *input, int batch, float *output);
 int {n}_run_outputs(const float *input, int batch, float *const *outputs);
 
 /* Bytes of workspace the _with_workspace functions need to run `batch`
- * images as fast as the current thread count allows: {n}_WORKSPACE_BYTES
+ * images as fast as the current thread count allows: {N}_WORKSPACE_BYTES
  * for one image, plus an arena per further image that can run at once (at
  * most the threads); 0 when batch < 1. */
 size_t {n}_workspace_size(int batch);
 
 /* As {n}_run and {n}_run_outputs, in a caller's workspace; they allocate
- * nothing. Any size from {n}_WORKSPACE_BYTES up works: a smaller workspace
+ * nothing. Any size from {N}_WORKSPACE_BYTES up works: a smaller workspace
  * than {n}_workspace_size(batch) runs fewer images at once. */
 int {n}_run_with_workspace(const float *input, int batch, float *output,
                            void *workspace, size_t workspace_size);

@@ -37,6 +37,11 @@ checkOptionsGivenOnce(StringRef pass,
                       ArrayRef<const llvm::cl::Option *> options,
                       function_ref<LogicalResult(const Twine &)> errorHandler);
 
+/// A diagnostic as one line for a tool's stderr: "FILE:LINE:COL: message"
+/// where it points into a file that was read (as effnet-opt's do; a built
+/// model's locations name no line), else the message alone.
+std::string describeDiagnostic(Diagnostic &diag);
+
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"
 

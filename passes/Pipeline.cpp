@@ -207,3 +207,14 @@ void mlir::effnet::registerEffNetPassesAndPipeline() {
         optHandler(PipelineOptions());
       });
 }
+
+std::string mlir::effnet::describeDiagnostic(Diagnostic &diag) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (auto file = diag.getLocation()->findInstanceOf<FileLineColLoc>())
+    if (file.getLine() > 0)
+      os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+         << file.getColumn() << ": ";
+  os << diag.str();
+  return text;
+}

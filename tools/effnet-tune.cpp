@@ -296,7 +296,7 @@ int tuneCommand() {
   MLIRContext context;
   ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
     if (diag.getSeverity() == DiagnosticSeverity::Error)
-      fmt::print(stderr, "effnet-tune: error: {}\n", diag.str());
+      fmt::print(stderr, "effnet-tune: error: {}\n", describeDiagnostic(diag));
     return success();
   });
   FailureOr<OwningOpRef<ModuleOp>> module = buildTiled(context, *resolved);

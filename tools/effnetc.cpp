@@ -456,6 +456,39 @@ getLibraryOptions(func::FuncOp model) {
   return library;
 }
 
+/// What the progress line says was built or read: the variant by name.
+static std::string describeSource(const Request &request) {
+  if (request.fromFile)
+    return inputFile.getValue() + " read";
+  std::string table = request.variant.table.str();
+  if (request.pipeline.variant.empty())
+    return fmt::format("a custom scaling of the {} stage table built", table);
+  std::string name = request.variant.name.str();
+  if (name == table)
+    return name + " built";
+  return fmt::format("{} (the {} stage table, compound scaled) built", name,
+                     table);
+}
+
+/// The deepest level whose passes an input file's IR has been through, or
+/// none for a stage table (compound scaling may still change it).
+static std::optional<Level> levelOfInput(ModuleOp module) {
+  bool stages = false, blocks = false, groups = false;
+  module.walk([&](Operation *op) {
+    if (isa<StageOp>(op))
+      stages = true;
+    else if (isa<StemOp, MBConvOp, FusedMBConvOp, HeadOp>(op))
+      blocks = true;
+    else if (isa<GroupOp>(op))
+      groups = true;
+  });
+  if (stages)
+    return std::nullopt;
+  if (groups)
+    return Level::Groups;
+  return blocks ? Level::Blocks : Level::Primitives;
+}
+
 /// Reports `err` (empty: the diagnostics said it) and returns the exit code.
 static int report(llvm::Error err) {
   std::string message = llvm::toString(std::move(err));
@@ -474,9 +507,9 @@ static int run(bool stats) {
   // Every diagnostic becomes one line on stderr.
   ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
     if (diag.getSeverity() == DiagnosticSeverity::Error)
-      fmt::print(stderr, "effnetc: error: {}\n", diag.str());
+      fmt::print(stderr, "effnetc: error: {}\n", describeDiagnostic(diag));
     else if (diag.getSeverity() == DiagnosticSeverity::Warning)
-      fmt::print(stderr, "effnetc: warning: {}\n", diag.str());
+      fmt::print(stderr, "effnetc: warning: {}\n", describeDiagnostic(diag));
     return success();
   });
 
@@ -484,11 +517,13 @@ static int run(bool stats) {
   if (failed(module))
     return 1;
   if (!quiet)
-    fmt::print(stderr, "effnetc: {} {} in {:.2f} s\n",
-               request.fromFile ? inputFile.getValue()
-                                 : request.variant.table.str() + " table",
-               request.fromFile ? "read" : "built",
+    fmt::print(stderr, "effnetc: {} in {:.2f} s\n", describeSource(request),
                std::chrono::duration<double>(Clock::now() - start).count());
+  // The levels a file's IR has been through print nothing: their passes
+  // find nothing to do.
+  std::optional<Level> done;
+  if (request.fromFile)
+    done = levelOfInput(**module);
   auto functions = (*module)->getOps<func::FuncOp>();
   if (std::distance(functions.begin(), functions.end()) != 1)
     return fail("expects exactly one func.func holding the model");
@@ -499,7 +534,7 @@ static int run(bool stats) {
   if (request.emitting && emit.getValue() != Emit::Plan)
     emitLevel = static_cast<Level>(emit.getValue());
   auto afterLevel = [&](Level level, double seconds) {
-    if (!quiet)
+    if (!quiet && (!done || level > *done))
       fmt::print(stderr, "effnetc: {} in {:.2f} s\n",
                  describeLevel(level).str(), seconds);
     if (emitLevel == level)
