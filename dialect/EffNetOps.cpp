@@ -735,6 +735,27 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
                << " with tail = guard and '" << stringifyLoop(tileLoops[i])
                << "' unrolled";
 
+  // And it slides a window along a tile loop between where a producer is
+  // stored and where it is computed: after the first tile it computes only
+  // the values the last did not, which for a last tile shifted inwards is
+  // fewer than a tile, so an accumulation's loop over them has no constant
+  // extent to unroll (test/schedule-fuzz, seed 1796591504: 6 channels in
+  // tiles of 4, acc = c store y, unroll = [c]).
+  if (schedule.getTail() == Tail::shift)
+    for (int i = 0; i < 3; ++i)
+      if (llvm::is_contained(schedule.getUnroll(), tileLoops[i]) &&
+          !ShapedType::isDynamic(extents[i]) &&
+          extents[i] % schedule.getTile()[i] != 0 &&
+          schedule.slidesAlong(Producer::acc, tileLoops[i]))
+        return emitOpError()
+               << "expects 'acc' stored at or inside the '"
+               << stringifyLoop(tileLoops[i]) << "' loop, or '"
+               << stringifyLoop(tileLoops[i])
+               << "' not unrolled: the output's " << extents[i] << " "
+               << what[i] << " in tiles of " << schedule.getTile()[i]
+               << " leave a tile shifted inwards, of which a window slid "
+                  "along the loop computes fewer than a tile";
+
   GroupStructure structure = analyzeGroup(*this);
   // Unrolling the window multiplies the copies the attribute counted over
   // the tile by the window's width and height (the anchor's: a fused

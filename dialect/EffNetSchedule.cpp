@@ -86,6 +86,15 @@ static int depthOf(LoopLevel level, ArrayRef<Loop> order) {
   return 4;
 }
 
+bool ScheduleAttr::slidesAlong(Producer producer, Loop loop) const {
+  Placement placement = placementOf(producer);
+  if (placement.compute == LoopLevel::inline_)
+    return false;
+  int at = depthOf(loopLevelOf(loop), getOrder());
+  return depthOf(placement.store, getOrder()) < at &&
+         depthOf(placement.compute, getOrder()) >= at;
+}
+
 ExpansionChannels
 mlir::effnet::expansionChannels(ScheduleAttr schedule,
                                 const GroupStructure &structure) {

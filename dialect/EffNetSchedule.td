@@ -203,6 +203,10 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     /// The channels and pixels of a fused expansion's tiles: `expand_tile`,
     /// or the output's c and x tiles.
     std::pair<int64_t, int64_t> expansionTile() const;
+    /// Whether `producer` is stored outside the tile loop `loop` and
+    /// computed at it or inside it (Halide slides its window along `loop`).
+    bool slidesAlong(::mlir::effnet::Producer producer,
+                     ::mlir::effnet::Loop loop) const;
   }];
 }
 

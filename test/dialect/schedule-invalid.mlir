@@ -1014,6 +1014,22 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x64x8x8xf32> {
 
 // -----
 
+// Stored outside the 'c' loop it is computed at, the accumulation's window
+// slides along 'c': the last of 6 channels' tiles of 4 moves inwards and
+// computes 2 new channels, a loop Halide cannot unroll.
+func.func @f(%x: tensor<1x144x1x1xf32>) -> tensor<1x6x1x1xf32> {
+  // expected-error@+1 {{'effnet.group' op expects 'acc' stored at or inside the 'c' loop, or 'c' not unrolled: the output's 6 channels in tiles of 4 leave a tile shifted inwards, of which a window slid along the loop computes fewer than a tile}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [4, 1, 1], vector = 4, order = [y, x, c], unroll = [c], tail = shift, compute = {acc = c store y}>} : (tensor<1x144x1x1xf32>) -> tensor<1x6x1x1xf32> {
+  ^bb0(%in: tensor<1x144x1x1xf32>):
+    %w = effnet.weight "w" : tensor<6x144x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x144x1x1xf32>, tensor<6x144x1x1xf32>) -> tensor<1x6x1x1xf32>
+    effnet.yield %c : tensor<1x6x1x1xf32>
+  }
+  return %0 : tensor<1x6x1x1xf32>
+}
+
+// -----
+
 // A shifted inner vector needs a vector of channels in every producer: the
 // stem's 3 input channels are fewer than a vector of 8.
 func.func @f(%x: tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
