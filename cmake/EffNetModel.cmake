@@ -4,7 +4,7 @@
 #   effnet_add_model(<name>
 #     [VARIANT b0..b7|v2_s|v2_m|v2_l] [PHI f] [WIDTH w] [DEPTH d]
 #     [RESOLUTION r] [NUM_CLASSES k] [IN_CHANNELS n] [PADDING torchvision|tf-same]
-#     [BN_EPS x] [WEIGHTS file.safetensors]
+#     [BN_EPS x] [WEIGHTS file.safetensors] [SCHEDULES file.schedules]
 #     [NAMING torchvision|efficientnet-pytorch|timm|canonical]
 #     [RANDOM_WEIGHTS seed]
 #     [TARGET portable|host|<Halide target string>]  (default: effnetc's)
@@ -12,17 +12,49 @@
 #     [NORMALIZE imagenet|advprop|MEAN,MEAN,MEAN:STD,STD,STD]
 #     [EFFNETC_ARGS ...])
 #
-# Creates the imported target <name>: link it and include "<name>.h".
-# effnetc is $<TARGET_FILE:effnetc> inside this project and
-# EFFNET_EFFNETC_EXECUTABLE (set by find_package(EffNet)) outside it.
+# Creates the imported target <name>: link it and include "<name>.h" (the
+# folder also holds <name>.pc, for pkg-config). effnetc is
+# $<TARGET_FILE:effnetc> inside this project and EffNet::effnetc (from
+# find_package(EffNet)) outside it. The arguments are checked when CMake
+# configures (a missing WEIGHTS file, an unknown VARIANT, a name that is not
+# a C identifier), not first by the build.
 
 function(effnet_add_model name)
   cmake_parse_arguments(ARG ""
-    "VARIANT;PHI;WIDTH;DEPTH;RESOLUTION;NUM_CLASSES;IN_CHANNELS;PADDING;BN_EPS;WEIGHTS;NAMING;RANDOM_WEIGHTS;TARGET;NORMALIZE"
+    "VARIANT;PHI;WIDTH;DEPTH;RESOLUTION;NUM_CLASSES;IN_CHANNELS;PADDING;BN_EPS;WEIGHTS;SCHEDULES;NAMING;RANDOM_WEIGHTS;TARGET;NORMALIZE"
     "OUTPUTS;EFFNETC_ARGS" ${ARGN})
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "effnet_add_model(${name}): unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
   endif()
+
+  set(where "effnet_add_model(${name})")
+  if(NOT name MATCHES "^[A-Za-z][A-Za-z0-9_]*$")
+    message(FATAL_ERROR "${where}: the name is the prefix of the library's C symbols: give a C identifier that starts with a letter")
+  endif()
+  set(variants b0 b1 b2 b3 b4 b5 b6 b7 v2_s v2_m v2_l)
+  if(DEFINED ARG_VARIANT AND NOT ARG_VARIANT IN_LIST variants)
+    list(JOIN variants ", " known)
+    message(FATAL_ERROR "${where}: unknown VARIANT '${ARG_VARIANT}' (expected one of ${known})")
+  endif()
+  foreach(option RESOLUTION NUM_CLASSES IN_CHANNELS RANDOM_WEIGHTS)
+    if(DEFINED ARG_${option} AND NOT ARG_${option} MATCHES "^[0-9]+$")
+      message(FATAL_ERROR "${where}: ${option} takes a whole number, got '${ARG_${option}}'")
+    endif()
+  endforeach()
+  if(DEFINED ARG_PADDING AND NOT ARG_PADDING MATCHES "^(torchvision|tf-same)$")
+    message(FATAL_ERROR "${where}: PADDING is torchvision or tf-same, got '${ARG_PADDING}'")
+  endif()
+  if(DEFINED ARG_NAMING AND NOT ARG_NAMING MATCHES "^(torchvision|efficientnet-pytorch|timm|canonical)$")
+    message(FATAL_ERROR "${where}: NAMING is torchvision, efficientnet-pytorch, timm or canonical, got '${ARG_NAMING}'")
+  endif()
+  foreach(option WEIGHTS SCHEDULES)
+    if(DEFINED ARG_${option})
+      get_filename_component(file_${option} "${ARG_${option}}" ABSOLUTE)
+      if(NOT EXISTS "${file_${option}}" OR IS_DIRECTORY "${file_${option}}")
+        message(FATAL_ERROR "${where}: the ${option} file ${file_${option}} does not exist")
+      endif()
+    endif()
+  endforeach()
 
   set(args)
   foreach(option VARIANT PHI WIDTH DEPTH RESOLUTION NUM_CLASSES IN_CHANNELS PADDING BN_EPS NAMING RANDOM_WEIGHTS TARGET NORMALIZE)
@@ -37,15 +69,20 @@ function(effnet_add_model name)
     list(APPEND args --outputs "${outputs}")
   endif()
   set(depends)
-  if(DEFINED ARG_WEIGHTS)
-    get_filename_component(weights "${ARG_WEIGHTS}" ABSOLUTE)
-    list(APPEND args --weights "${weights}")
-    list(APPEND depends "${weights}")
-  endif()
+  foreach(option WEIGHTS SCHEDULES)
+    if(DEFINED ARG_${option})
+      string(TOLOWER "${option}" flag)
+      list(APPEND args "--${flag}" "${file_${option}}")
+      list(APPEND depends "${file_${option}}")
+    endif()
+  endforeach()
 
   if(TARGET effnetc)
     set(compiler $<TARGET_FILE:effnetc>)
     list(APPEND depends effnetc)
+  elseif(TARGET EffNet::effnetc)
+    set(compiler $<TARGET_FILE:EffNet::effnetc>)
+    list(APPEND depends $<TARGET_FILE:EffNet::effnetc>)
   elseif(EFFNET_EFFNETC_EXECUTABLE)
     set(compiler "${EFFNET_EFFNETC_EXECUTABLE}")
     list(APPEND depends "${EFFNET_EFFNETC_EXECUTABLE}")
@@ -56,7 +93,7 @@ function(effnet_add_model name)
   set(dir "${CMAKE_CURRENT_BINARY_DIR}/${name}.effnet")
   file(MAKE_DIRECTORY "${dir}")
   add_custom_command(
-    OUTPUT "${dir}/${name}.a" "${dir}/${name}.h"
+    OUTPUT "${dir}/${name}.a" "${dir}/${name}.h" "${dir}/${name}.pc"
     COMMAND ${compiler} ${args} ${ARG_EFFNETC_ARGS} -o "${dir}/${name}" --quiet
     DEPENDS ${depends}
     COMMENT "effnetc: compiling ${name}"

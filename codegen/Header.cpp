@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Library.h"
+#include "codegen/Version.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -299,4 +300,26 @@ Error mlir::effnet::codegen::writeHeader(const std::string &path,
                                          const ModelPlan &plan,
                                          int64_t workspaceBytes) {
   return writeFile(path, header(info, plan, workspaceBytes));
+}
+
+Error mlir::effnet::codegen::writePkgConfig(const std::string &path,
+                                            const ModelInfo &info) {
+  // pkg-config takes the file's own folder as ${pcfiledir}.
+  std::string text = fmt::format(
+      R"(# {n}.pc: {n}.a and {n}.h for pkg-config, written by effnetc beside
+# them: pkg-config --cflags --libs {n} with this folder on PKG_CONFIG_PATH,
+# or pkg-config --cflags --libs path/to/{n}.pc.
+prefix=${{pcfiledir}}
+includedir=${{prefix}}
+libdir=${{prefix}}
+
+Name: {n}
+Description: EfficientNet {variant} compiled by effnetc for {target}
+Version: {version}
+Cflags: -I${{includedir}}
+Libs: ${{libdir}}/{n}.a -lpthread -ldl -lm
+)",
+      fmt::arg("n", info.name), fmt::arg("variant", info.variant),
+      fmt::arg("target", info.target), fmt::arg("version", EFFNET_VERSION));
+  return writeFile(path, text);
 }

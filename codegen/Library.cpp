@@ -259,6 +259,8 @@ Error mlir::effnet::codegen::emitLibrary(
   if (Error err = writeHeader(options.output + ".h", info, paths->plans.front(),
                               workspaceBytes(paths->driver)))
     return err;
+  if (Error err = writePkgConfig(options.output + ".pc", info))
+    return err;
   if (options.verbose)
     fmt::print(stderr,
                "effnetc: driver, weights and archive in {:.2f} s; "

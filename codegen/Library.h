@@ -84,6 +84,11 @@ llvm::Error archiveObjects(const std::vector<std::string> &objects,
                            const std::vector<std::string> &memberNames,
                            const std::string &triple, const std::string &path);
 
+/// Writes pkg-config's description of the library to `path` (NAME.pc
+/// beside NAME.a and NAME.h, which it finds through ${pcfiledir}, so the
+/// folder can move): its -I, the archive and the system libraries.
+llvm::Error writePkgConfig(const std::string &path, const ModelInfo &info);
+
 /// Writes the library's C header to `path` (Header.cpp): `plan` is any
 /// path's (they agree on what the header says of them), `workspaceBytes`
 /// the least workspace of a call on any path.

@@ -25,6 +25,9 @@ packages=(
   # The tuner's shards as a Slurm job array on a one-node cluster
   # (scripts/slurm-local.sh, test/e2e/tune-slurm.test).
   slurmctld slurmd slurm-client munge
+  # test/tools/package.test builds apps the way a Makefile would, with the
+  # NAME.pc that effnetc writes.
+  pkgconf
 )
 
 missing=()

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Codegen.h"
+#include "codegen/Version.h"
 #include "models/Files.h"
 #include "models/Models.h"
 #include "passes/Passes.h"

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Codegen.h"
+#include "codegen/Version.h"
 #include "models/Files.h"
 #include "models/Models.h"
 #include "models/Safetensors.h"
@@ -16,6 +17,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -600,6 +602,15 @@ static int run(bool stats) {
   return 0;
 }
 
+/// effnetc --version: ours, then the two compilers inside.
+static void printVersion(llvm::raw_ostream &os) {
+  os << "effnetc " << EFFNET_VERSION << " (git " << EFFNET_REVISION << ")\n"
+     << "  MLIR and LLVM " << LLVM_VERSION_STRING
+     << ": the IR, its passes and the libraries' driver code\n"
+     << "  Halide " << EFFNET_HALIDE_VERSION << " (with LLVM "
+     << EFFNET_HALIDE_LLVM_VERSION << "): the kernels\n";
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // LLVM's own -stats (pass statistics) would clash with ours: drop it before
@@ -609,6 +620,7 @@ int main(int argc, char **argv) {
   cl::opt<bool> printStatsOpt(
       "stats", cl::desc("print 'params: N' and 'macs: N'"), cl::cat(category));
   cl::HideUnrelatedOptions(category);
+  cl::SetVersionPrinter(printVersion);
   cl::ParseCommandLineOptions(argc, argv, "EfficientNet compiler\n");
   setHostTargetResolver(codegen::resolveHostTarget);
   int status = run(printStatsOpt);
