@@ -22,7 +22,9 @@ namespace effnet {
 /// `.running_var` and `bn.weight` U[0.5, 1.5]; `.running_mean` and any other
 /// `.bias` U[-0.2, 0.2]; other weights U[-a, a] with a = sqrt(3 / fan_in),
 /// fan_in the product of all dimensions but the first. These keep activations
-/// finite through the deepest variant.
+/// finite through the deepest variant. effnet-bind-weights draws batch
+/// norms' running statistics and dense layers' biases here only where it
+/// cannot measure them (passes/RandomStatistics.h).
 std::vector<float> randomWeight(llvm::StringRef name,
                                 llvm::ArrayRef<int64_t> shape, uint64_t seed);
 

@@ -4,6 +4,7 @@
 #include "models/Safetensors.h"
 #include "models/WeightNames.h"
 #include "passes/Passes.h"
+#include "passes/RandomStatistics.h"
 
 #include "llvm/ADT/StringSet.h"
 
@@ -11,6 +12,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <optional>
@@ -185,19 +187,54 @@ void BindWeightsPass::runOnOperation() {
       else
         llvm::consumeError(mapped.takeError());
     }
+    auto bind = [&](WeightOp weight, ArrayRef<float> values) {
+      auto type = cast<RankedTensorType>(weight.getType());
+      weight.setValueAttr(DenseResourceElementsAttr::get(
+          type, blobName(weight.getName()),
+          HeapAsmResourceBlob::allocateAndCopyInferAlign(values)));
+      ++numWeightsBound;
+    };
+    // Random batch-norm statistics and dense layers' biases are derived
+    // from the weights in front (RandomStatistics.cpp): they wait for those.
+    llvm::SmallPtrSet<Operation *, 32> derived;
+    auto derive = [&](Value value) {
+      if (auto weight = value ? value.getDefiningOp<WeightOp>() : WeightOp())
+        if (!weight.getValueAttr())
+          derived.insert(weight);
+    };
+    if (!source->file) {
+      model->walk([&](BatchNormOp norm) {
+        derive(norm.getMean());
+        derive(norm.getVariance());
+      });
+      model->walk([&](DenseOp dense) { derive(dense.getBias()); });
+    }
     for (WeightOp weight : weights) {
-      if (weight.getValueAttr())
+      if (weight.getValueAttr() || derived.contains(weight))
         continue;
       FailureOr<std::vector<float>> values =
           readValues(weight, *source, *names);
       if (failed(values))
         return signalPassFailure();
-      auto type = cast<RankedTensorType>(weight.getType());
-      weight.setValueAttr(DenseResourceElementsAttr::get(
-          type, blobName(weight.getName()),
-          HeapAsmResourceBlob::allocateAndCopyInferAlign(
-              ArrayRef<float>(*values))));
-      ++numWeightsBound;
+      bind(weight, *values);
+    }
+    if (!derived.empty()) {
+      deriveRandomStatistics(
+          model, source->seed,
+          [&](WeightOp weight) {
+            return derived.contains(weight) && !weight.getValueAttr();
+          },
+          bind);
+      // What could not be derived is drawn as before.
+      for (WeightOp weight : weights) {
+        if (weight.getValueAttr())
+          continue;
+        FailureOr<std::vector<float>> values =
+            readValues(weight, *source, *names);
+        if (failed(values))
+          return signalPassFailure();
+        bind(weight, *values);
+      }
     }
   }
 
