@@ -37,6 +37,16 @@ inline constexpr llvm::StringLiteral kOutputsAttrName = "effnet.outputs";
 inline constexpr llvm::StringLiteral kPrunedWeightsAttrName =
     "effnet.pruned_weights";
 
+/// The module attributes effnetc --emit sets when it prints bound weights
+/// out of line: the safetensors file that holds them (--emit-weights FILE,
+/// canonical names), or that they were left out. effnetc --input binds
+/// them from the file, and refuses IR whose weights were left out unless
+/// given --weights.
+inline constexpr llvm::StringLiteral kWeightsFileAttrName =
+    "effnet.weights_file";
+inline constexpr llvm::StringLiteral kWeightsLeftOutAttrName =
+    "effnet.weights_left_out";
+
 /// The module attribute naming the schedule class (`x86-64-avx2`, ...) that
 /// effnet-tile made the groups' schedules for.
 inline constexpr llvm::StringLiteral kScheduleTargetAttrName =

@@ -7,6 +7,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/SwapByteOrder.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MathExtras.h"
@@ -417,4 +419,74 @@ SafetensorsFile::getF32(StringRef name, llvm::ArrayRef<int64_t> shape) const {
     std::memcpy(&values[i], &bits, sizeof(float));
   }
   return values;
+}
+
+llvm::Error mlir::effnet::writeSafetensors(
+    StringRef path, llvm::ArrayRef<F32Tensor> tensors,
+    const std::map<std::string, std::string> &metadata) {
+  llvm::json::Object header;
+  if (!metadata.empty()) {
+    llvm::json::Object entries;
+    for (const auto &[key, value] : metadata)
+      entries[key] = value;
+    header["__metadata__"] = std::move(entries);
+  }
+  uint64_t offset = 0;
+  for (const F32Tensor &tensor : tensors) {
+    uint64_t bytes = tensor.values.size() * sizeof(float);
+    llvm::json::Array shape;
+    for (int64_t dim : tensor.shape)
+      shape.push_back(dim);
+    header[tensor.name] = llvm::json::Object{
+        {"dtype", "F32"},
+        {"shape", std::move(shape)},
+        {"data_offsets", llvm::json::Array{offset, offset + bytes}}};
+    offset += bytes;
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::json::Value(std::move(header));
+  os.flush();
+  // The data starts 8-byte aligned, as the format's writers keep it.
+  text.append((8 - text.size() % 8) % 8, ' ');
+
+  std::string temporary = (path + ".partial").str();
+  auto fail = [&](const llvm::Twine &what) {
+    llvm::sys::fs::remove(temporary);
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "cannot write " + path + ": " + what);
+  };
+  std::error_code ec;
+  {
+    llvm::raw_fd_ostream out(temporary, ec);
+    if (ec)
+      return fail(ec.message());
+    char length[8];
+    llvm::support::endian::write64le(length, text.size());
+    out.write(length, sizeof(length));
+    out << text;
+    for (const F32Tensor &tensor : tensors) {
+      if (llvm::sys::IsLittleEndianHost) {
+        out.write(reinterpret_cast<const char *>(tensor.values.data()),
+                  tensor.values.size() * sizeof(float));
+        continue;
+      }
+      for (float value : tensor.values) {
+        char bytes[4];
+        uint32_t bits;
+        std::memcpy(&bits, &value, sizeof(bits));
+        llvm::support::endian::write32le(bytes, bits);
+        out.write(bytes, sizeof(bytes));
+      }
+    }
+    out.close();
+    if (out.has_error()) {
+      std::string message = out.error().message();
+      out.clear_error();
+      return fail(message);
+    }
+  }
+  if (std::error_code renamed = llvm::sys::fs::rename(temporary, path))
+    return fail(renamed.message());
+  return llvm::Error::success();
 }

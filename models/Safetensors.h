@@ -109,6 +109,22 @@ private:
   std::map<std::string, std::string> metadata;
 };
 
+/// A float32 tensor to write: its name, shape and values (row-major).
+struct F32Tensor {
+  std::string name;
+  std::vector<int64_t> shape;
+  llvm::ArrayRef<float> values;
+};
+
+/// Writes `tensors` (distinct names) to `path` as a safetensors file that
+/// SafetensorsFile and safetensors.torch.load_file read; the data in the
+/// order given, `metadata` in the header. Writes a temporary file renamed
+/// over `path` at the end, so a failure leaves no half-written file. Errors
+/// are one line naming the file.
+llvm::Error writeSafetensors(llvm::StringRef path,
+                             llvm::ArrayRef<F32Tensor> tensors,
+                             const std::map<std::string, std::string> &metadata);
+
 } // namespace effnet
 } // namespace mlir
 

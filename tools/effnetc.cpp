@@ -18,6 +18,9 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Config/llvm-config.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -85,6 +88,14 @@ cl::opt<Emit> emit(
                           "the LLVM IR of the library's entry points (named "
                           "after -o's NAME, else 'model'; weights elided)")),
     cl::cat(category));
+cl::opt<std::string> emitWeights(
+    "emit-weights",
+    cl::desc("where --emit=groups and --emit=tiled put the bound weights: "
+             "a safetensors FILE, which the IR names and --input reads "
+             "(relative to the IR's folder, else to the current one), or "
+             "'inline' (hex in the IR: B0 is 20 MB). Default: left out, and "
+             "--input then needs --weights"),
+    cl::value_desc("FILE|inline"), cl::cat(category));
 cl::opt<std::string> schedules(
     "schedules",
     cl::desc("schedule file: its entries for --target replace the default "
@@ -360,6 +371,13 @@ static llvm::Error readOptions(bool stats, Request &request) {
   if (naming.getNumOccurrences() || weightsFile.getNumOccurrences())
     if (llvm::Error err = impliedByNaming(options))
       return err;
+  if (emitWeights.getNumOccurrences() &&
+      (!request.emitting || (emit.getValue() != Emit::Groups &&
+                             emit.getValue() != Emit::Tiled)))
+    return error("--emit-weights says where --emit=groups and --emit=tiled "
+                 "put the weights: give one of them");
+  if (emitWeights.getNumOccurrences() && emitWeights.getValue().empty())
+    return error("--emit-weights takes a file name, or 'inline'");
   if (retile.getNumOccurrences() && deepest < Level::Tiled)
     return error("--retile takes effect at the tiled level: give -o "
                  "DIR/NAME, --emit=tiled or --emit=plan");
@@ -491,6 +509,105 @@ static std::optional<Level> levelOfInput(ModuleOp module) {
   return blocks ? Level::Blocks : Level::Primitives;
 }
 
+/// Prints `module` for --emit, its bound weights as --emit-weights says:
+/// inline, written to a file the IR names (once, for a portable library's
+/// paths, which share them), or left out (the default, said once on
+/// stderr). Fails with a message when the file cannot be written.
+static llvm::Error printIR(ModuleOp module) {
+  static bool weightsHandled = false;
+  SmallVector<WeightOp> bound;
+  module.walk([&](WeightOp weight) {
+    if (weight.getValueAttr())
+      bound.push_back(weight);
+  });
+  if (bound.empty() || emitWeights.getValue() == "inline") {
+    module->print(llvm::outs());
+    return llvm::Error::success();
+  }
+  OwningOpRef<ModuleOp> copy(module.clone());
+  MLIRContext *context = module.getContext();
+  if (!emitWeights.empty()) {
+    if (!weightsHandled) {
+      std::vector<std::vector<float>> storage;
+      std::vector<F32Tensor> tensors;
+      llvm::StringSet<> names;
+      for (WeightOp weight : bound) {
+        if (!names.insert(weight.getName()).second)
+          return llvm::createStringError(
+              llvm::inconvertibleErrorCode(),
+              "--emit-weights: two weights are called '" +
+                  weight.getName().str() + "'");
+        FailureOr<std::vector<float>> values = weight.readValues();
+        if (failed(values))
+          return llvm::createStringError(llvm::inconvertibleErrorCode(), "");
+        storage.push_back(std::move(*values));
+        auto type = cast<RankedTensorType>(weight.getType());
+        tensors.push_back({weight.getName().str(),
+                           std::vector<int64_t>(type.getShape().begin(),
+                                                type.getShape().end()),
+                           storage.back()});
+      }
+      if (llvm::Error err = writeSafetensors(
+              emitWeights.getValue(), tensors,
+              {{"format", "pt"},
+               {"written_by", "effnetc --emit-weights, canonical names"}}))
+        return err;
+      weightsHandled = true;
+    }
+    (*copy)->setAttr(kWeightsFileAttrName,
+                     StringAttr::get(context, emitWeights.getValue()));
+  } else {
+    if (!weightsHandled) {
+      uint64_t bytes = 0;
+      for (WeightOp weight : bound)
+        bytes += cast<RankedTensorType>(weight.getType()).getNumElements() *
+                 sizeof(float);
+      fmt::print(stderr,
+                 "effnetc: note: the weights ({:.1f} MiB) are left out of the "
+                 "printed IR: --emit-weights FILE writes them to a file the "
+                 "IR names, --emit-weights inline prints them\n",
+                 double(bytes) / (1 << 20));
+      weightsHandled = true;
+    }
+    (*copy)->setAttr(kWeightsLeftOutAttrName, UnitAttr::get(context));
+  }
+  copy->walk([](WeightOp weight) { weight.removeValueAttr(); });
+  (*copy)->print(llvm::outs());
+  return llvm::Error::success();
+}
+
+/// For --input: where the file's weights are, when it names a weights file
+/// (relative to its folder, else to the current one) and no --weights is
+/// given; an error when they were left out and neither --weights nor
+/// --random-weights is given.
+static llvm::Error findInputWeights(ModuleOp module, Request &request) {
+  auto error = [](const std::string &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
+  if (weightsFile.getNumOccurrences() || randomWeights.getNumOccurrences())
+    return llvm::Error::success();
+  if (auto file = module->getAttrOfType<StringAttr>(kWeightsFileAttrName)) {
+    llvm::SmallString<256> path(file.getValue());
+    if (!llvm::sys::path::is_absolute(path)) {
+      llvm::SmallString<256> beside(
+          llvm::sys::path::parent_path(inputFile.getValue()));
+      llvm::sys::path::append(beside, file.getValue());
+      if (llvm::sys::fs::exists(beside))
+        path = beside;
+    }
+    request.pipeline.weights = path.str().str();
+    request.pipeline.naming = "canonical";
+    return llvm::Error::success();
+  }
+  if (module->hasAttr(kWeightsLeftOutAttrName))
+    return error(fmt::format(
+        "{}: its weights were left out when it was printed: give --weights "
+        "FILE (print it again with --emit-weights FILE to have one), or "
+        "--random-weights S",
+        inputFile.getValue()));
+  return llvm::Error::success();
+}
+
 /// Reports `err` (empty: the diagnostics said it) and returns the exit code.
 static int report(llvm::Error err) {
   std::string message = llvm::toString(std::move(err));
@@ -518,6 +635,9 @@ static int run(bool stats) {
   FailureOr<OwningOpRef<ModuleOp>> module = buildModel(context, request);
   if (failed(module))
     return 1;
+  if (request.fromFile)
+    if (llvm::Error err = findInputWeights(**module, request))
+      return fail(llvm::toString(std::move(err)));
   if (!quiet)
     fmt::print(stderr, "effnetc: {} in {:.2f} s\n", describeSource(request),
                std::chrono::duration<double>(Clock::now() - start).count());
@@ -535,12 +655,20 @@ static int run(bool stats) {
   std::optional<Level> emitLevel;
   if (request.emitting && emit.getValue() != Emit::Plan)
     emitLevel = static_cast<Level>(emit.getValue());
+  // A failed print (--emit-weights' file) ends the run after the level.
+  std::optional<std::string> printFailure;
+  auto print = [&](ModuleOp printed) {
+    if (printFailure)
+      return;
+    if (llvm::Error err = printIR(printed))
+      printFailure = llvm::toString(std::move(err));
+  };
   auto afterLevel = [&](Level level, double seconds) {
     if (!quiet && (!done || level > *done))
       fmt::print(stderr, "effnetc: {} in {:.2f} s\n",
                  describeLevel(level).str(), seconds);
     if (emitLevel == level)
-      (*module)->print(llvm::outs());
+      print(**module);
     if (request.stats && level == Level::Primitives)
       printStats(llvm::outs(), computeStats(model), perLayer);
   };
@@ -569,7 +697,7 @@ static int run(bool stats) {
       if (emitLevel == Level::Tiled) {
         llvm::outs() << "// path " << index + 1 << " of "
                      << request.targets.size() << ": " << pathTarget << "\n";
-        copies.back()->print(llvm::outs());
+        print(*copies.back());
       }
       paths.push_back(*copies.back()->getOps<func::FuncOp>().begin());
     }
@@ -582,6 +710,8 @@ static int run(bool stats) {
                                       afterLevel))) {
     return 1;
   }
+  if (printFailure)
+    return fail(*printFailure);
 
   bool emitCode = request.emitting && (emit.getValue() == Emit::Plan ||
                                        emit.getValue() == Emit::Driver);
