@@ -557,7 +557,7 @@ static llvm::Error printIR(ModuleOp module) {
     (*copy)->setAttr(kWeightsFileAttrName,
                      StringAttr::get(context, emitWeights.getValue()));
   } else {
-    if (!weightsHandled) {
+    if (!weightsHandled && !quiet) {
       uint64_t bytes = 0;
       for (WeightOp weight : bound)
         bytes += cast<RankedTensorType>(weight.getType()).getNumElements() *
