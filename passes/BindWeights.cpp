@@ -209,15 +209,22 @@ void BindWeightsPass::runOnOperation() {
       });
       model->walk([&](DenseOp dense) { derive(dense.getBias()); });
     }
-    for (WeightOp weight : weights) {
-      if (weight.getValueAttr() || derived.contains(weight))
-        continue;
-      FailureOr<std::vector<float>> values =
-          readValues(weight, *source, *names);
-      if (failed(values))
-        return signalPassFailure();
-      bind(weight, *values);
-    }
+    // Binds the unbound weights but those still to derive.
+    auto bindRest = [&](bool skipDerived) {
+      for (WeightOp weight : weights) {
+        if (weight.getValueAttr() ||
+            (skipDerived && derived.contains(weight)))
+          continue;
+        FailureOr<std::vector<float>> values =
+            readValues(weight, *source, *names);
+        if (failed(values))
+          return failure();
+        bind(weight, *values);
+      }
+      return success();
+    };
+    if (failed(bindRest(/*skipDerived=*/true)))
+      return signalPassFailure();
     if (!derived.empty()) {
       deriveRandomStatistics(
           model, source->seed,
@@ -226,15 +233,8 @@ void BindWeightsPass::runOnOperation() {
           },
           bind);
       // What could not be derived is drawn as before.
-      for (WeightOp weight : weights) {
-        if (weight.getValueAttr())
-          continue;
-        FailureOr<std::vector<float>> values =
-            readValues(weight, *source, *names);
-        if (failed(values))
-          return signalPassFailure();
-        bind(weight, *values);
-      }
+      if (failed(bindRest(/*skipDerived=*/false)))
+        return signalPassFailure();
     }
   }
 
