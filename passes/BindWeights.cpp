@@ -210,8 +210,8 @@ void BindWeightsPass::runOnOperation() {
       model->walk([&](DenseOp dense) { derive(dense.getBias()); });
     }
     // Binds the unbound weights but those still to derive.
-    auto bindRest = [&](bool skipDerived) {
-      for (WeightOp weight : weights) {
+    auto bindRest = [&](ArrayRef<WeightOp> unbound, bool skipDerived) {
+      for (WeightOp weight : unbound) {
         if (weight.getValueAttr() ||
             (skipDerived && derived.contains(weight)))
           continue;
@@ -223,7 +223,7 @@ void BindWeightsPass::runOnOperation() {
       }
       return success();
     };
-    if (failed(bindRest(/*skipDerived=*/true)))
+    if (failed(bindRest(weights, /*skipDerived=*/true)))
       return signalPassFailure();
     if (!derived.empty()) {
       deriveRandomStatistics(
@@ -233,7 +233,7 @@ void BindWeightsPass::runOnOperation() {
           },
           bind);
       // What could not be derived is drawn as before.
-      if (failed(bindRest(/*skipDerived=*/false)))
+      if (failed(bindRest(weights, /*skipDerived=*/false)))
         return signalPassFailure();
     }
   }
