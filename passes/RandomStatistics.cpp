@@ -40,6 +40,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <system_error>
 #include <thread>
 
 using namespace mlir;
@@ -288,10 +289,19 @@ std::optional<Tensor> convolve(Conv2DOp conv, const Tensor &in) {
     threads = 1;
   threads = std::min<unsigned>(threads, out);
   std::vector<std::thread> workers;
-  for (unsigned t = 1; t < threads; ++t)
-    workers.emplace_back(convolveChannels, std::cref(work), out * t / threads,
-                         out * (t + 1) / threads);
+  unsigned started = 1;
+  for (; started < threads; ++started) {
+    try {
+      workers.emplace_back(convolveChannels, std::cref(work),
+                           out * started / threads,
+                           out * (started + 1) / threads);
+    } catch (const std::system_error &) {
+      break; // No thread to be had: this one does the rest.
+    }
+  }
   convolveChannels(work, 0, out / threads);
+  for (unsigned t = started; t < threads; ++t)
+    convolveChannels(work, out * t / threads, out * (t + 1) / threads);
   for (std::thread &worker : workers)
     worker.join();
   return result;

@@ -711,7 +711,7 @@ static int run(bool stats) {
     return 1;
   }
   if (printFailure)
-    return fail(*printFailure);
+    return printFailure->empty() ? 1 : fail(*printFailure);
 
   bool emitCode = request.emitting && (emit.getValue() == Emit::Plan ||
                                        emit.getValue() == Emit::Driver);
