@@ -23,7 +23,8 @@
 // of their range apart between random images (25-40% measured at the
 // model's size).
 //
-// So the run is at the model's size (up to kMaxSide), on kImages image: B0 takes 0.1 s more
+// So the run is at the model's size (up to kMaxSide), on one image from
+// 224 pixels a side up (more below: kPixels): B0 takes 0.1 s more
 // to compile with random weights, B7 at 600 and V2-L at 480 about 6 s
 // (2026-12-06, AMD EPYC, 2 cores); the convolutions split their output
 // channels among the cores, and are compiled for AVX2 with FMA too.
@@ -48,7 +49,13 @@ using namespace mlir::effnet;
 
 namespace {
 
-constexpr int64_t kImages = 1;
+/// Images enough that the run holds at least kPixels input pixels (at most
+/// kMaxImages): one at B0's 224 and above, more for small models, whose
+/// last feature maps are a pixel or two (B0 at 32: 1 x 1), where one
+/// image's variance would be 0 and its batch norms would scale the next
+/// image's values by hundreds (NaN logits for a constant image).
+constexpr int64_t kPixels = 224 * 224;
+constexpr int64_t kMaxImages = 64;
 /// The run's largest side: beyond it (no EfficientNet's size; a model of
 /// 16384 pixels a side would need gigabytes per tensor), the statistics
 /// are measured at this size.
@@ -343,9 +350,11 @@ void mlir::effnet::deriveRandomStatistics(
     auto type = dyn_cast<RankedTensorType>(input.getType());
     if (!type || type.getRank() != 4 || !type.hasStaticShape())
       continue;
-    Tensor t = Tensor::of(kImages, type.getDimSize(1),
-                          std::min(type.getDimSize(2), kMaxSide),
-                          std::min(type.getDimSize(3), kMaxSide));
+    int64_t h = std::min(type.getDimSize(2), kMaxSide),
+            w = std::min(type.getDimSize(3), kMaxSide);
+    int64_t images = std::clamp<int64_t>(
+        (kPixels + h * w - 1) / std::max<int64_t>(h * w, 1), 1, kMaxImages);
+    Tensor t = Tensor::of(images, type.getDimSize(1), h, w);
     for (int64_t image = 0; image < t.n; ++image)
       for (int64_t c = 0; c < t.c; ++c) {
         float *p = t.at(image, c);
@@ -399,8 +408,14 @@ void mlir::effnet::deriveRandomStatistics(
           values[k] = static_cast<float>(std::max(measured[k], least));
         bind(weight, values);
       };
+      // A channel nearly constant on the random images would have its
+      // deviations on another image scaled without bound: its variance is
+      // at least a thousandth of the channels' mean variance.
+      double meanVariance = 0;
+      for (double v : variance)
+        meanVariance += v / double(variance.size());
       measure(norm.getMean(), mean, -HUGE_VAL);
-      measure(norm.getVariance(), variance, 1e-6);
+      measure(norm.getVariance(), variance, std::max(1e-3 * meanVariance, 1e-6));
       auto scale = weightValues(norm.getScale()),
            shift = weightValues(norm.getShift()),
            runningMean = weightValues(norm.getMean()),
