@@ -416,22 +416,22 @@ void mlir::effnet::deriveRandomStatistics(
         meanVariance += v / double(variance.size());
       measure(norm.getMean(), mean, -HUGE_VAL);
       measure(norm.getVariance(), variance, std::max(1e-3 * meanVariance, 1e-6));
-      auto scale = weightValues(norm.getScale()),
-           shift = weightValues(norm.getShift()),
-           runningMean = weightValues(norm.getMean()),
-           runningVariance = weightValues(norm.getVariance());
-      size_t channels = in.c;
-      if (!scale || !shift || !runningMean || !runningVariance ||
-          scale->size() != channels || shift->size() != channels ||
-          runningMean->size() != channels ||
-          runningVariance->size() != channels)
+      // Then the batch norm as folding computes it (computeAffine), once
+      // every weight of it is bound.
+      for (Value weight : {norm.getScale(), norm.getShift(), norm.getMean(),
+                           norm.getVariance()})
+        if (!weightValues(weight))
+          return WalkResult::advance();
+      FailureOr<std::pair<std::vector<double>, std::vector<double>>> affine =
+          norm.computeAffine();
+      if (failed(affine) ||
+          affine->first.size() != static_cast<size_t>(in.c) ||
+          affine->second.size() != static_cast<size_t>(in.c))
         return WalkResult::advance();
-      double epsilon = norm.getEpsilon().convertToDouble();
       out = takeInput();
       for (int64_t c = 0; c < out->c; ++c) {
-        float a = static_cast<float>((*scale)[c] /
-                                     std::sqrt((*runningVariance)[c] + epsilon));
-        float b = (*shift)[c] - (*runningMean)[c] * a;
+        float a = static_cast<float>(affine->first[c]);
+        float b = static_cast<float>(affine->second[c]);
         for (int64_t image = 0; image < out->n; ++image) {
           float *p = out->at(image, c);
           for (int64_t j = 0; j < out->plane(); ++j)
