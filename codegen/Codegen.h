@@ -37,9 +37,17 @@ struct LibraryOptions {
   /// `MEAN,MEAN,MEAN:STD,STD,STD` on the [0, 1] scale. The 8-bit entries
   /// exist for models of 3 input channels.
   std::optional<std::string> normalize;
+  /// NAME_run_image's resize of the shorter side, in pixels (at least the
+  /// resolution, at most kMaxResize; 0: the resolution), and whether it
+  /// antialiases (ImageTransform in Plan.h).
+  int64_t resize = 0;
+  bool antialias = false;
   /// Per-phase and per-kernel timing on stderr.
   bool verbose = true;
 };
+
+/// The largest --resize: the image entries' resized shorter side.
+constexpr int64_t kMaxResize = 1 << 16;
 
 /// Resolves "host" or a Halide target string to Halide's canonical string
 /// (host: this machine's features), or fails with a one-line message.

@@ -14,7 +14,8 @@
 //   size_t NAME_workspace_size(int batch);
 //   int NAME(halide_buffer_t *input, halide_buffer_t *output0, ...);
 // (NAME_run fills the first output alone), the same for 8-bit pixels
-// (NAME_run_rgb8...), metadata getters and NAME_set_num_threads.
+// (NAME_run_rgb8...) and for 8-bit images of any size (NAME_run_image...,
+// with NAME_preprocess_image), metadata getters and NAME_set_num_threads.
 //
 // The model is data: NAME_model, an effnet_model (runtime/Runtime.h) that
 // lists each kernel call with its buffers, the arena, the outputs and the
@@ -60,6 +61,11 @@ constexpr StringLiteral kRuntimeEntries[] = {
     "effnet_rt_run_with_workspace",
     "effnet_rt_run_outputs",
     "effnet_rt_run",
+    "effnet_rt_run_image_outputs_with_workspace",
+    "effnet_rt_run_image_with_workspace",
+    "effnet_rt_run_image_outputs",
+    "effnet_rt_run_image",
+    "effnet_rt_preprocess_image",
     "effnet_rt_workspace_size",
     "effnet_rt_run_buffers",
     "effnet_rt_set_num_threads",
@@ -95,11 +101,13 @@ public:
     stepType = StructType::create(ctx, {ptr, i32, i32}, "effnet_step");
     outputType = StructType::create(
         ctx, {ptr, i64, i64, ArrayType::get(i32, 3)}, "effnet_output");
-    modelType =
-        StructType::create(ctx,
-                           {ptr, ArrayType::get(ptr, 2), ptr, ptr, ptr, i64,
-                            i64, ArrayType::get(i32, 2), i32, i32, i32, i32},
-                           "effnet_model");
+    auto *floats3 = ArrayType::get(Type::getFloatTy(ctx), 3);
+    modelType = StructType::create(
+        ctx,
+        {ptr, ArrayType::get(ptr, 2), ptr, ptr, ptr, i64, i64,
+         ArrayType::get(i32, 2), i32, i32, i32, i32, i32, i32, floats3,
+         floats3},
+        "effnet_model");
     pathType = StructType::create(ctx, {ptr, ptr, i64}, "effnet_path");
     libraryType = StructType::create(ctx, {ptr, ptr, i32}, "effnet_library");
   }
@@ -184,6 +192,18 @@ public:
       emitRunEntry(pixels, "_with_workspace", "effnet_rt_run_with_workspace");
       emitRunEntry(pixels, "_outputs", "effnet_rt_run_outputs");
       emitRunEntry(pixels, "", "effnet_rt_run");
+    }
+    if (plan.image.resize) {
+      // (pixels, batch, width, height, row_stride, output(s), [workspace,
+      // size]).
+      emitImageEntry("run_image_outputs_with_workspace",
+                     "effnet_rt_run_image_outputs_with_workspace");
+      emitImageEntry("run_image_with_workspace",
+                     "effnet_rt_run_image_with_workspace");
+      emitImageEntry("run_image_outputs", "effnet_rt_run_image_outputs");
+      emitImageEntry("run_image", "effnet_rt_run_image");
+      emitForward("preprocess_image", "effnet_rt_preprocess_image",
+                  Pass::AnyModel);
     }
     emitForward("workspace_size", "effnet_rt_workspace_size", Pass::AnyModel);
     emitForward("set_num_threads", "effnet_rt_set_num_threads", Pass::Nothing);
@@ -372,7 +392,11 @@ private:
         int32(plan.outputs.size()),
         int32(in.shape.channels),
         int32(in.shape.height),
-        int32(in.shape.width)};
+        int32(in.shape.width),
+        int32(plan.image.resize),
+        int32(plan.image.antialias),
+        perChannel(plan.normalization.mean, 0.0f),
+        perChannel(plan.normalization.std, 1.0f)};
     return global("model", ConstantStruct::get(modelType, fields));
   }
 
@@ -411,6 +435,28 @@ private:
         args.push_back(ConstantInt::get(sizeT, 0));
     }
     builder.CreateRet(builder.CreateCall(callee, args));
+  }
+
+  /// NAME_`name`(args...): runtimeName(model, args...) with the model of
+  /// the path this CPU runs.
+  void emitImageEntry(StringRef name, StringRef runtimeName) {
+    FunctionCallee callee = runtimeFunction(runtimeName);
+    ArrayRef<Type *> params = callee.getFunctionType()->params().drop_front();
+    Function *fn = define(symbol(name), FunctionType::get(i32, params, false));
+    SmallVector<Value *> args{selectModel(fn)};
+    for (Argument &arg : fn->args())
+      args.push_back(&arg);
+    builder.CreateRet(builder.CreateCall(callee, args));
+  }
+
+  /// A [3 x float] of `values` (a model of 3 channels), else of `fill`.
+  Constant *perChannel(const std::vector<float> &values, float fill) {
+    Type *f32 = Type::getFloatTy(ctx);
+    SmallVector<Constant *> elements;
+    for (size_t c = 0; c < 3; ++c)
+      elements.push_back(ConstantFP::get(
+          f32, values.size() == 3 ? values[c] : fill));
+    return ConstantArray::get(ArrayType::get(f32, 3), elements);
   }
 
   /// What a forwarding entry passes before its own arguments.

@@ -87,6 +87,59 @@ int {n}_run_rgb8_outputs_with_workspace(const unsigned char *pixels,
       fmt::arg("std", listValues(plan.normalization.std)));
 }
 
+/// The image entries' part of the header, when the library has them.
+static std::string imageEntries(const ModelInfo &info, const ModelPlan &plan) {
+  if (!plan.image.resize)
+    return "";
+  return fmt::format(
+      R"(/* 8-bit RGB images of any size, as image decoders give them: `batch`
+ * images of width x height pixels, each pixel 3 bytes (R, G, B), each row
+ * `row_stride` bytes apart (at least 3 x width), the images back to back
+ * (height x row_stride bytes each). Each image goes through torchvision
+ * 0.14's evaluation transform, as on the image as a uint8 tensor:
+ *   Resize({resize}) (the shorter side to {N}_RESIZE pixels, bilinear,
+ *     {aa}, rounded to 8 bits),
+ *   CenterCrop({res}) and the conversion to floats in [0, 1],
+ *   Normalize(mean = {mean}, std = {std}),
+ * the same bits as torchvision's, then runs as {n}_run does. Otherwise as
+ * {n}_run, {n}_run_outputs and their _with_workspace forms (the same
+ * workspace size). Width or height below 1 or a row_stride below 3 x width
+ * is {N}_ERROR_BAD_BUFFER. */
+#define {N}_RESIZE {resize}
+#define {N}_ANTIALIAS {aaflag}
+int {n}_run_image(const unsigned char *pixels, int batch, int width,
+                int height, size_t row_stride, float *output);
+int {n}_run_image_outputs(const unsigned char *pixels, int batch, int width,
+                        int height, size_t row_stride,
+                        float *const *outputs);
+int {n}_run_image_with_workspace(const unsigned char *pixels, int batch,
+                               int width, int height, size_t row_stride,
+                               float *output, void *workspace,
+                               size_t workspace_size);
+int {n}_run_image_outputs_with_workspace(const unsigned char *pixels,
+                                       int batch, int width, int height,
+                                       size_t row_stride,
+                                       float *const *outputs,
+                                       void *workspace,
+                                       size_t workspace_size);
+
+/* The transform alone: the float images {n}_run_image runs, batch x {ch} x
+ * {res} x {res} floats into `input` (what {n}_run takes). Returns {N}_OK
+ * or an error code as {n}_run_image. */
+int {n}_preprocess_image(const unsigned char *pixels, int batch, int width,
+                       int height, size_t row_stride, float *input);
+
+)",
+      fmt::arg("n", info.name),
+      fmt::arg("N", llvm::StringRef(info.name).upper()),
+      fmt::arg("res", info.resolution), fmt::arg("ch", info.inChannels),
+      fmt::arg("resize", plan.image.resize),
+      fmt::arg("aa", plan.image.antialias ? "antialiased" : "not antialiased"),
+      fmt::arg("aaflag", plan.image.antialias ? 1 : 0),
+      fmt::arg("mean", listValues(plan.normalization.mean)),
+      fmt::arg("std", listValues(plan.normalization.std)));
+}
+
 /// What the header says of the library's targets: one, or a portable
 /// library's paths.
 static std::string describeTargets(const ModelInfo &info) {
@@ -203,7 +256,7 @@ int {n}_run_outputs_with_workspace(const float *input, int batch,
                                    float *const *outputs, void *workspace,
                                    size_t workspace_size);
 
-{pixels}/* Halide-style entry: dense float32 buffers with the batch outermost: input
+{image}{pixels}/* Halide-style entry: dense float32 buffers with the batch outermost: input
  * [{res}, {res}, {ch}, N] (x, y, c, n){extents}. */
 int {n}(struct halide_buffer_t *input{params});
 
@@ -273,7 +326,8 @@ int {n}_set_num_threads(int threads);
                describeOutput(prefix, first, plan.tensors[first.tensor].shape)
                    .shape),
       fmt::arg("extents", bufferExtents), fmt::arg("params", bufferParams),
-      fmt::arg("pixels", pixelEntries(info, plan)));
+      fmt::arg("pixels", pixelEntries(info, plan)),
+      fmt::arg("image", imageEntries(info, plan)));
   return text;
 }
 

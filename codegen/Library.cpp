@@ -43,6 +43,21 @@ static llvm::Expected<ModelPlan> planLibrary(mlir::func::FuncOp func,
   if (!normalization)
     return normalization.takeError();
   addPixelKernels(*plan, *normalization);
+  // The image entries crop a square: a model of another shape has none.
+  const TensorShape &input = plan->tensors[plan->inputTensor].shape;
+  if (input.height != input.width)
+    return std::move(*plan);
+  if (options.resize && options.resize < input.height)
+    return fail(fmt::format("--resize {} is below the resolution, {}: the "
+                            "image entries crop {} x {} pixels from the "
+                            "resized image",
+                            options.resize, input.height, input.height,
+                            input.width));
+  if (options.resize > kMaxResize)
+    return fail(fmt::format("--resize {} is above {}", options.resize,
+                            kMaxResize));
+  plan->image.resize = options.resize ? options.resize : input.height;
+  plan->image.antialias = options.antialias;
   return std::move(*plan);
 }
 

@@ -655,6 +655,19 @@ void mlir::effnet::codegen::printPlan(llvm::raw_ostream &os,
     if (pixels >= 0)
       os << "8-bit pixels: kernel " << kernel << " -> kernel " << pixels
          << "\n";
+  if (plan.image.resize) {
+    const TensorShape &input = plan.tensors[plan.inputTensor].shape;
+    os << "image entries: shorter side resized to " << plan.image.resize
+       << " (bilinear, " << (plan.image.antialias ? "" : "not ")
+       << "antialiased), centre " << input.height << "x" << input.width
+       << " cropped, normalized by mean";
+    for (float mean : plan.normalization.mean)
+      os << fmt::format(" {:g}", mean);
+    os << " std";
+    for (float std : plan.normalization.std)
+      os << fmt::format(" {:g}", std);
+    os << "\n";
+  }
   os << "input t" << plan.inputTensor;
   for (const ModelOutput &output : plan.outputs)
     os << ", output " << output.name << " t" << output.tensor;

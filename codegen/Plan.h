@@ -63,6 +63,16 @@ struct PixelNormalization {
   std::vector<float> std{0.229f, 0.224f, 0.225f};
 };
 
+/// How NAME_run_image transforms an 8-bit RGB image of any size into the
+/// model's input, as torchvision 0.14's evaluation transform on the image as
+/// a uint8 tensor: the shorter side resized to `resize` pixels (bilinear,
+/// antialiased when `antialias`), the centre resolution x resolution
+/// cropped, then normalized as PixelNormalization says.
+struct ImageTransform {
+  int64_t resize = 0;
+  bool antialias = false;
+};
+
 struct ModelPlan {
   std::vector<KernelSpec> kernels;
   /// Per kernel, where its schedule came from: a schedule file's
@@ -79,6 +89,8 @@ struct ModelPlan {
   /// library has no 8-bit entry (addPixelKernels).
   std::vector<int> pixelKernels;
   PixelNormalization normalization;
+  /// NAME_run_image's transform; it has the entry when pixelKernels does.
+  ImageTransform image;
   /// Floats of arena one image needs.
   int64_t arenaFloats = 0;
   /// Every packed weight, each starting at a multiple of 16 floats.

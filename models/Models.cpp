@@ -5,6 +5,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/STLExtras.h"
 
+#include <algorithm>
+
 using namespace mlir;
 using namespace mlir::effnet;
 
@@ -53,18 +55,19 @@ const StageTable kTables[] = {
 // the paper's (torchvision evaluates b2 at 288 instead of 260); b5-b7 and the
 // V2 models use torchvision's batch-norm epsilon 1e-3.
 const Variant kVariants[] = {
-    //  name, table, width, depth, resolution, dropout, bn eps
-    {"b0", "b0", 1.0, 1.0, 224, 0.2, 1e-5},
-    {"b1", "b0", 1.0, 1.1, 240, 0.2, 1e-5},
-    {"b2", "b0", 1.1, 1.2, 260, 0.3, 1e-5},
-    {"b3", "b0", 1.2, 1.4, 300, 0.3, 1e-5},
-    {"b4", "b0", 1.4, 1.8, 380, 0.4, 1e-5},
-    {"b5", "b0", 1.6, 2.2, 456, 0.4, 1e-3},
-    {"b6", "b0", 1.8, 2.6, 528, 0.5, 1e-3},
-    {"b7", "b0", 2.0, 3.1, 600, 0.5, 1e-3},
-    {"v2_s", "v2_s", 1.0, 1.0, 384, 0.2, 1e-3},
-    {"v2_m", "v2_m", 1.0, 1.0, 480, 0.3, 1e-3},
-    {"v2_l", "v2_l", 1.0, 1.0, 480, 0.4, 1e-3},
+    //  name, table, width, depth, resolution, dropout, bn eps, torchvision's
+    //  evaluation resize and crop
+    {"b0", "b0", 1.0, 1.0, 224, 0.2, 1e-5, 256, 224},
+    {"b1", "b0", 1.0, 1.1, 240, 0.2, 1e-5, 255, 240},
+    {"b2", "b0", 1.1, 1.2, 260, 0.3, 1e-5, 288, 288},
+    {"b3", "b0", 1.2, 1.4, 300, 0.3, 1e-5, 320, 300},
+    {"b4", "b0", 1.4, 1.8, 380, 0.4, 1e-5, 384, 380},
+    {"b5", "b0", 1.6, 2.2, 456, 0.4, 1e-3, 456, 456},
+    {"b6", "b0", 1.8, 2.6, 528, 0.5, 1e-3, 528, 528},
+    {"b7", "b0", 2.0, 3.1, 600, 0.5, 1e-3, 600, 600},
+    {"v2_s", "v2_s", 1.0, 1.0, 384, 0.2, 1e-3, 384, 384},
+    {"v2_m", "v2_m", 1.0, 1.0, 480, 0.3, 1e-3, 480, 480},
+    {"v2_l", "v2_l", 1.0, 1.0, 480, 0.4, 1e-3, 480, 480},
 };
 } // namespace
 
@@ -75,6 +78,18 @@ std::optional<Variant> mlir::effnet::lookupVariant(StringRef name) {
     if (variant.name == name)
       return variant;
   return std::nullopt;
+}
+
+int64_t mlir::effnet::defaultImageResize(StringRef variant,
+                                         int64_t resolution) {
+  int64_t resize = 256, crop = 224;
+  if (std::optional<Variant> known = lookupVariant(variant)) {
+    resize = known->evalResize;
+    crop = known->evalCrop;
+  }
+  // resolution x resize / crop, rounded half up, in integers.
+  int64_t scaled = (2 * resolution * resize + crop) / (2 * crop);
+  return std::max(scaled, resolution);
 }
 
 std::string mlir::effnet::listVariantNames() {

@@ -56,7 +56,18 @@ struct Variant {
   int64_t resolution;
   double dropout;
   double bnEps;
+  /// torchvision 0.14's evaluation transform for the variant's weights
+  /// (DEFAULT): the shorter side resized to evalResize, evalCrop cropped.
+  int64_t evalResize;
+  int64_t evalCrop;
 };
+
+/// The shorter side an image of the variant called `variant` is resized to
+/// before the centre `resolution` x `resolution` is cropped: torchvision's
+/// evaluation transform's ratio of resize to crop for the variant (256 to
+/// 224 for a name it does not know), times `resolution`, rounded, and at
+/// least `resolution`.
+int64_t defaultImageResize(llvm::StringRef variant, int64_t resolution);
 
 /// The compound-scaling constants of the paper: depth alpha^phi, width
 /// beta^phi, resolution gamma^phi times the base resolution.

@@ -143,6 +143,19 @@ cl::opt<std::string> normalize(
              "(default: torchvision's mean and std), advprop ([-1, 1]) or "
              "MEAN,MEAN,MEAN:STD,STD,STD"),
     cl::value_desc("values"), cl::cat(category));
+cl::opt<int64_t> resize(
+    "resize",
+    cl::desc("the shorter side NAME_run_image resizes images to before it "
+             "crops the centre (default: torchvision's evaluation resize for "
+             "the variant's weights, e.g. 256 for b0 at 224, scaled with "
+             "--resolution)"),
+    cl::value_desc("pixels"), cl::cat(category));
+cl::opt<bool> antialias(
+    "antialias",
+    cl::desc("NAME_run_image antialiases as it resizes (torchvision's "
+             "antialias=True; default off, as torchvision's evaluation "
+             "transform on a uint8 tensor)"),
+    cl::cat(category));
 cl::opt<double>
     bnEps("bn-eps",
           cl::desc("batch-norm epsilon (default: the variant's; 1e-3 for "
@@ -387,6 +400,10 @@ static llvm::Error readOptions(bool stats, Request &request) {
   if (normalize.getNumOccurrences() && !request.compiling && !emitCode)
     return error("--normalize shapes the library's 8-bit entry: give -o "
                  "DIR/NAME, --emit=plan or --emit=driver");
+  if ((resize.getNumOccurrences() || antialias.getNumOccurrences()) &&
+      !request.compiling && !emitCode)
+    return error("--resize and --antialias shape the library's image entry: "
+                 "give -o DIR/NAME, --emit=plan or --emit=driver");
   // Schedules are chosen for what Halide will compile for.
   if (deepest >= Level::Tiled) {
     llvm::Expected<std::vector<std::string>> resolved =
@@ -472,6 +489,10 @@ getLibraryOptions(func::FuncOp model) {
   }
   if (normalize.getNumOccurrences())
     library.normalize = normalize.getValue();
+  library.resize = resize.getNumOccurrences()
+                       ? resize.getValue()
+                       : defaultImageResize(library.variant, library.resolution);
+  library.antialias = antialias;
   library.verbose = !quiet;
   return library;
 }

@@ -18,6 +18,8 @@
 
 #include "Runtime.h"
 
+#include "Image.h"
+
 #include "HalideRuntime.h"
 
 /* From the C library and Halide's runtime (declared here: this file is
@@ -69,6 +71,10 @@ const int64_t effnet_rt_layout[] = {
     offsetof(effnet_model, channels),
     offsetof(effnet_model, height),
     offsetof(effnet_model, width),
+    offsetof(effnet_model, resize),
+    offsetof(effnet_model, antialias),
+    offsetof(effnet_model, mean),
+    offsetof(effnet_model, std),
     sizeof(effnet_path),
     offsetof(effnet_path, model),
     offsetof(effnet_path, target),
@@ -119,14 +125,31 @@ EFFNET_WEAK int effnet_kernel_par_for(void *context, halide_task_t task,
 #endif
 }
 
+/* What a call's images are: floats as the model takes them, the model's
+ * height x width in 8-bit pixels (the rgb8 entries, read by the pixel
+ * kernels), or 8-bit pixels of any size (the image entries, transformed
+ * into the float image first). */
+enum effnet_input_kind {
+  EFFNET_INPUT_FLOATS = 0,
+  EFFNET_INPUT_RGB8 = 1,
+  EFFNET_INPUT_IMAGE = 2,
+};
+
+/* A call's input: `batch` images back to back at `data`. Pixels' rows are
+ * row_stride bytes apart, their images height x row_stride bytes. */
+typedef struct effnet_input {
+  const void *data;
+  size_t row_stride;
+  int32_t kind; /* enum effnet_input_kind */
+  int32_t width, height;
+} effnet_input;
+
 /* One call's images; the arenas are m->arena_bytes apart. */
 typedef struct effnet_call {
   const effnet_model *m;
-  const void *input;
+  effnet_input in;
   float *const *outputs;
   char *arenas;
-  int32_t pixels;
-  int32_t row_stride;
   int32_t outputs_given; /* entries of `outputs`; the others are skipped */
   int32_t batch;
   int32_t next; /* the next image to take */
@@ -152,31 +175,63 @@ static void fill(halide_buffer_t *b, halide_dimension_t *dims,
   }
 }
 
+/* The float image the image entries run for the pixels of one image, into
+ * `image` (channels x height x width floats). `scratch` and its floats are
+ * room for the resizing to keep rows in (any size; more is faster). */
+static void transform_image(const effnet_model *m, const effnet_input *in,
+                            const uint8_t *pixels, float *image, float *scratch,
+                            size_t scratch_floats) {
+  effnet_rt_resize_crop_rgb8(pixels, in->width, in->height, in->row_stride,
+                          m->resize, m->height, m->antialias, image, scratch,
+                          scratch_floats);
+  /* As torchvision's convert_image_dtype and Normalize compute it. */
+  size_t plane = (size_t)m->height * m->width;
+  for (int ch = 0; ch < 3; ++ch) {
+    float *p = image + ch * plane;
+    float mean = m->mean[ch], std = m->std[ch];
+    for (size_t i = 0; i < plane; ++i)
+      p[i] = (p[i] / 255.0f - mean) / std;
+  }
+}
+
 /* Runs image n through `arena` and copies each output given into its
  * entry. Arguments are checked by run_into. */
 static int run_image(const effnet_call *c, int n, char *arena) {
   const effnet_model *m = c->m;
+  const effnet_input *in = &c->in;
   size_t image = (size_t)m->channels * m->height * m->width;
   const uint8_t *pixels = 0;
-  if (c->pixels)
-    pixels = (const uint8_t *)c->input + (size_t)n * c->row_stride * m->height;
-  else
-    __builtin_memcpy(arena + m->input_offset * 4,
-                     (const float *)c->input + n * image, image * 4);
+  float *arenaImage = (float *)(arena + m->input_offset * 4);
+  if (in->kind == EFFNET_INPUT_FLOATS) {
+    __builtin_memcpy(arenaImage, (const float *)in->data + n * image,
+                     image * 4);
+  } else {
+    pixels = (const uint8_t *)in->data + (size_t)n * in->row_stride * in->height;
+  }
+  if (in->kind == EFFNET_INPUT_IMAGE) {
+    /* Before the first kernel the whole arena is free: the resizing keeps
+     * its rows in the larger part beside the float image. */
+    size_t before = (size_t)m->input_offset;
+    size_t after = (size_t)m->arena_bytes / 4 - before - image;
+    float *scratch = before >= after ? (float *)arena : arenaImage + image;
+    transform_image(m, in, pixels, arenaImage, scratch,
+                    before >= after ? before : after);
+  }
 
   halide_buffer_t buffers[EFFNET_MAX_ARGS];
   halide_dimension_t dims[EFFNET_MAX_ARGS][EFFNET_MAX_RANK];
   void *args[EFFNET_MAX_ARGS];
-  const effnet_step *steps = m->steps[c->pixels];
+  int family = in->kind == EFFNET_INPUT_RGB8;
+  const effnet_step *steps = m->steps[family];
   const effnet_buffer *table = m->buffers;
-  for (int s = 0; s < m->step_count[c->pixels]; ++s) {
+  for (int s = 0; s < m->step_count[family]; ++s) {
     for (int i = 0; i < steps[s].count; ++i) {
       const effnet_buffer *d = &table[steps[s].first + i];
       void *host = d->base == EFFNET_PIXELS ? (void *)pixels
                    : d->base == EFFNET_WEIGHTS
                        ? (void *)(m->weights + d->offset)
                        : (void *)(arena + d->offset * 4);
-      fill(&buffers[i], dims[i], d, host, c->row_stride);
+      fill(&buffers[i], dims[i], d, host, (int32_t)in->row_stride);
       args[i] = &buffers[i];
     }
     int status = steps[s].kernel(args);
@@ -248,23 +303,26 @@ static int overlap(effnet_range a, effnet_range b) {
   return a.begin < b.end && b.begin < a.end;
 }
 
+/* The bytes the images of `input` span. */
+static effnet_range input_range(const effnet_model *m,
+                                const effnet_input *input, int batch) {
+  if (input->kind == EFFNET_INPUT_FLOATS)
+    return range_of(input->data, (uint64_t)batch * m->channels * m->height,
+                    (uint64_t)m->width * 4);
+  /* Rows row_stride bytes apart; the last is read to 3 x width bytes. */
+  effnet_range in = range_of(
+      input->data, (uint64_t)batch * input->height - 1, input->row_stride);
+  in.end = range_of((const void *)in.end, 1, (uint64_t)3 * input->width).end;
+  return in;
+}
+
 /* Whether any two of the call's buffers share a byte: the input (the bytes
  * its images span), each output given (batch images of its floats) and
  * the workspace. */
-static int buffers_overlap(const effnet_model *m, int pixels, const void *input,
-                           int batch, size_t row_stride, float *const *outputs,
-                           int outputs_given, const void *workspace,
-                           size_t size) {
-  effnet_range in;
-  if (pixels) {
-    /* Rows row_stride bytes apart; the last is read to C x W bytes. */
-    in = range_of(input, (uint64_t)batch * m->height - 1, row_stride);
-    in.end =
-        range_of((const void *)in.end, 1, (uint64_t)m->channels * m->width).end;
-  } else {
-    in = range_of(input, (uint64_t)batch * m->channels * m->height,
-                  (uint64_t)m->width * 4);
-  }
+static int buffers_overlap(const effnet_model *m, const effnet_input *input,
+                           int batch, float *const *outputs, int outputs_given,
+                           const void *workspace, size_t size) {
+  effnet_range in = input_range(m, input, batch);
   effnet_range ws = range_of(workspace, size, 1);
   if (overlap(in, ws))
     return 1;
@@ -281,37 +339,64 @@ static int buffers_overlap(const effnet_model *m, int pixels, const void *input,
   return 0;
 }
 
+/* The input of the float and rgb8 entries. */
+static effnet_input model_input(const effnet_model *m, int pixels,
+                                const void *data, size_t row_stride) {
+  effnet_input in = {data, row_stride,
+                     pixels ? EFFNET_INPUT_RGB8 : EFFNET_INPUT_FLOATS, m->width,
+                     m->height};
+  return in;
+}
+
+/* The input of the image entries. */
+static effnet_input image_input(const void *data, int width, int height,
+                                size_t row_stride) {
+  effnet_input in = {data, row_stride, EFFNET_INPUT_IMAGE, width, height};
+  return in;
+}
+
+/* Whether the input's pixels are laid out as the entries say: images of at
+ * least a pixel, rows of at least 3 x width bytes, the batch's images
+ * within the address space; for the rgb8 entries every offset in an image
+ * within Halide's 32-bit indexing too. 0 or EFFNET_BAD_BUFFER. */
+static int check_pixels(const effnet_model *m, const effnet_input *in,
+                        int batch) {
+  if (in->kind == EFFNET_INPUT_FLOATS)
+    return 0;
+  if (in->kind == EFFNET_INPUT_IMAGE && m->channels != 3)
+    return EFFNET_BAD_BUFFER;
+  if (in->width < 1 || in->height < 1 ||
+      in->row_stride < (size_t)3 * (size_t)in->width ||
+      (uint64_t)batch * (uint64_t)in->height > SIZE_MAX / in->row_stride)
+    return EFFNET_BAD_BUFFER;
+  if (in->kind == EFFNET_INPUT_RGB8 &&
+      in->row_stride > (size_t)(INT32_MAX / m->height))
+    return EFFNET_BAD_BUFFER;
+  return 0;
+}
+
 /* Checks what every entry point shares, then runs the images, as many at
  * once as the pool has threads and the workspace has arenas. */
-static int run_into(const effnet_model *m, int pixels, const void *input,
-                    int batch, size_t row_stride, float *const *outputs,
-                    int outputs_given, void *workspace, size_t size) {
-  if (!input)
+static int run_into(const effnet_model *m, const effnet_input *input,
+                    int batch, float *const *outputs, int outputs_given,
+                    void *workspace, size_t size) {
+  if (!input->data)
     return EFFNET_NULL_POINTER;
   if (batch < 1)
     return EFFNET_BAD_BATCH;
   if (!workspace || size < least_workspace(m))
     return EFFNET_WORKSPACE;
-  /* Pixels: rows of at least C x W bytes, and every offset in an image
-   * within Halide's 32-bit indexing. */
-  if (pixels && (row_stride < (size_t)m->channels * m->width ||
-                 row_stride > (size_t)(INT32_MAX / m->height)))
-    return EFFNET_BAD_BUFFER;
-  if (buffers_overlap(m, pixels, input, batch, row_stride, outputs,
-                      outputs_given, workspace, size))
+  int status = check_pixels(m, input, batch);
+  if (status)
+    return status;
+  if (buffers_overlap(m, input, batch, outputs, outputs_given, workspace,
+                      size))
     return EFFNET_OVERLAP;
 
   /* The arenas start at the first 64-byte boundary of the workspace. */
   size_t skew = (0 - (uintptr_t)workspace) & (EFFNET_ALIGN - 1);
-  effnet_call c = {m,
-                   input,
-                   outputs,
-                   (char *)workspace + skew,
-                   pixels,
-                   (int32_t)row_stride,
-                   outputs_given,
-                   batch,
-                   0};
+  effnet_call c = {m,       *input, outputs, (char *)workspace + skew,
+                   outputs_given, batch,  0};
 
   /* Workers: min(batch, the pool's threads, the workspace's arenas). */
   uint64_t fit = ((uint64_t)size - EFFNET_ALIGN) / (uint64_t)m->arena_bytes;
@@ -336,7 +421,7 @@ static int run_into(const effnet_model *m, int pixels, const void *input,
   if (count > 1) {
     int rounds = batch - batch % count;
     c.batch = rounds;
-    int status = halide_do_par_for(0, task_at_once, 0, count, (uint8_t *)&c);
+    status = halide_do_par_for(0, task_at_once, 0, count, (uint8_t *)&c);
     if (status)
       return status;
     c.next = rounds;
@@ -347,9 +432,22 @@ static int run_into(const effnet_model *m, int pixels, const void *input,
    * kernel's loop on every thread. */
   int was = effnet_kernel_threads;
   effnet_kernel_threads = threads;
-  int status = task(0, 0, (uint8_t *)&c);
+  status = task(0, 0, (uint8_t *)&c);
   effnet_kernel_threads = was;
   return status;
+}
+
+/* The _with_workspace entries: every output, or the first alone. */
+static int run_with_workspace(const effnet_model *m, const effnet_input *in,
+                              int batch, float *const *outputs, int all,
+                              void *workspace, size_t size) {
+  if (!outputs)
+    return EFFNET_NULL_POINTER;
+  int given = all ? m->output_count : 1;
+  for (int o = 0; o < given; ++o)
+    if (!outputs[o])
+      return EFFNET_NULL_POINTER;
+  return run_into(m, in, batch, outputs, given, workspace, size);
 }
 
 int effnet_rt_run_outputs_with_workspace(const effnet_model *m, int pixels,
@@ -357,23 +455,16 @@ int effnet_rt_run_outputs_with_workspace(const effnet_model *m, int pixels,
                                          size_t row_stride,
                                          float *const *outputs, void *workspace,
                                          size_t size) {
-  if (!outputs)
-    return EFFNET_NULL_POINTER;
-  for (int o = 0; o < m->output_count; ++o)
-    if (!outputs[o])
-      return EFFNET_NULL_POINTER;
-  return run_into(m, pixels, input, batch, row_stride, outputs, m->output_count,
-                  workspace, size);
+  effnet_input in = model_input(m, pixels, input, row_stride);
+  return run_with_workspace(m, &in, batch, outputs, 1, workspace, size);
 }
 
 int effnet_rt_run_with_workspace(const effnet_model *m, int pixels,
                                  const void *input, int batch,
                                  size_t row_stride, float *output,
                                  void *workspace, size_t size) {
-  if (!output)
-    return EFFNET_NULL_POINTER;
-  return run_into(m, pixels, input, batch, row_stride, &output, 1, workspace,
-                  size);
+  effnet_input in = model_input(m, pixels, input, row_stride);
+  return run_with_workspace(m, &in, batch, &output, 0, workspace, size);
 }
 
 size_t effnet_rt_workspace_size(const effnet_model *m, int batch) {
@@ -385,10 +476,9 @@ size_t effnet_rt_workspace_size(const effnet_model *m, int batch) {
 /* Runs the call in a workspace it allocates: an arena per image that runs
  * at once; when that much memory is not there, one arena (the images then
  * run one at a time). */
-static int run_allocating(const effnet_model *m, int pixels, const void *input,
-                          int batch, size_t row_stride, float *const *outputs,
-                          int outputs_given) {
-  if (!input || !outputs)
+static int run_allocating(const effnet_model *m, const effnet_input *in,
+                          int batch, float *const *outputs, int all) {
+  if (!in->data || !outputs)
     return EFFNET_NULL_POINTER;
   if (batch < 1)
     return EFFNET_BAD_BATCH;
@@ -400,28 +490,91 @@ static int run_allocating(const effnet_model *m, int pixels, const void *input,
   }
   if (!workspace)
     return EFFNET_WORKSPACE;
-  int status;
-  if (outputs_given == 1)
-    status = effnet_rt_run_with_workspace(m, pixels, input, batch, row_stride,
-                                          outputs[0], workspace, bytes);
-  else
-    status = effnet_rt_run_outputs_with_workspace(
-        m, pixels, input, batch, row_stride, outputs, workspace, bytes);
+  int status = run_with_workspace(m, in, batch, outputs, all, workspace, bytes);
   free(workspace);
   return status;
 }
 
 int effnet_rt_run_outputs(const effnet_model *m, int pixels, const void *input,
                           int batch, size_t row_stride, float *const *outputs) {
-  return run_allocating(m, pixels, input, batch, row_stride, outputs,
-                        m->output_count);
+  effnet_input in = model_input(m, pixels, input, row_stride);
+  return run_allocating(m, &in, batch, outputs, 1);
 }
 
 int effnet_rt_run(const effnet_model *m, int pixels, const void *input,
                   int batch, size_t row_stride, float *output) {
   if (!output)
     return EFFNET_NULL_POINTER;
-  return run_allocating(m, pixels, input, batch, row_stride, &output, 1);
+  effnet_input in = model_input(m, pixels, input, row_stride);
+  return run_allocating(m, &in, batch, &output, 0);
+}
+
+int effnet_rt_run_image_outputs_with_workspace(
+    const effnet_model *m, const void *pixels, int batch, int width,
+    int height, size_t row_stride, float *const *outputs, void *workspace,
+    size_t size) {
+  effnet_input in = image_input(pixels, width, height, row_stride);
+  return run_with_workspace(m, &in, batch, outputs, 1, workspace, size);
+}
+
+int effnet_rt_run_image_with_workspace(const effnet_model *m,
+                                       const void *pixels, int batch,
+                                       int width, int height, size_t row_stride,
+                                       float *output, void *workspace,
+                                       size_t size) {
+  effnet_input in = image_input(pixels, width, height, row_stride);
+  return run_with_workspace(m, &in, batch, &output, 0, workspace, size);
+}
+
+int effnet_rt_run_image_outputs(const effnet_model *m, const void *pixels,
+                                int batch, int width, int height,
+                                size_t row_stride, float *const *outputs) {
+  effnet_input in = image_input(pixels, width, height, row_stride);
+  return run_allocating(m, &in, batch, outputs, 1);
+}
+
+int effnet_rt_run_image(const effnet_model *m, const void *pixels, int batch,
+                        int width, int height, size_t row_stride,
+                        float *output) {
+  if (!output)
+    return EFFNET_NULL_POINTER;
+  effnet_input in = image_input(pixels, width, height, row_stride);
+  return run_allocating(m, &in, batch, &output, 0);
+}
+
+/* Rows the resizing keeps between an image's rows of output: enough for
+ * images some times larger than the crop. */
+#define EFFNET_TRANSFORM_SCRATCH_FLOATS ((size_t)1 << 20)
+
+int effnet_rt_preprocess_image(const effnet_model *m, const void *pixels,
+                               int batch, int width, int height,
+                               size_t row_stride, float *out) {
+  if (!pixels || !out)
+    return EFFNET_NULL_POINTER;
+  if (batch < 1)
+    return EFFNET_BAD_BATCH;
+  effnet_input in = image_input(pixels, width, height, row_stride);
+  int status = check_pixels(m, &in, batch);
+  if (status)
+    return status;
+  effnet_range input = input_range(m, &in, batch);
+  effnet_range output =
+      range_of(out, (uint64_t)batch * m->channels * m->height,
+               (uint64_t)m->width * 4);
+  if (overlap(input, output))
+    return EFFNET_OVERLAP;
+  /* Without the room, the resizing computes rows again: the same bits. */
+  size_t scratch_floats = EFFNET_TRANSFORM_SCRATCH_FLOATS;
+  float *scratch = (float *)malloc(scratch_floats * 4);
+  if (!scratch)
+    scratch_floats = 0;
+  size_t image = (size_t)m->channels * m->height * m->width;
+  for (int n = 0; n < batch; ++n)
+    transform_image(m, &in,
+                    (const uint8_t *)pixels + (size_t)n * row_stride * height,
+                    out + n * image, scratch, scratch_floats);
+  free(scratch);
+  return 0;
 }
 
 /* Whether `b` is a float32 buffer of `layout`, then a dense outermost
@@ -462,7 +615,8 @@ int effnet_rt_run_buffers(const effnet_model *m, void *const *buffers) {
         outBatch != batch)
       return EFFNET_BAD_BUFFER;
   }
-  return effnet_rt_run_outputs(m, 0, input, batch, 0, outputs);
+  effnet_input in = model_input(m, 0, input, 0);
+  return run_allocating(m, &in, batch, outputs, 1);
 }
 
 int effnet_rt_set_num_threads(int n) {

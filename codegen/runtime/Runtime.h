@@ -140,6 +140,14 @@ typedef struct effnet_model {
   int32_t step_count[2];
   int32_t output_count;
   int32_t channels, height, width; /* of the input image */
+  /* The image entries' transform (with 3 channels and a square input):
+   * the shorter side resized to `resize` pixels (bilinear, antialiased
+   * when `antialias`), the centre height x width cropped, and each channel
+   * normalized, (p / 255 - mean) / std. */
+  int32_t resize;
+  int32_t antialias;
+  float mean[3];
+  float std[3];
 } effnet_model;
 
 /* One path of a library: its model compiled for one target. */
@@ -194,6 +202,30 @@ int effnet_rt_run_outputs(const effnet_model *m, int pixels, const void *input,
 int effnet_rt_run(const effnet_model *m, int pixels, const void *input,
                   int batch, size_t row_stride, float *output);
 size_t effnet_rt_workspace_size(const effnet_model *m, int batch);
+/* The image entries: `batch` 8-bit RGB images of width x height pixels,
+ * rows row_stride bytes apart, each image height x row_stride bytes after
+ * the one before, resized, cropped and normalized as the model says
+ * (Image.h), then run as float images. */
+int effnet_rt_run_image_outputs_with_workspace(
+    const effnet_model *m, const void *pixels, int batch, int width,
+    int height, size_t row_stride, float *const *outputs, void *workspace,
+    size_t size);
+int effnet_rt_run_image_with_workspace(const effnet_model *m,
+                                       const void *pixels, int batch,
+                                       int width, int height, size_t row_stride,
+                                       float *output, void *workspace,
+                                       size_t size);
+int effnet_rt_run_image_outputs(const effnet_model *m, const void *pixels,
+                                int batch, int width, int height,
+                                size_t row_stride, float *const *outputs);
+int effnet_rt_run_image(const effnet_model *m, const void *pixels, int batch,
+                        int width, int height, size_t row_stride,
+                        float *output);
+/* The float images the image entries run: batch x channels x height x
+ * width floats into `out`. */
+int effnet_rt_preprocess_image(const effnet_model *m, const void *pixels,
+                               int batch, int width, int height,
+                               size_t row_stride, float *out);
 int effnet_rt_run_buffers(const effnet_model *m, void *const *buffers);
 int effnet_rt_set_num_threads(int n);
 const char *effnet_rt_output_name(const effnet_model *m, int index);

@@ -43,6 +43,27 @@ TEST(Variants, EveryVariantHasItsTable) {
   EXPECT_EQ(lookupVariant("b4")->bnEps, 1e-5);
 }
 
+// torchvision 0.14's evaluation transforms (EfficientNet_*_Weights.DEFAULT
+// in torchvision/models/efficientnet.py): resize_size at the variant's own
+// crop, the ratio at another resolution.
+TEST(Variants, DefaultImageResizeIsTorchvisions) {
+  EXPECT_EQ(defaultImageResize("b0", 224), 256);
+  EXPECT_EQ(defaultImageResize("b1", 240), 255);
+  EXPECT_EQ(defaultImageResize("b2", 288), 288);
+  EXPECT_EQ(defaultImageResize("b3", 300), 320);
+  EXPECT_EQ(defaultImageResize("b4", 380), 384);
+  EXPECT_EQ(defaultImageResize("b7", 600), 600);
+  EXPECT_EQ(defaultImageResize("v2_s", 384), 384);
+  EXPECT_EQ(defaultImageResize("v2_l", 480), 480);
+  // 64 x 256 / 224 = 73.14; 112 x 256 / 224 = 128 exactly; 7 x 8 / 7.
+  EXPECT_EQ(defaultImageResize("b0", 64), 73);
+  EXPECT_EQ(defaultImageResize("b0", 112), 128);
+  EXPECT_EQ(defaultImageResize("custom", 7), 8);
+  // Never below the crop; a half rounds up (b1: 8 x 255 / 240 = 8.5).
+  EXPECT_EQ(defaultImageResize("b2", 1), 1);
+  EXPECT_EQ(defaultImageResize("b1", 8), 9);
+}
+
 TEST(Variants, B0TableIsThePapersTable1) {
   std::optional<StageTable> b0 = lookupStageTable("b0");
   ASSERT_TRUE(b0.has_value());
