@@ -4,8 +4,8 @@
 # run on this machine, at batch 1 and 8, 1 and 2 threads: medians of many
 # runs after warm-up (for effnet and ONNX Runtime, the median of three
 # alternating rounds), as ratios (below 1: effnet is faster), and as a share
-# of this machine's measured FMA peak. Then a per-group time profile of the
-# first variant (Halide's profiler), printed and drawn to
+# of this machine's measured FMA peak. Then a per-layer time profile of the
+# first variant (effnet-profile: Halide's profiler), printed and drawn to
 # bench/profile-VARIANT.svg.
 # ONNX Runtime comes from the npm registry (onnxruntime-node); PyTorch is
 # Debian's, with OpenBLAS's threaded build (libopenblas0-pthread) and one BLAS
@@ -139,19 +139,15 @@ for variant in "${variants[@]}"; do
   done
 done
 
-# Where the time goes: the first variant built with Halide's profiler, two
-# threads, each kernel's time split over the groups that call it.
+# Where the time goes: the first variant profiled by effnet-profile (the
+# tool users run: Halide's profiler, each kernel's time per call given to
+# the steps that call it), two threads, batch 1: the 15 longest steps
+# printed, every step drawn.
 variant=${variants[0]}
 dir="$work/$variant"
-build/bin/effnetc --variant "$variant" --weights "$dir/w.safetensors" --target host-profile \
-  -o "$dir/p" --quiet
-build/bin/effnetc --variant "$variant" --weights "$dir/w.safetensors" --target host --emit=plan \
-  > "$dir/plan.txt" 2> /dev/null
-cc -O2 -DMODEL=p -include "$dir/p.h" bench/effnet_time.c "$dir/p.a" \
-  -o "$dir/profile_time" -lpthread -ldl -lm
-HL_NUM_THREADS=2 "$dir/profile_time" 200 1 2 > "$dir/profile.txt" 2>&1
 echo
-echo "per-group profile of $variant, 2 threads (bench/profile-$variant.svg):"
-/usr/bin/python3 bench/profile.py "$dir/plan.txt" "$dir/profile.txt" 210 \
-  "bench/profile-$variant.svg" \
-  "effnet $variant, batch 1, 2 threads, $(date -u +%Y-%m-%d), ${cpu:-unknown CPU}"
+echo "per-layer profile of $variant, 2 threads (bench/profile-$variant.svg):"
+build/bin/effnet-profile --variant "$variant" --weights "$dir/w.safetensors" \
+  --threads 2 --batch 1 --peak-gflops "$peak2" --sort time --top 15 \
+  --svg "bench/profile-$variant.svg" \
+  --title "effnet $variant, batch 1, 2 threads, $(date -u +%Y-%m-%d), ${cpu:-unknown CPU}"

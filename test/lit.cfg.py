@@ -34,5 +34,5 @@ config.environment["HL_NUM_THREADS"] = "2"
 
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.effnet_tools_dir, config.llvm_tools_dir]
-tools = ["effnet-opt", "effnetc", "effnet-tune"]
+tools = ["effnet-opt", "effnetc", "effnet-tune", "effnet-profile"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
