@@ -10,6 +10,7 @@
 #     [TARGET portable|host|<Halide target string>]  (default: effnetc's)
 #     [OUTPUTS logits|features|reduction_1 ...]
 #     [NORMALIZE imagenet|advprop|MEAN,MEAN,MEAN:STD,STD,STD]
+#     [RESIZE pixels] [ANTIALIAS]   (NAME_run_image's transform)
 #     [EFFNETC_ARGS ...])
 #
 # Creates the imported target <name>: link it and include "<name>.h" (the
@@ -20,8 +21,8 @@
 # a C identifier), not first by the build.
 
 function(effnet_add_model name)
-  cmake_parse_arguments(ARG ""
-    "VARIANT;PHI;WIDTH;DEPTH;RESOLUTION;NUM_CLASSES;IN_CHANNELS;PADDING;BN_EPS;WEIGHTS;SCHEDULES;NAMING;RANDOM_WEIGHTS;TARGET;NORMALIZE"
+  cmake_parse_arguments(ARG "ANTIALIAS"
+    "VARIANT;PHI;WIDTH;DEPTH;RESOLUTION;NUM_CLASSES;IN_CHANNELS;PADDING;BN_EPS;WEIGHTS;SCHEDULES;NAMING;RANDOM_WEIGHTS;TARGET;NORMALIZE;RESIZE"
     "OUTPUTS;EFFNETC_ARGS" ${ARGN})
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "effnet_add_model(${name}): unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
@@ -36,7 +37,7 @@ function(effnet_add_model name)
     list(JOIN variants ", " known)
     message(FATAL_ERROR "${where}: unknown VARIANT '${ARG_VARIANT}' (expected one of ${known})")
   endif()
-  foreach(option RESOLUTION NUM_CLASSES IN_CHANNELS RANDOM_WEIGHTS)
+  foreach(option RESOLUTION NUM_CLASSES IN_CHANNELS RANDOM_WEIGHTS RESIZE)
     if(DEFINED ARG_${option} AND NOT ARG_${option} MATCHES "^[0-9]+$")
       message(FATAL_ERROR "${where}: ${option} takes a whole number, got '${ARG_${option}}'")
     endif()
@@ -57,13 +58,16 @@ function(effnet_add_model name)
   endforeach()
 
   set(args)
-  foreach(option VARIANT PHI WIDTH DEPTH RESOLUTION NUM_CLASSES IN_CHANNELS PADDING BN_EPS NAMING RANDOM_WEIGHTS TARGET NORMALIZE)
+  foreach(option VARIANT PHI WIDTH DEPTH RESOLUTION NUM_CLASSES IN_CHANNELS PADDING BN_EPS NAMING RANDOM_WEIGHTS TARGET NORMALIZE RESIZE)
     if(DEFINED ARG_${option})
       string(TOLOWER "${option}" flag)
       string(REPLACE "_" "-" flag "${flag}")
       list(APPEND args "--${flag}" "${ARG_${option}}")
     endif()
   endforeach()
+  if(ARG_ANTIALIAS)
+    list(APPEND args --antialias)
+  endif()
   if(DEFINED ARG_OUTPUTS)
     list(JOIN ARG_OUTPUTS "," outputs)
     list(APPEND args --outputs "${outputs}")

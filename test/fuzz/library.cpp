@@ -4,9 +4,11 @@
 // time, is called through `fuzz_model(input, output)` with halide_buffer_t
 // descriptors built from the fuzzer's bytes: null buffers, null dims and
 // hosts, other types, ranks, extents, strides, mins and flags; and through
-// `fuzz_model_run_rgb8` with fuzzed pixels, batches and row strides, and
+// `fuzz_model_run_rgb8` with fuzzed pixels, batches and row strides,
 // `fuzz_model_run_with_workspace` after fuzzed thread counts, with fuzzed
-// batches and workspace sizes. The
+// batches and workspace sizes, and the image entries (`_run_image`,
+// `_preprocess_image`, of fuzz_model and of fuzz_model_aa, which
+// antialiases) with fuzzed widths, heights, row strides and batches. The
 // library must answer each with a status, never crash. The harness itself keeps
 // its side of the contract: a non-null host always holds as many elements as
 // the descriptor's extents and strides span.
@@ -15,6 +17,7 @@
 
 #include "HalideRuntime.h"
 #include "fuzz_model.h"
+#include "fuzz_model_aa.h"
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -133,6 +136,57 @@ void runPixels(FuzzedDataProvider &data) {
   check(status, logits.data(), batch);
 }
 
+/// An image entry with fuzzed pointers, batch, width, height and row
+/// stride; the pixels, when given, span what those say (images of up to
+/// kMaxBytes, up to 300 pixels a side: downscaled and upscaled).
+void runImage(FuzzedDataProvider &data) {
+  bool antialias = data.ConsumeBool();
+  int32_t batch = data.ConsumeIntegralInRange<int32_t>(-1, 3);
+  int32_t width = data.ConsumeIntegralInRange<int32_t>(-2, 300);
+  int32_t height = data.ConsumeIntegralInRange<int32_t>(-2, 300);
+  size_t stride = static_cast<size_t>(pick(data, 3 * width));
+  if (data.ConsumeBool())
+    stride = 3 * size_t(std::max(width, 0)) +
+             data.ConsumeIntegralInRange<size_t>(0, 7);
+  uint64_t bytes = uint64_t(std::max(batch, 0)) *
+                   uint64_t(std::max(height, 0)) * uint64_t(stride);
+  bool nullPixels = stride > uint64_t(kMaxBytes) ||
+                    bytes > uint64_t(kMaxBytes) ||
+                    !data.ConsumeIntegralInRange<int>(0, 31);
+  std::vector<uint8_t> pixels;
+  if (!nullPixels) {
+    pixels = data.ConsumeBytes<uint8_t>(static_cast<size_t>(bytes));
+    pixels.resize(std::max<size_t>(static_cast<size_t>(bytes), 1), 128);
+  }
+  const uint8_t *in = nullPixels ? nullptr : pixels.data();
+  if (data.ConsumeBool()) {
+    std::vector<float> input(size_t(std::max(batch, 0)) * 3 *
+                                 FUZZ_MODEL_RESOLUTION * FUZZ_MODEL_RESOLUTION +
+                             1);
+    int status =
+        antialias
+            ? fuzz_model_aa_preprocess_image(in, batch, width, height, stride,
+                                             input.data())
+            : fuzz_model_preprocess_image(in, batch, width, height, stride,
+                                          input.data());
+    // Normalized bytes: (p / 255 - mean) / std, within [-2.2, 2.7].
+    for (size_t i = 0; status == 0 && i + 1 < input.size(); ++i)
+      if (!(input[i] >= -2.2f && input[i] <= 2.7f))
+        abort();
+    check(status, nullptr, 0);
+    return;
+  }
+  std::vector<float> logits;
+  if (data.ConsumeIntegralInRange<int>(0, 31))
+    logits.assign(size_t(std::max(batch, 0)) * FUZZ_MODEL_NUM_CLASSES + 1, 0);
+  float *out = logits.empty() ? nullptr : logits.data();
+  int status =
+      antialias
+          ? fuzz_model_aa_run_image(in, batch, width, height, stride, out)
+          : fuzz_model_run_image(in, batch, width, height, stride, out);
+  check(status, out, batch);
+}
+
 /// fuzz_model_run_with_workspace after a fuzzed thread count, with a
 /// fuzzed batch and a workspace of fuzzed size around what it needs (one
 /// arena, one per thread): images at once, fewer at once, one at a time.
@@ -169,13 +223,17 @@ void runInWorkspace(FuzzedDataProvider &data) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size) {
   FuzzedDataProvider data(bytes, size);
-  switch (data.ConsumeIntegralInRange<int>(0, 7)) {
+  switch (data.ConsumeIntegralInRange<int>(0, 9)) {
   case 0:
   case 1:
     runPixels(data);
     return 0;
   case 2:
     runInWorkspace(data);
+    return 0;
+  case 3:
+  case 4:
+    runImage(data);
     return 0;
   default:
     break;

@@ -14,7 +14,14 @@ int main(void) {
          BACKBONE_REDUCTION_3_WIDTH, backbone_output_name(1),
          BACKBONE_REDUCTION_4_CHANNELS, BACKBONE_REDUCTION_4_HEIGHT,
          BACKBONE_REDUCTION_4_WIDTH);
+  /* A 100 x 75 photograph through the image entries' transform, as
+   * effnet_add_model's RESIZE and ANTIALIAS asked. */
+  static unsigned char photo[75][100 * 3];
+  int image = backbone_run_image_outputs(&photo[0][0], 1, 100, 75, 300,
+                                         outputs);
+  printf("image status %d, resize %d, antialias %d\n", image, BACKBONE_RESIZE,
+         BACKBONE_ANTIALIAS);
   free(c3);
   free(c4);
-  return r;
+  return r || image;
 }
