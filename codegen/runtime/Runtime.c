@@ -303,16 +303,23 @@ static int overlap(effnet_range a, effnet_range b) {
   return a.begin < b.end && b.begin < a.end;
 }
 
+/* The bytes of a row of the input's pixels: the model's channels for the
+ * rgb8 entries, R, G and B for the image entries. */
+static uint64_t row_bytes(const effnet_model *m, const effnet_input *input) {
+  int32_t channels = input->kind == EFFNET_INPUT_RGB8 ? m->channels : 3;
+  return (uint64_t)channels * (uint64_t)input->width;
+}
+
 /* The bytes the images of `input` span. */
 static effnet_range input_range(const effnet_model *m,
                                 const effnet_input *input, int batch) {
   if (input->kind == EFFNET_INPUT_FLOATS)
     return range_of(input->data, (uint64_t)batch * m->channels * m->height,
                     (uint64_t)m->width * 4);
-  /* Rows row_stride bytes apart; the last is read to 3 x width bytes. */
+  /* Rows row_stride bytes apart; the last is read to its row's bytes. */
   effnet_range in = range_of(
       input->data, (uint64_t)batch * input->height - 1, input->row_stride);
-  in.end = range_of((const void *)in.end, 1, (uint64_t)3 * input->width).end;
+  in.end = range_of((const void *)in.end, 1, row_bytes(m, input)).end;
   return in;
 }
 
@@ -356,7 +363,7 @@ static effnet_input image_input(const void *data, int width, int height,
 }
 
 /* Whether the input's pixels are laid out as the entries say: images of at
- * least a pixel, rows of at least 3 x width bytes, the batch's images
+ * least a pixel, rows of at least row_bytes, the batch's images
  * within the address space; for the rgb8 entries every offset in an image
  * within Halide's 32-bit indexing too. 0 or EFFNET_BAD_BUFFER. */
 static int check_pixels(const effnet_model *m, const effnet_input *in,
@@ -366,7 +373,7 @@ static int check_pixels(const effnet_model *m, const effnet_input *in,
   if (in->kind == EFFNET_INPUT_IMAGE && m->channels != 3)
     return EFFNET_BAD_BUFFER;
   if (in->width < 1 || in->height < 1 ||
-      in->row_stride < (size_t)3 * (size_t)in->width ||
+      in->row_stride < row_bytes(m, in) ||
       (uint64_t)batch * (uint64_t)in->height > SIZE_MAX / in->row_stride)
     return EFFNET_BAD_BUFFER;
   if (in->kind == EFFNET_INPUT_RGB8 &&

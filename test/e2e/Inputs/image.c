@@ -92,5 +92,14 @@ int main(int argc, char **argv) {
 
   writeExactly(argv[6], input, (size_t)batch * image * sizeof(float));
   writeExactly(argv[7], out, bytes);
+  for (int i = 0; i < count; ++i)
+    free(outputs[i]);
+  free(outputs);
+  free(workspace);
+  free(viaRun);
+  free(again);
+  free(out);
+  free(input);
+  free(pixels);
   return 0;
 }
