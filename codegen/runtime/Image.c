@@ -1,17 +1,65 @@
 /*===- Image.c - torchvision's resize + centre crop of an 8-bit image -----===
  *
- * See Image.h. Reproduces, in float32 and in the same order, the arithmetic of
- * torch 1.13's CPU kernels behind torchvision 0.14's
- * resize(..., BILINEAR, antialias) of a uint8 CHW tensor that came from an HWC
- * array (so channels-last memory), followed by center_crop.
+ * See Image.h. Reproduces, operation for operation, the arithmetic of the
+ * CPU kernels of torch 1.13 (Debian 12's build, AVX2 dispatch) behind
+ * torchvision 0.14's resize(..., BILINEAR, antialias) of a uint8 CHW tensor
+ * made from an HWC array, followed by center_crop. What was found to match
+ * torch bit for bit (and what does not):
+ *
+ * Without antialias the input is channels-last, so torch runs
+ * cpu_upsample_linear_channels_last: scale = (float)in / (float)out; source
+ * position src = (double)scale * (o + 0.5) - 0.5 in double (clamped at 0);
+ * i0 = trunc(src); lambda1 = (float)(src - i0), lambda0 = 1.0f - lambda1;
+ * weights w00 = h0 * w0 ... as float products; the value is the sum
+ * p00 * w00 + p01 * w01 + p10 * w10 + p11 * w11 in double (left to right),
+ * rounded to float (rounding the source position to float first, or summing
+ * in float, fused or not, does not match).
+ *
+ * With antialias torch runs the separable kernel: a horizontal pass, then a
+ * vertical one, each skipped where that side keeps its size. Per output
+ * index: center = (float)(scale * (o + 0.5)) (in double), support = scale
+ * (or 1 upscaling), window from trunc(center -/+ support + 0.5) clipped to
+ * the input, triangle weights 1 - |x| with x = (float)(((float)(xmin + j) -
+ * center + 0.5) * invscale) (the + 0.5 and the product in double),
+ * normalised by their float sum. Each pass's weighted sum starts from the
+ * first term's product; GCC 12 vectorised the rest of its loop 4 terms at a
+ * time (products rounded, then added in order) and fused the multiply-adds
+ * of the 0..3 terms left over (-mfma in the AVX2 copy of the kernel): so
+ * terms 1..4*floor((n-1)/4) are acc + x * w, the last ones fma(x, w, acc).
+ * Neither all-plain nor all-fused arithmetic matches. (torch's DEFAULT,
+ * non-AVX2 kernel, on a CPU without AVX2, would differ in those fused terms.)
+ *
+ * The values are then rounded half to even and cast to uint8.
+ *
+ * Everything is float or double arithmetic that is exact IEEE on targets
+ * with SSE2, NEON, VFP or soft float; on x87 (i386 without SSE math) each
+ * float result is stored through a volatile to drop the excess precision,
+ * and the fused multiply-add is done in integers. The few double
+ * computations are not rounded that way on x87 (they are exact for images
+ * below about 2^24 pixels a side, except the 4-term sum without antialias,
+ * whose extra precision can move a float's last bit only with a
+ * probability of about 2^-29 per value).
  *
  *===----------------------------------------------------------------------===*/
 
 #include "Image.h"
 
-
 /* Weights a stack buffer holds (antialias without scratch). */
 #define IMG_STACK_TAPS 256
+
+#if (defined(__i386__) || defined(_M_IX86) || defined(__x86_64__)) &&          \
+    !defined(__SSE2_MATH__)
+#define IMG_X87 1
+/* A float rounded to float: x87 keeps more precision in its registers. */
+static float img_rf(float v) {
+  volatile float t = v;
+  return t;
+}
+#define RF(v) img_rf(v)
+#else
+#define IMG_X87 0
+#define RF(v) (v)
+#endif
 
 /* One axis of the resize: `in` pixels become `out`. */
 typedef struct {
@@ -26,10 +74,10 @@ static void axis_init(img_axis *a, int64_t in, int64_t out) {
   int64_t c;
   a->in = in;
   a->out = out;
-  a->scale = (float)in / (float)out;
+  a->scale = RF((float)in / (float)out);
   if (a->scale >= 1.0f) {
     a->support = a->scale;
-    a->invscale = (float)(1.0 / (double)a->scale);
+    a->invscale = RF((float)(1.0 / (double)a->scale));
   } else {
     a->support = 1.0f;
     a->invscale = 1.0f;
@@ -43,11 +91,25 @@ static void axis_init(img_axis *a, int64_t in, int64_t out) {
 /* trunc(v) for 0 <= v < 2^31. */
 static int32_t trunc_pos(double v) { return (int32_t)v; }
 
+/* Rounds v (0 <= v < 2^31) half to even, as torch.round, and casts to uint8
+ * (as a float). */
+static float round_u8(float v) {
+  int32_t i;
+  float f;
+  if (!(v > 0.0f))
+    return 0.0f;
+  if (v >= 255.0f)
+    return 255.0f;
+  i = (int32_t)v;
+  f = RF(v - (float)i);
+  if (f > 0.5f || (f == 0.5f && (i & 1)))
+    i++;
+  return (float)i;
+}
+
 /* --- Without antialias --------------------------------------------------- */
 
-/* Source pixels and weights of output index o (align_corners=False): the
- * source position in double from the float scale, its fraction rounded to
- * float for lambda1, lambda0 = 1 - lambda1 in float. */
+/* Source pixels and weights of output index o (align_corners=False). */
 static void lin_index(const img_axis *a, int64_t o, int32_t *i0, int32_t *i1,
                       float *l0, float *l1) {
   double src;
@@ -62,30 +124,15 @@ static void lin_index(const img_axis *a, int64_t o, int32_t *i0, int32_t *i1,
   src = (double)a->scale * ((double)o + 0.5) - 0.5;
   if (src < 0.0)
     src = 0.0;
+  /* torch's i0 = trunc(src) cannot pass last but for absurd sizes. */
   i = src >= (double)last ? last : trunc_pos(src);
-  lam = (float)(src - (double)i);
+  lam = RF((float)(src - (double)i));
   if (lam > 1.0f)
     lam = 1.0f;
   *i0 = i;
   *i1 = i < last ? i + 1 : i;
   *l1 = lam;
-  *l0 = 1.0f - lam;
-}
-
-/* Rounds v (0 <= v < 2^31) half to even, as torch.round, and casts to uint8
- * (as a float). */
-static float round_u8(float v) {
-  int32_t i;
-  float f;
-  if (!(v > 0.0f))
-    return 0.0f;
-  if (v >= 255.0f)
-    return 255.0f;
-  i = (int32_t)v;
-  f = v - (float)i;
-  if (f > 0.5f || (f == 0.5f && (i & 1)))
-    i++;
-  return (float)i;
+  *l0 = RF(1.0f - lam);
 }
 
 static void resize_linear(const uint8_t *px, size_t stride,
@@ -97,6 +144,7 @@ static void resize_linear(const uint8_t *px, size_t stride,
     int32_t h0, h1;
     float hl0, hl1;
     const uint8_t *r0, *r1;
+    float *o = out + (size_t)y * (size_t)crop;
     lin_index(ay, top + y, &h0, &h1, &hl0, &hl1);
     r0 = px + (size_t)h0 * stride;
     r1 = px + (size_t)h1 * stride;
@@ -104,19 +152,20 @@ static void resize_linear(const uint8_t *px, size_t stride,
       int32_t w0, w1;
       float wl0, wl1;
       double w00, w01, w10, w11;
+      const uint8_t *q00, *q01, *q10, *q11;
       lin_index(ax, left + x, &w0, &w1, &wl0, &wl1);
-      w00 = (double)(hl0 * wl0);
-      w01 = (double)(hl0 * wl1);
-      w10 = (double)(hl1 * wl0);
-      w11 = (double)(hl1 * wl1);
+      w00 = (double)RF(hl0 * wl0);
+      w01 = (double)RF(hl0 * wl1);
+      w10 = (double)RF(hl1 * wl0);
+      w11 = (double)RF(hl1 * wl1);
+      q00 = r0 + 3 * (size_t)w0;
+      q01 = r0 + 3 * (size_t)w1;
+      q10 = r1 + 3 * (size_t)w0;
+      q11 = r1 + 3 * (size_t)w1;
       for (c = 0; c < 3; c++) {
-        double p00 = (double)r0[3 * (size_t)w0 + c];
-        double p01 = (double)r0[3 * (size_t)w1 + c];
-        double p10 = (double)r1[3 * (size_t)w0 + c];
-        double p11 = (double)r1[3 * (size_t)w1 + c];
-        float v = (float)(p00 * w00 + p01 * w01 + p10 * w10 + p11 * w11);
-        out[(size_t)c * plane + (size_t)y * (size_t)crop + (size_t)x] =
-            round_u8(v);
+        double v = (double)q00[c] * w00 + (double)q01[c] * w01 +
+                   (double)q10[c] * w10 + (double)q11[c] * w11;
+        o[(size_t)c * plane + (size_t)x] = round_u8(RF((float)v));
       }
     }
   }
@@ -128,30 +177,35 @@ static void resize_linear(const uint8_t *px, size_t stride,
  * count of them (returned, 0 when empty), and the filter's centre. */
 static int64_t aa_window(const img_axis *a, int64_t o, float *center,
                          int32_t *first) {
-  float c = (float)((double)a->scale * ((double)o + 0.5));
-  double lo = (double)(c - a->support) + 0.5;
-  double hi = (double)(c + a->support) + 0.5;
+  float c = RF((float)((double)a->scale * ((double)o + 0.5)));
+  double lo = (double)RF(c - a->support) + 0.5;
+  double hi = (double)RF(c + a->support) + 0.5;
   int64_t mn = 0, mx = a->in, n;
+  *center = c;
+  if (lo >= (double)a->in) { /* empty (not reached: support >= 1) */
+    *first = (int32_t)(a->in - 1);
+    return 0;
+  }
   if (lo > 0.0)
-    mn = lo >= (double)a->in ? a->in - 1 : trunc_pos(lo);
+    mn = trunc_pos(lo);
   if (hi < (double)a->in)
     mx = trunc_pos(hi);
   n = mx - mn;
   if (n < 0)
     n = 0;
-  if (n > a->taps)
+  if (n > a->taps) /* the weights' room: only huge sizes' rounding asks more */
     n = a->taps;
-  *center = c;
   *first = (int32_t)mn;
   return n;
 }
 
 /* The triangle filter's (unnormalised) weight of source pixel pos. */
 static float aa_tap(const img_axis *a, float center, int32_t pos) {
-  float x = (float)(((double)((float)pos - center) + 0.5) * (double)a->invscale);
+  float d = RF((float)pos - center);
+  float x = RF((float)(((double)d + 0.5) * (double)a->invscale));
   if (x < 0.0f)
     x = -x;
-  return x < 1.0f ? 1.0f - x : 0.0f;
+  return x < 1.0f ? RF(1.0f - x) : 0.0f;
 }
 
 static float aa_total(const img_axis *a, float center, int32_t first,
@@ -159,7 +213,7 @@ static float aa_total(const img_axis *a, float center, int32_t first,
   float total = 0.0f;
   int64_t j;
   for (j = 0; j < n; j++)
-    total += aa_tap(a, center, first + (int32_t)j);
+    total = RF(total + aa_tap(a, center, first + (int32_t)j));
   return total;
 }
 
@@ -167,7 +221,7 @@ static float aa_total(const img_axis *a, float center, int32_t first,
 static float aa_weight(const img_axis *a, float center, int32_t first,
                        float total, int64_t j) {
   float w = aa_tap(a, center, first + (int32_t)j);
-  return total != 0.0f ? w / total : w;
+  return total != 0.0f ? RF(w / total) : w;
 }
 
 /* The normalised weights of output index o into w (a->taps floats). */
@@ -177,19 +231,112 @@ static int64_t aa_weights(const img_axis *a, int64_t o, int32_t *first,
   int64_t n = aa_window(a, o, &c, first), j;
   for (j = 0; j < n; j++) {
     w[j] = aa_tap(a, c, *first + (int32_t)j);
-    total += w[j];
+    total = RF(total + w[j]);
   }
   if (total != 0.0f)
     for (j = 0; j < n; j++)
-      w[j] /= total;
+      w[j] = RF(w[j] / total);
   return n;
 }
 
+#if IMG_X87
+static uint32_t img_f2u(float f) {
+  union {
+    float f;
+    uint32_t u;
+  } v;
+  v.f = f;
+  return v.u;
+}
+
+static int img_bitlen(uint64_t v) {
+  int n = 0, s;
+  for (s = 32; s; s >>= 1)
+    if (v >> s) {
+      v >>= s;
+      n += s;
+    }
+  return n + (v != 0);
+}
+
+/* x * y + z rounded once to float, for finite x, y, z >= 0, in integers
+ * (x87's extended registers would round twice). */
+static float fma_f32(float x, float y, float z) {
+  uint32_t bx = img_f2u(x), by = img_f2u(y), bz = img_f2u(z);
+  uint64_t mx = bx & 0x7fffff, my = by & 0x7fffff, mz = bz & 0x7fffff;
+  uint64_t h, l, m, mant;
+  int ex = (int)(bx >> 23 & 0xff), ey = (int)(by >> 23 & 0xff);
+  int ez = (int)(bz >> 23 & 0xff), eh, el, s, r = 0, sticky = 0, e;
+  union {
+    float f;
+    uint32_t u;
+  } v;
+  if (!(bx & 0x7fffffff) || !(by & 0x7fffffff))
+    return z;
+  mx |= ex ? 0x800000u : 0;
+  my |= ey ? 0x800000u : 0;
+  mz |= ez ? 0x800000u : 0;
+  ex = (ex ? ex : 1) - 150;
+  ey = (ey ? ey : 1) - 150;
+  ez = (ez ? ez : 1) - 150;
+  /* The exact sum is (h << (eh - el)) + l units of 2^el. */
+  h = mx * my;
+  eh = ex + ey;
+  l = mz;
+  el = ez;
+  if (!mz) {
+    el = eh;
+  } else if (ez > eh) {
+    l = h;
+    h = mz;
+    el = eh;
+    eh = ez;
+  }
+  s = 62 - img_bitlen(h);
+  if (s > eh - el)
+    s = eh - el;
+  h <<= s;
+  eh -= s;
+  s = eh - el;
+  if (s >= 64) {
+    sticky = l != 0;
+    l = 0;
+  } else if (s > 0) {
+    sticky = (l & (((uint64_t)1 << s) - 1)) != 0;
+    l >>= s;
+  }
+  m = h + l; /* times 2^eh, plus sticky below */
+  mant = m;
+  if (img_bitlen(m) > 24) {
+    uint64_t rem, half;
+    r = img_bitlen(m) - 24;
+    mant = m >> r;
+    rem = m & (((uint64_t)1 << r) - 1);
+    half = (uint64_t)1 << (r - 1);
+    if (rem > half || (rem == half && (sticky || (mant & 1)))) {
+      mant++;
+      if (mant >> 24) {
+        mant >>= 1;
+        r++;
+      }
+    }
+  }
+  if (!mant)
+    return 0.0f;
+  s = 24 - img_bitlen(mant);
+  mant <<= s;
+  e = eh + r - s + 150;
+  if (e <= 0 || e >= 255) /* not reached: the values are moderate */
+    return RF(x * y + z);
+  v.u = (uint32_t)e << 23 | (uint32_t)(mant & 0x7fffff);
+  return v.f;
+}
+#else
 /* x * y + z rounded once to float (a fused multiply-add), without libm or
- * an FMA instruction: x * y is exact in double; the double sum is rounded
- * to float correctly unless it fell exactly halfway between two floats
- * while inexact, and then it is moved one double ulp towards the exact sum
- * (its error, from TwoSum) first. */
+ * an FMA instruction: x * y is exact in double; the double sum rounds to
+ * float correctly unless it fell exactly halfway between two floats while
+ * inexact, and then it is moved one double ulp towards the exact sum (its
+ * error, from TwoSum) first. */
 static float fma_f32(float x, float y, float z) {
   double p = (double)x * (double)y, zd = (double)z, s = p + zd;
   union {
@@ -209,17 +356,18 @@ static float fma_f32(float x, float y, float z) {
   }
   return (float)v.d;
 }
+#endif
 
-/* Term j (>= 1) of torch's weighted sum of n terms: GCC vectorised its
- * loop four terms at a time as separately rounded products added in order,
- * and fused the multiply-add of the terms left over. */
-static inline float aa_term(float acc, float x, float w, int64_t j,
-                            int64_t plain) {
-  return j <= plain ? acc + x * w : fma_f32(x, w, acc);
+/* torch's weighted sum of n terms starts from term 0's product; terms
+ * 1..aa_plain(n) are then added as rounded products, the rest fused. */
+static inline int64_t aa_plain(int64_t n) {
+  return n > 0 ? (n - 1) & ~(int64_t)3 : 0;
 }
 
-/* How many terms after the first are plain products then adds. */
-static inline int64_t aa_plain(int64_t n) { return n > 0 ? (n - 1) & ~(int64_t)3 : 0; }
+static inline float aa_term(float acc, float x, float w, int64_t j,
+                            int64_t plain) {
+  return j <= plain ? RF(acc + RF(x * w)) : fma_f32(x, w, acc);
+}
 
 typedef struct {
   const uint8_t *px;
@@ -230,7 +378,7 @@ typedef struct {
   int32_t crop;
   float *colw;  /* crop * ax.taps weights of the crop's columns, or NULL */
   float *slots; /* row cache: nslots rows of 3 * crop floats, or NULL */
-  int64_t nslots, lo, hi; /* rows lo..hi-1 are cached, row r in slot r % nslots */
+  int64_t nslots, lo, hi; /* rows lo..hi-1 cached, row r in slot r % nslots */
   float wbuf[IMG_STACK_TAPS];
 } aa_ctx;
 
@@ -243,7 +391,7 @@ typedef struct {
   int64_t n;
 } aa_col;
 
-static void aa_col_get(aa_ctx *k, int32_t x, aa_col *col) {
+static void aa_col_get(aa_ctx *k, int32_t x, float *wbuf, aa_col *col) {
   const img_axis *a = &k->ax;
   col->w = 0;
   col->center = col->total = 0.0f;
@@ -251,8 +399,8 @@ static void aa_col_get(aa_ctx *k, int32_t x, aa_col *col) {
     col->n = aa_window(a, k->left + x, &col->center, &col->first);
     col->w = k->colw + (size_t)x * (size_t)a->taps;
   } else if (a->taps <= IMG_STACK_TAPS) {
-    col->n = aa_weights(a, k->left + x, &col->first, k->wbuf);
-    col->w = k->wbuf;
+    col->n = aa_weights(a, k->left + x, &col->first, wbuf);
+    col->w = wbuf;
   } else {
     col->n = aa_window(a, k->left + x, &col->center, &col->first);
     col->total = aa_total(a, col->center, col->first, col->n);
@@ -266,7 +414,7 @@ static void aa_hsample(const aa_ctx *k, const uint8_t *row, int32_t x,
   const uint8_t *p;
   const float *w = col->w;
   float a0, a1, a2, wj;
-  int64_t n = col->n, j;
+  int64_t n = col->n, j, plain = aa_plain(n);
   if (!k->hpass) {
     p = row + 3 * (size_t)(k->left + x);
     res[0] = (float)p[0];
@@ -280,17 +428,16 @@ static void aa_hsample(const aa_ctx *k, const uint8_t *row, int32_t x,
   }
   p = row + 3 * (size_t)col->first;
   wj = w ? w[0] : aa_weight(&k->ax, col->center, col->first, col->total, 0);
-  a0 = (float)p[0] * wj;
-  a1 = (float)p[1] * wj;
-  a2 = (float)p[2] * wj;
+  a0 = RF((float)p[0] * wj);
+  a1 = RF((float)p[1] * wj);
+  a2 = RF((float)p[2] * wj);
   if (w) {
-    int64_t plain = aa_plain(n);
     for (j = 1; j <= plain; j++) {
       p += 3;
       wj = w[j];
-      a0 = a0 + (float)p[0] * wj;
-      a1 = a1 + (float)p[1] * wj;
-      a2 = a2 + (float)p[2] * wj;
+      a0 = RF(a0 + RF((float)p[0] * wj));
+      a1 = RF(a1 + RF((float)p[1] * wj));
+      a2 = RF(a2 + RF((float)p[2] * wj));
     }
     for (; j < n; j++) {
       p += 3;
@@ -300,7 +447,6 @@ static void aa_hsample(const aa_ctx *k, const uint8_t *row, int32_t x,
       a2 = fma_f32((float)p[2], wj, a2);
     }
   } else {
-    int64_t plain = aa_plain(n);
     for (j = 1; j < n; j++) {
       p += 3;
       wj = aa_weight(&k->ax, col->center, col->first, col->total, j);
@@ -314,29 +460,91 @@ static void aa_hsample(const aa_ctx *k, const uint8_t *row, int32_t x,
   res[2] = a2;
 }
 
+/* aa_hsample for two columns whose windows have the same size n >= 1 and
+ * whose weights are in w0 and w1: their sums interleaved, for speed. */
+static void aa_hsample2(const uint8_t *p, const uint8_t *q, const float *w0,
+                        const float *w1, int64_t n, float *res) {
+  float a0, a1, a2, b0, b1, b2, u, v;
+  int64_t j, plain = aa_plain(n);
+  u = w0[0];
+  v = w1[0];
+  a0 = RF((float)p[0] * u);
+  a1 = RF((float)p[1] * u);
+  a2 = RF((float)p[2] * u);
+  b0 = RF((float)q[0] * v);
+  b1 = RF((float)q[1] * v);
+  b2 = RF((float)q[2] * v);
+  for (j = 1; j <= plain; j++) {
+    p += 3;
+    q += 3;
+    u = w0[j];
+    v = w1[j];
+    a0 = RF(a0 + RF((float)p[0] * u));
+    a1 = RF(a1 + RF((float)p[1] * u));
+    a2 = RF(a2 + RF((float)p[2] * u));
+    b0 = RF(b0 + RF((float)q[0] * v));
+    b1 = RF(b1 + RF((float)q[1] * v));
+    b2 = RF(b2 + RF((float)q[2] * v));
+  }
+  for (; j < n; j++) {
+    p += 3;
+    q += 3;
+    u = w0[j];
+    v = w1[j];
+    a0 = fma_f32((float)p[0], u, a0);
+    a1 = fma_f32((float)p[1], u, a1);
+    a2 = fma_f32((float)p[2], u, a2);
+    b0 = fma_f32((float)q[0], v, b0);
+    b1 = fma_f32((float)q[1], v, b1);
+    b2 = fma_f32((float)q[2], v, b2);
+  }
+  res[0] = a0;
+  res[1] = a1;
+  res[2] = a2;
+  res[3] = b0;
+  res[4] = b1;
+  res[5] = b2;
+}
+
 /* Input row r resized horizontally over the crop's columns: channel c of
  * column x into dst[c * cstride + x]. */
 static void aa_hrow(aa_ctx *k, int64_t r, float *dst, size_t cstride) {
   const uint8_t *row = k->px + (size_t)r * k->stride;
-  aa_col col;
-  float res[3];
-  int32_t x;
+  aa_col col, col2;
+  float res[6];
+  int32_t x = 0;
   col.w = 0;
   col.n = 0;
-  for (x = 0; x < k->crop; x++) {
+  while (x < k->crop) {
     if (k->hpass)
-      aa_col_get(k, x, &col);
+      aa_col_get(k, x, k->wbuf, &col);
+    if (k->colw && x + 1 < k->crop && col.n > 0) {
+      aa_col_get(k, x + 1, k->wbuf, &col2);
+      if (col2.n == col.n) {
+        aa_hsample2(row + 3 * (size_t)col.first, row + 3 * (size_t)col2.first,
+                    col.w, col2.w, col.n, res);
+        dst[x] = res[0];
+        dst[cstride + x] = res[1];
+        dst[2 * cstride + x] = res[2];
+        dst[x + 1] = res[3];
+        dst[cstride + x + 1] = res[4];
+        dst[2 * cstride + x + 1] = res[5];
+        x += 2;
+        continue;
+      }
+    }
     aa_hsample(k, row, x, &col, res);
     dst[x] = res[0];
     dst[cstride + x] = res[1];
     dst[2 * cstride + x] = res[2];
+    x++;
   }
 }
 
 /* Input row r resized horizontally, from the cache or computed into it. */
 static const float *aa_row(aa_ctx *k, int64_t r) {
   size_t len = 3 * (size_t)k->crop;
-  float *dst = k->slots + (size_t)(r % k->nslots) * len;
+  float *dst = k->slots + (size_t)((uint64_t)r % (uint64_t)k->nslots) * len;
   if (r >= k->lo && r < k->hi)
     return dst;
   if (r != k->hi)
@@ -358,8 +566,8 @@ static void resize_aa(aa_ctx *k, float *out, float *scratch,
   /* Scratch: first the weights of the crop's columns, then a cache of
    * horizontally resized rows, at most a window's worth. A cache smaller
    * than a window is used only with the weights (rows are then resized
-   * again for each output row, which costs what no cache costs less the
-   * weights). Without a vertical pass rows are resized straight into out. */
+   * again for each output row that needs them). Without a vertical pass
+   * rows are resized straight into out. */
   k->colw = 0;
   k->slots = 0;
   k->nslots = 0;
@@ -396,13 +604,13 @@ static void resize_aa(aa_ctx *k, float *out, float *scratch,
       float cy, total;
       int32_t first;
       int64_t n = aa_window(a, k->top + y, &cy, &first);
+      int64_t plain = aa_plain(n);
       total = aa_total(a, cy, first, n);
       if (n <= 0) {
         for (c = 0; c < 3; c++)
           for (x = 0; x < crop; x++)
             o0[(size_t)c * plane + x] = 0.0f;
       } else if (k->slots) {
-        int64_t plain = aa_plain(n);
         for (j = 0; j < n; j++) {
           float v = aa_weight(a, cy, first, total, j);
           const float *h = aa_row(k, first + j);
@@ -411,10 +619,10 @@ static void resize_aa(aa_ctx *k, float *out, float *scratch,
             const float *hc = h + (size_t)c * (size_t)crop;
             if (j == 0)
               for (x = 0; x < crop; x++)
-                o[x] = hc[x] * v;
+                o[x] = RF(hc[x] * v);
             else if (j <= plain)
               for (x = 0; x < crop; x++)
-                o[x] = o[x] + hc[x] * v;
+                o[x] = RF(o[x] + RF(hc[x] * v));
             else
               for (x = 0; x < crop; x++)
                 o[x] = fma_f32(hc[x], v, o[x]);
@@ -425,7 +633,6 @@ static void resize_aa(aa_ctx *k, float *out, float *scratch,
         float vbuf[IMG_STACK_TAPS];
         int vstack = a->taps <= IMG_STACK_TAPS;
         aa_col col;
-        int64_t plain = aa_plain(n);
         col.w = 0;
         col.n = 0;
         if (vstack)
@@ -434,13 +641,14 @@ static void resize_aa(aa_ctx *k, float *out, float *scratch,
         for (x = 0; x < crop; x++) {
           float acc[3] = {0.0f, 0.0f, 0.0f}, h[3];
           if (k->hpass)
-            aa_col_get(k, x, &col);
+            aa_col_get(k, x, k->wbuf, &col);
           for (j = 0; j < n; j++) {
             float v = vstack ? vbuf[j] : aa_weight(a, cy, first, total, j);
             const uint8_t *row = k->px + (size_t)(first + j) * k->stride;
             aa_hsample(k, row, x, &col, h);
             for (c = 0; c < 3; c++)
-              acc[c] = j == 0 ? h[c] * v : aa_term(acc[c], h[c], v, j, plain);
+              acc[c] = j == 0 ? RF(h[c] * v)
+                              : aa_term(acc[c], h[c], v, j, plain);
           }
           for (c = 0; c < 3; c++)
             o0[(size_t)c * plane + x] = acc[c];
