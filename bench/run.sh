@@ -18,9 +18,7 @@
 # default library (portable on x86-64: the best path this CPU has), in the
 # same rounds, and port/def their ratio.
 # Usage: bench/run.sh [--runs N] [--tuned DIR] [VARIANT...]
-#        bench/run.sh --compile-times [VARIANT...]   (default: every variant):
-#          effnetc's times without the kernel cache, and with other weights
-#          from a warm one
+#        bench/run.sh --compile-times [VARIANT...]   (default: every variant)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=100
@@ -39,20 +37,14 @@ fi
 if ((compile_only)); then
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
-  echo "effnetc compile times, $(date -u +%Y-%m-%d), $(nproc) cores: host target, the default (portable on x86-64), both without the kernel cache; then host again with other weights, from a warm cache (random weights, seeds 1 and 2)"
-  printf '%-6s %8s %8s %10s\n' variant host default warm-host
+  echo "effnetc compile times, $(date -u +%Y-%m-%d), $(nproc) cores (random weights): host target, then the default (portable on x86-64)"
   for variant in "${variants[@]}"; do
     start=$(date +%s%N)
-    build/bin/effnetc --variant "$variant" --random-weights 1 --target host --no-cache -o "$work/m" --quiet
+    build/bin/effnetc --variant "$variant" --target host -o "$work/m" --quiet
     host_ns=$(($(date +%s%N) - start))
     start=$(date +%s%N)
-    build/bin/effnetc --variant "$variant" --random-weights 1 --no-cache -o "$work/m" --quiet
-    default_ns=$(($(date +%s%N) - start))
-    build/bin/effnetc --variant "$variant" --random-weights 1 --target host --cache-dir "$work/cache" -o "$work/m" --quiet
-    start=$(date +%s%N)
-    build/bin/effnetc --variant "$variant" --random-weights 2 --target host --cache-dir "$work/cache" -o "$work/m" --quiet
-    warm_ns=$(($(date +%s%N) - start))
-    printf '%-6s %6.2f s %6.2f s %8.2f s\n' "$variant" "${host_ns}e-9" "${default_ns}e-9" "${warm_ns}e-9"
+    build/bin/effnetc --variant "$variant" -o "$work/m" --quiet
+    printf '%-6s %6.1f s %6.1f s\n' "$variant" "${host_ns}e-9" "$(($(date +%s%N) - start))e-9"
     rm -f "$work/m.a" "$work/m.h"
   done
   exit 0

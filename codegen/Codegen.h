@@ -42,10 +42,6 @@ struct LibraryOptions {
   /// antialiases (ImageTransform in Plan.h).
   int64_t resize = 0;
   bool antialias = false;
-  /// The kernel cache's folder (KernelCache.h), "" for none (the
-  /// default here; effnetc's is defaultCacheDir()), and its bound in bytes.
-  std::string cacheDir;
-  uint64_t cacheBytes = uint64_t(1) << 30;
   /// Per-phase and per-kernel timing on stderr.
   bool verbose = true;
 };
@@ -110,10 +106,6 @@ constexpr unsigned kMaxJobs = 256;
 
 /// Checks `--jobs`: 0 (every core) to kMaxJobs.
 llvm::Error checkJobs(unsigned jobs);
-
-/// The kernel cache's folder of a tool's options: none with `off`, else
-/// `given`, or defaultCacheDir() when `given` is empty (KernelCache.h).
-std::string chooseCacheDir(bool off, const std::string &given);
 
 /// Checks `--normalize` as the library will store it (floats), before
 /// anything is built.

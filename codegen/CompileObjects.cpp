@@ -1,15 +1,12 @@
 //===- CompileObjects.cpp - the kernels and Halide's runtime, in parallel -===//
 //
 // Each kernel and Halide's runtime is a job; threads take the next job until
-// none is left or one has failed. A job is first looked up in the kernel
-// cache (KernelCache.h); a miss is compiled in a child process of its own
-// (Child.h), so its object is the same whatever was compiled before it or
-// beside it, and then stored in the cache.
+// none is left or one has failed. The front ends take turns in kernel order
+// (FrontEndOrder, HalideKernels.h), so the objects are the same whatever the
+// threads' timing.
 //
 //===----------------------------------------------------------------------===//
 
-#include "codegen/Child.h"
-#include "codegen/KernelCache.h"
 #include "codegen/Library.h"
 
 #include "llvm/Support/thread.h"
@@ -28,57 +25,46 @@ Error mlir::effnet::codegen::compileObjects(
     const ModelPlan &plan, const TargetDescription &target,
     const std::vector<std::string> &names,
     const std::vector<std::string> &objects, const std::string &runtimeObject,
-    unsigned threads, KernelCache &cache, bool verbose) {
+    unsigned threads, bool verbose) {
   // Job 0 is the runtime, the longest; kernels follow. Without a runtime to
   // compile, the jobs start at 1.
   size_t jobs = plan.kernels.size() + 1;
   std::atomic<size_t> next{runtimeObject.empty() ? 1u : 0u};
   std::mutex lock;
   std::string firstError;
+  FrontEndOrder order;
   auto worker = [&] {
     for (size_t job = next++; job < jobs; job = next++) {
       {
         std::lock_guard<std::mutex> guard(lock);
-        if (!firstError.empty())
+        if (!firstError.empty()) {
+          // Later kernels wait for this one's turn: give it up, and theirs.
+          for (; job < jobs; job = next++)
+            if (job > 0)
+              order.skip(job - 1);
           return;
+        }
       }
       Clock::time_point start = Clock::now();
       // Kernel k is job k + 1.
-      const std::string &object =
-          job == 0 ? runtimeObject : objects[job - 1];
-      std::string key =
-          job == 0
-              ? cache.keyOf("runtime " + target.halide)
-              : cache.keyOf(fmt::format("kernel {}\nsymbol {}\ntarget {}",
-                                        plan.kernels[job - 1].key,
-                                        names[job - 1], target.halide));
-      bool hit = cache.fetch(key, object);
-      std::string message;
-      if (!hit) {
-        message = runInChild([&] {
-          Error error =
-              job == 0 ? compileRuntime(target, object)
-                       : compileKernel(plan.kernels[job - 1], names[job - 1],
-                                       target, object);
-          return llvm::toString(std::move(error));
-        });
-        if (message.empty())
-          cache.store(key, object);
-      }
+      Error error =
+          job == 0 ? compileRuntime(target, runtimeObject)
+                   : compileKernel(plan.kernels[job - 1], names[job - 1],
+                                   target, objects[job - 1], job - 1, order);
       std::string what =
           job == 0 ? "Halide runtime"
                    : fmt::format("kernel {}/{} ({})", job, plan.kernels.size(),
                                  describeKernel(plan.kernels[job - 1]));
       std::lock_guard<std::mutex> guard(lock);
-      if (!message.empty()) {
+      if (error) {
+        std::string message = llvm::toString(std::move(error));
         if (firstError.empty())
           firstError = what + ": " + message;
         return;
       }
       if (verbose)
-        fmt::print(stderr, "effnetc:   {} {}\n", what,
-                   hit ? std::string("from the cache")
-                       : fmt::format("in {:.2f} s", secondsSince(start)));
+        fmt::print(stderr, "effnetc:   {} in {:.2f} s\n", what,
+                   secondsSince(start));
     }
   };
   // Every compile runs on a thread of ours with a stack large enough for

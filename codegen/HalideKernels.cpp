@@ -14,11 +14,6 @@
 
 #include "llvm/Support/Error.h"
 
-#include <fmt/core.h>
-
-#include <dlfcn.h>
-#include <sys/stat.h>
-
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -724,45 +719,51 @@ mlir::effnet::codegen::describeTarget(const std::string &name) {
   return out;
 }
 
-std::string mlir::effnet::codegen::halideLibraryIdentity() {
-  std::string identity = "Halide's library";
-  Dl_info info;
-  struct stat st;
-  if (dladdr(reinterpret_cast<void *>(&Halide::get_host_target), &info) &&
-      info.dli_fname && stat(info.dli_fname, &st) == 0)
-    identity += fmt::format(" {} {} {}", info.dli_fname,
-                            static_cast<long long>(st.st_size),
-                            static_cast<long long>(st.st_mtime));
-  return identity;
+void FrontEndOrder::run(size_t index, const std::function<void()> &frontEnd) {
+  std::unique_lock<std::mutex> guard(lock);
+  turn.wait(guard, [&] { return next == index; });
+  struct Pass {
+    FrontEndOrder &order;
+    ~Pass() {
+      ++order.next;
+      order.turn.notify_all();
+    }
+  } pass{*this};
+  frontEnd();
 }
 
 llvm::Error mlir::effnet::codegen::compileKernel(
     const KernelSpec &spec, const std::string &function,
-    const TargetDescription &target, const std::string &objectPath) {
+    const TargetDescription &target, const std::string &objectPath,
+    size_t index, FrontEndOrder &order) {
   return guarded([&] {
-    if (!spec.schedule.threads.empty() || !spec.schedule.shared.empty())
-      throw HalideFailure(
-          "GPU schedules (threads, shared) are not applied by code "
-          "generation yet: remove them from the schedule");
-    Lowered lowered;
-    lower(spec, lowered);
-    applySchedule(spec, lowered);
-    // A specialization takes the schedule as it stands: applied last.
-    if (spec.schedule.denseRows)
-      for (size_t i = 0; i < spec.inputs.size(); ++i)
-        if (spec.inputs[i].rgb8)
-          lowered.output.specialize(
-              lowered.inputs[i].dim(2).stride() ==
-              asInt(spec.inputs[i].channels * spec.inputs[i].width));
+    std::optional<Module> module;
+    order.run(index, [&] {
+      if (!spec.schedule.threads.empty() || !spec.schedule.shared.empty())
+        throw HalideFailure(
+            "GPU schedules (threads, shared) are not applied by code "
+            "generation yet: remove them from the schedule");
+      Lowered lowered;
+      lower(spec, lowered);
+      applySchedule(spec, lowered);
+      // A specialization takes the schedule as it stands: applied last.
+      if (spec.schedule.denseRows)
+        for (size_t i = 0; i < spec.inputs.size(); ++i)
+          if (spec.inputs[i].rgb8)
+            lowered.output.specialize(
+                lowered.inputs[i].dim(2).stride() ==
+                asInt(spec.inputs[i].channels * spec.inputs[i].width));
 
-    std::vector<Argument> arguments;
-    for (ImageParam &input : lowered.inputs)
-      arguments.push_back(input);
-    for (ImageParam &weight : lowered.weights)
-      arguments.push_back(weight);
-    Pipeline pipeline(lowered.output);
-    pipeline.compile_to_module(arguments, function, kernelTarget(target))
-        .compile({{OutputFileType::object, objectPath}});
+      std::vector<Argument> arguments;
+      for (ImageParam &input : lowered.inputs)
+        arguments.push_back(input);
+      for (ImageParam &weight : lowered.weights)
+        arguments.push_back(weight);
+      Pipeline pipeline(lowered.output);
+      module = pipeline.compile_to_module(arguments, function,
+                                          kernelTarget(target));
+    });
+    module->compile({{OutputFileType::object, objectPath}});
   });
 }
 

@@ -12,6 +12,9 @@
 
 #include "llvm/Support/Error.h"
 
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <string>
 
 namespace mlir {
@@ -31,11 +34,6 @@ struct TargetDescription {
   uint64_t cpuFeatures = 0;
 };
 
-/// Halide's library as the kernel cache tells compilers apart: its file,
-/// size and modification time (an upgrade of the package is another
-/// compiler).
-std::string halideLibraryIdentity();
-
 /// Resolves "host" or a Halide target string, or fails with a one-line
 /// message.
 llvm::Expected<TargetDescription> describeTarget(const std::string &name);
@@ -50,15 +48,33 @@ constexpr unsigned kCompilerStackBytes = 64u << 20;
 /// Call once, before any compileKernel or compileRuntime.
 void useCallerStackForHalide();
 
+/// Runs the front end of kernel `index` (building its Halide pipeline and
+/// lowering it) when every kernel before it has had its turn, one at a
+/// time: Halide makes names unique with process-wide counters, and the
+/// names reach the objects' symbols, so kernels compiled on several threads
+/// must take their names in one order for the library to be reproducible.
+/// The back end (LLVM) runs in parallel.
+class FrontEndOrder {
+public:
+  /// Runs `frontEnd` in turn `index`; the turn passes on even if it throws.
+  void run(size_t index, const std::function<void()> &frontEnd);
+  /// Passes turn `index` on without running anything (a job given up).
+  void skip(size_t index) { run(index, [] {}); }
+
+private:
+  std::mutex lock;
+  std::condition_variable turn;
+  size_t next = 0;
+};
+
 /// Compiles `spec` to an object file defining `int function(halide_buffer_t
 /// *input0, ..., halide_buffer_t *weight0, ..., halide_buffer_t *output)`,
-/// without a Halide runtime, or fails with a one-line message. Halide names
-/// a pipeline's functions with process-wide counters, which reach the
-/// object's symbols: effnetc compiles each kernel in a process of its own
-/// (Child.h), so that its object depends on nothing compiled before it.
+/// without a Halide runtime, its front end in turn `index` of `order`, or
+/// fails with a one-line message. Safe to call from several threads at once.
 llvm::Error compileKernel(const KernelSpec &spec, const std::string &function,
                           const TargetDescription &target,
-                          const std::string &objectPath);
+                          const std::string &objectPath, size_t index,
+                          FrontEndOrder &order);
 
 /// Compiles the Halide runtime for `target` to an object file, or fails with
 /// a one-line message. The runtime is compiled without the target's vector

@@ -237,8 +237,8 @@ Error mlir::effnet::codegen::emitLibrary(
                          ? options.threads
                          : std::max(1u, std::thread::hardware_concurrency());
   Clock::time_point compileStart = Clock::now();
-  KernelCache cache(options.cacheDir, options.cacheBytes);
-  // Path by path, Halide's runtime with the first.
+  // Path by path (each path's front ends take turns in its kernels' order),
+  // Halide's runtime with the first.
   for (size_t p = 0; p < funcs.size(); ++p) {
     const ModelPlan &plan = paths->plans[p];
     unsigned pathThreads = static_cast<unsigned>(
@@ -247,24 +247,15 @@ Error mlir::effnet::codegen::emitLibrary(
                                    paths->driver[p].kernelNames,
                                    kernelObjects[p],
                                    p == 0 ? *runtimeObject : "", pathThreads,
-                                   cache, options.verbose))
+                                   options.verbose))
       return err;
   }
-  cache.trim();
-  if (std::string warning = cache.warning(); !warning.empty())
-    fmt::print(stderr, "effnetc: warning: {}\n", warning);
-  if (options.verbose) {
-    std::string cached =
-        cache.enabled()
-            ? fmt::format("; {} of {} from the cache in {}", cache.hits(),
-                          kernelCount + 1, cache.folder())
-            : std::string("; no kernel cache");
+  if (options.verbose)
     fmt::print(stderr,
                "effnetc: kernels and runtime compiled in {:.2f} s on "
-               "{} threads{}\n",
+               "{} threads\n",
                secondsSince(compileStart),
-               std::min<size_t>(threads, kernelCount + 1), cached);
-  }
+               std::min<size_t>(threads, kernelCount + 1));
 
   Clock::time_point linkStart = Clock::now();
   ModelInfo info = getModelInfo(options, name, *paths);

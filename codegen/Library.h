@@ -13,7 +13,6 @@
 
 #include "codegen/Driver.h"
 #include "codegen/HalideKernels.h"
-#include "codegen/KernelCache.h"
 #include "codegen/Plan.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -48,14 +47,14 @@ llvm::Expected<PixelNormalization> parseNormalization(llvm::StringRef text);
 
 /// Compiles every kernel of `plan` (kernel k, named names[k], to objects[k])
 /// and Halide's runtime (to `runtimeObject`, unless empty) on `threads`
-/// threads, each in a child process, or copies it from `cache`; per compile
-/// timing on stderr when `verbose` (CompileObjects.cpp).
+/// threads; per
+/// compile timing on stderr when `verbose` (CompileObjects.cpp).
 llvm::Error compileObjects(const ModelPlan &plan,
                            const TargetDescription &target,
                            const std::vector<std::string> &names,
                            const std::vector<std::string> &objects,
                            const std::string &runtimeObject, unsigned threads,
-                           KernelCache &cache, bool verbose);
+                           bool verbose);
 
 /// The objects a library is archived from, while they are compiled: files
 /// `effnetc-XXXXXXXX-FILE` in the temporary folder, each removed by the

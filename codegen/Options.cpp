@@ -7,7 +7,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Codegen.h"
-#include "codegen/KernelCache.h"
 #include "codegen/Library.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -160,13 +159,6 @@ mlir::effnet::codegen::parseNormalization(llvm::StringRef text) {
 Error mlir::effnet::codegen::checkNormalization(const std::string &text) {
   llvm::Expected<PixelNormalization> normalization = parseNormalization(text);
   return normalization ? Error::success() : normalization.takeError();
-}
-
-std::string mlir::effnet::codegen::chooseCacheDir(bool off,
-                                                  const std::string &given) {
-  if (off)
-    return "";
-  return given.empty() ? defaultCacheDir() : given;
 }
 
 Error mlir::effnet::codegen::checkJobs(unsigned jobs) {

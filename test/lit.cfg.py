@@ -29,13 +29,6 @@ config.substitutions.append(("%effnet_build", config.effnet_obj_root))
 # sanitize and run in the plain build only.
 if config.effnet_sanitize.upper() in ("ON", "1", "TRUE", "YES"):
     config.available_features.add("sanitize")
-# effnetc and effnet-tune keep compiled kernels in $XDG_CACHE_HOME/effnet
-# (codegen/KernelCache.h). lit passes no HOME on, so without this the suite
-# would use no cache; its tests share one in the build tree, as one user's
-# compiles share theirs. A rebuilt compiler finds none of its predecessor's
-# entries (the key holds the executable's hash).
-config.environment["XDG_CACHE_HOME"] = os.path.join(config.effnet_obj_root,
-                                                    "test", "kernel-cache")
 # Generated libraries run with both cores, as users' apps would.
 config.environment["HL_NUM_THREADS"] = "2"
 

@@ -119,19 +119,6 @@ cl::opt<unsigned> maxMeasurements(
     cl::init(0), cl::Hidden, cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("no progress on stderr"),
                     cl::cat(category));
-cl::opt<std::string> cacheDir(
-    "cache-dir",
-    cl::desc("keep compiled kernels in this folder and reuse them (default: "
-             "$XDG_CACHE_HOME/effnet, else ~/.cache/effnet)"),
-    cl::value_desc("dir"), cl::cat(category));
-cl::opt<bool> noCache("no-cache",
-                      cl::desc("compile every kernel, using no kernel cache"),
-                      cl::cat(category));
-cl::opt<std::string>
-    cacheSize("cache-size",
-              cl::desc("the most the kernel cache's folder keeps: the least "
-                       "recently used kernels go past it (default 1G)"),
-              cl::value_desc("size"), cl::init("1G"), cl::cat(category));
 
 int fail(const std::string &message) {
   fmt::print(stderr, "effnet-tune: error: {}\n", message);
@@ -283,15 +270,7 @@ int tuneCommand() {
                             modelRounds));
   if (!(budget >= 0) || !std::isfinite(budget))
     return fail("--budget: expected minutes, 0 or more");
-  llvm::Expected<uint64_t> cacheBytes = parseBytes(cacheSize);
-  if (!cacheBytes)
-    return fail("bad --cache-size: " +
-                llvm::toString(cacheBytes.takeError()));
-  if (cacheDir.getNumOccurrences() && cacheDir.empty())
-    return fail("bad --cache-dir: expects a folder, got ''");
   tune::TuneOptions options;
-  options.setup.cacheDir = codegen::chooseCacheDir(noCache, cacheDir);
-  options.setup.cacheBytes = *cacheBytes;
   if (!shard.empty()) {
     unsigned index = 0, count = 0;
     llvm::StringRef text(shard);

@@ -179,19 +179,6 @@ cl::opt<unsigned> jobs("jobs",
                        cl::init(0), cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("no progress or timing on stderr"),
                     cl::cat(category));
-cl::opt<std::string> cacheDir(
-    "cache-dir",
-    cl::desc("keep compiled kernels in this folder and reuse them (default: "
-             "$XDG_CACHE_HOME/effnet, else ~/.cache/effnet)"),
-    cl::value_desc("dir"), cl::cat(category));
-cl::opt<bool> noCache("no-cache",
-                      cl::desc("compile every kernel, using no kernel cache"),
-                      cl::cat(category));
-cl::opt<std::string>
-    cacheSize("cache-size",
-              cl::desc("the most the kernel cache's folder keeps: the least "
-                       "recently used kernels go past it (default 1G)"),
-              cl::value_desc("size"), cl::init("1G"), cl::cat(category));
 cl::opt<std::string> inputFile(
     "input",
     cl::desc("take the model from this .mlir file (stages, blocks, "
@@ -361,10 +348,6 @@ static llvm::Error readOptions(bool stats, Request &request) {
       return err;
   if (llvm::Error err = codegen::checkJobs(jobs))
     return err;
-  if (llvm::Expected<uint64_t> bytes = parseBytes(cacheSize); !bytes)
-    return error("bad --cache-size: " + llvm::toString(bytes.takeError()));
-  if (cacheDir.getNumOccurrences() && cacheDir.empty())
-    return error("bad --cache-dir: expects a folder, got ''");
   if (normalize.getNumOccurrences())
     if (llvm::Error err = codegen::checkNormalization(normalize))
       return err;
@@ -510,8 +493,6 @@ getLibraryOptions(func::FuncOp model) {
                        ? resize.getValue()
                        : defaultImageResize(library.variant, library.resolution);
   library.antialias = antialias;
-  library.cacheDir = codegen::chooseCacheDir(noCache, cacheDir);
-  library.cacheBytes = cantFail(parseBytes(cacheSize));
   library.verbose = !quiet;
   return library;
 }

@@ -2,9 +2,6 @@
 
 #include "tune/KernelRuns.h"
 
-#include "codegen/Child.h"
-#include "codegen/KernelCache.h"
-
 #include "llvm/Support/Error.h"
 #include "llvm/Support/FileSystem.h"
 
@@ -26,7 +23,39 @@ using namespace mlir::effnet::tune;
 
 std::string tune::runInChild(const RunSetup &setup,
                              const std::function<std::string()> &body) {
-  return codegen::runInChild(body, setup.limitSeconds);
+  std::string messageFile = setup.workDir + "/child-message.txt";
+  llvm::sys::fs::remove(messageFile);
+  fflush(nullptr);
+  pid_t pid = fork();
+  if (pid < 0)
+    return "fork failed";
+  if (pid == 0) {
+    std::string message = body();
+    if (!message.empty()) {
+      std::ofstream(messageFile) << message;
+      _exit(1);
+    }
+    _exit(0);
+  }
+  auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() - start >
+        std::chrono::seconds(setup.limitSeconds)) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return fmt::format("took more than {} s", setup.limitSeconds);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (WIFSIGNALED(status))
+    return fmt::format("died of signal {}", WTERMSIG(status));
+  if (WEXITSTATUS(status) == 0)
+    return "";
+  std::ifstream in(messageFile);
+  std::string message((std::istreambuf_iterator<char>(in)),
+                      std::istreambuf_iterator<char>());
+  return message.empty() ? "failed" : message;
 }
 
 int tune::runShell(const RunSetup &setup, const std::string &command,
@@ -50,20 +79,11 @@ std::string tune::compileInChild(const RunSetup &setup,
                                  const std::string &function,
                                  const codegen::TargetDescription &target,
                                  const std::string &object) {
-  codegen::KernelCache cache(setup.cacheDir, setup.cacheBytes);
-  std::string key = cache.keyOf(fmt::format(
-      "kernel {}\nsymbol {}\ntarget {}", spec.key, function, target.halide));
-  if (cache.fetch(key, object))
-    return "";
-  std::string message = runInChild(setup, [&] {
+  return runInChild(setup, [&] {
+    codegen::FrontEndOrder order;
     return llvm::toString(
-        codegen::compileKernel(spec, function, target, object));
+        codegen::compileKernel(spec, function, target, object, 0, order));
   });
-  if (message.empty()) {
-    cache.store(key, object);
-    cache.trim();
-  }
-  return message;
 }
 
 std::string tune::prepareRunner(const RunSetup &setup,

@@ -33,9 +33,6 @@ struct RunSetup {
   std::string runner;
   /// Seconds a compile or a run may take.
   unsigned limitSeconds = 300;
-  /// The kernel cache (codegen/KernelCache.h): "" for none.
-  std::string cacheDir;
-  uint64_t cacheBytes = uint64_t(1) << 30;
 };
 
 /// Runs `body` in a child process for at most `limitSeconds`; returns ""

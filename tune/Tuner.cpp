@@ -429,8 +429,6 @@ llvm::Error tune::checkWholeModel(func::FuncOp func, TuneResult &result,
   library.inChannels = input.getDimSize(1);
   library.resolution = input.getDimSize(2);
   library.verbose = false;
-  library.cacheDir = o.setup.cacheDir;
-  library.cacheBytes = o.setup.cacheBytes;
   std::string dir = o.setup.workDir + "/model";
   library.output = dir + "/default_schedules";
   if (llvm::Error err = codegen::emitLibrary(func, library))
