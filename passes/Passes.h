@@ -90,6 +90,14 @@ struct ScheduleTarget {
   int vectorRegisters = 16;
   /// L2 cache per core that a kernel may count on.
   int64_t l2Bytes = 256 * 1024;
+  /// A core's pipes, where the defaults model the inner loop's cycles
+  /// (AArch64, a Cortex-A76 / Neoverse-N1 class core); 0 where they choose
+  /// by the measured x86 rules instead: vector FMAs issued a cycle, an FMA's
+  /// latency in cycles, loads issued a cycle, instructions decoded a cycle.
+  int fmaPipes = 0;
+  int fmaLatency = 0;
+  int loadPipes = 0;
+  int decodeWidth = 0;
   /// The target names a GPU API (cuda, opencl, ...).
   bool gpu = false;
 

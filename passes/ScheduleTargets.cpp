@@ -113,6 +113,17 @@ mlir::effnet::describeScheduleTarget(llvm::StringRef name) {
     target.isa = "neon";
     target.vectorLanes = 4;
     target.vectorRegisters = bits == 64 ? 32 : 16;
+    if (bits == 64) {
+      // The core AArch64 defaults are reasoned for: a Cortex-A76 /
+      // Neoverse-N1 class core (Arm's software optimization guides): two
+      // 128-bit FMA pipes (V0, V1) with 4 cycles of latency, two load
+      // pipes, 4 instructions decoded a cycle; 64 KiB of L1 data and
+      // 256 KiB to 1 MiB of L2 per core (the smallest counted).
+      target.fmaPipes = 2;
+      target.fmaLatency = 4;
+      target.loadPipes = 2;
+      target.decodeWidth = 4;
+    }
   } else if (arch == "powerpc" || arch == "riscv" || arch == "wasm" ||
              arch == "hexagon") {
     // 128-bit vectors (VSX, RVV at its minimum, SIMD128) and 32 registers

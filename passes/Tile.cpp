@@ -144,6 +144,87 @@ RegisterTile registerTile(const GroupStructure &g, const ScheduleTarget &t,
   return best;
 }
 
+/// Instructions an inner loop spends on itself: the input and weight
+/// pointers advanced, the count, the branch (the AArch64 1x1 convolution
+/// of test/codegen/arm-inner-loop.test: 40 instructions, 35 of them FMAs
+/// and loads).
+constexpr int64_t kLoopOverhead = 5;
+
+/// The register tile of a target whose core is modelled (fmaPipes != 0:
+/// AArch64), chosen by the cycles its inner loop takes rather than by the
+/// x86 measurements above. One step of the loop (an input channel of a
+/// dense convolution; a row of the window of a depthwise one, whose columns
+/// are unrolled) does `fmas` FMAs and `loads` loads; it takes the most of
+/// fmas / FMA pipes, loads / load pipes, instructions / decode width, and
+/// the latency of the FMAs that each accumulator chains in a step (one for
+/// a dense convolution, the window's width for a depthwise one). A dense
+/// tile of V vectors by P pixels keeps V x P accumulators, V weight vectors
+/// and two input values (one loading while one feeds FMAs); NEON's FMA by
+/// element takes an input value from any lane, so an input needs no
+/// broadcast. A depthwise tile of P pixels keeps P accumulators, the
+/// window's row of weights and the row of inputs its pixels read ((P - 1) x
+/// stride + the window's width, each read by up to that many pixels: the
+/// compiler keeps them all; B0's 3x3 at 32 pixels in tiles of 16 spilled 7
+/// registers a step, 125 instructions for 48 FMAs). One register stays spare, as
+/// in the x86 rule, for the compiler's temporaries. Of the tiles that fit the
+/// registers, the one whose row of pixels and channels costs the fewest
+/// cycles wins (the channel tiles shifted inwards and the pixel tiles'
+/// overlap count as work), then the one that loads least, then the
+/// smaller. On a Cortex-A76 every tile of 16 or more accumulators that
+/// covers the channels and the row exactly is bound by the FMA pipes, so
+/// the choice turns on what a tile wastes and loads: 96 channels at 56
+/// pixels take 6 vectors by 4 pixels (24 accumulators, 10 loads per 24
+/// FMAs) where the x86 rule gives 3 by 8 (11 loads).
+RegisterTile modelledRegisterTile(const GroupStructure &g,
+                                  const ScheduleTarget &t, int64_t lanes) {
+  RegisterTile best;
+  double bestCycles = 0, bestLoads = 0;
+  bool found = false;
+  int64_t stride = std::max<int64_t>(1, g.inWidth / std::max<int64_t>(1, g.width));
+  int64_t mostVectors = g.depthwise ? 1 : t.vectorRegisters;
+  for (int64_t vectors = 1; vectors <= mostVectors; ++vectors) {
+    // A tile that does not fit the channels cannot shift inwards.
+    if (vectors > 1 && vectors * lanes > g.channels)
+      break;
+    int64_t channelTiles = tilesOf(g.channels, vectors * lanes);
+    for (int64_t pixels = 1; pixels <= g.width; ++pixels) {
+      int64_t registers, fmas, loads, chain;
+      if (g.depthwise) {
+        registers = pixels + (pixels - 1) * stride + 2 * g.kernelW + 1;
+        fmas = pixels * g.kernelW;
+        loads = (pixels - 1) * stride + 2 * g.kernelW;
+        chain = g.kernelW;
+      } else {
+        registers = vectors * pixels + vectors + 3;
+        fmas = vectors * pixels;
+        loads = vectors + pixels;
+        chain = 1;
+      }
+      if (registers > t.vectorRegisters)
+        break;
+      double cycles = std::max(
+          {static_cast<double>(fmas) / t.fmaPipes,
+           static_cast<double>(loads) / t.loadPipes,
+           static_cast<double>(fmas + loads + kLoopOverhead) / t.decodeWidth,
+           static_cast<double>(chain * t.fmaLatency)});
+      double steps =
+          static_cast<double>(channelTiles * tilesOf(g.width, pixels));
+      double rowCycles = steps * cycles, rowLoads = steps * loads;
+      constexpr double kSame = 1e-9;
+      bool better = !found || rowCycles < bestCycles - kSame ||
+                    (rowCycles <= bestCycles + kSame &&
+                     rowLoads < bestLoads - kSame);
+      if (better) {
+        best = {vectors, pixels};
+        bestCycles = rowCycles;
+        bestLoads = rowLoads;
+        found = true;
+      }
+    }
+  }
+  return best;
+}
+
 /// Winograd's F(2x2, 3x3) for a dense 3x3, stride 1 convolution
 /// (EfficientNetV2's Fused-MBConv), when a tile of 4 to 12 pixels (2 to 6
 /// output tiles) divides the rows and the rows come in pairs; else nothing.
@@ -188,7 +269,8 @@ ScheduleAttr convSchedule(const GroupStructure &g, const ScheduleTarget &t,
   Builder b{context};
   int64_t lanes = t.vectorLanes;
   b.vector = powerOfTwoAtMost(g.channels, lanes);
-  RegisterTile tile = registerTile(g, t, b.vector);
+  RegisterTile tile = t.fmaPipes ? modelledRegisterTile(g, t, b.vector)
+                                 : registerTile(g, t, b.vector);
   b.tile[0] = b.vector * tile.vectors;
   b.tile[1] = tile.pixels;
   b.unroll = {Loop::c, Loop::x};

@@ -18,8 +18,12 @@
 // AVX-512 vectors; three load the fewest weights per FMA, and leave room for
 // 9 pixels of 32 registers (8 waste nothing of a row of 56). AVX2's 16
 // registers hold two vectors by 6 pixels at most (4 waste nothing), not
-// three by 4. On NEON, 24 FMAs per pixel in tiles of 4, 8 or 12 channels:
-// 12.
+// three by 4. AArch64 NEON's tile comes from the cycles of its inner loop
+// on a Cortex-A76 class core (two FMA pipes, two load pipes, 4 decoded a
+// cycle, FMA latency 4): 3 vectors by 8 pixels (30 registers with the 3
+// weights, 2 inputs and a spare) cover 96 x 56 exactly at 12 cycles a step,
+// bound by the FMA pipes, with 11 loads; 8 vectors by 2 pixels tie on cycles
+// but load 10 per 16 FMAs, and 6 by 4 need 33 registers.
 // CHECK-LABEL: func @expand
 // AVX512: #effnet.schedule<tile = [48, 8, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
 // AVX2: #effnet.schedule<tile = [16, 4, 1], vector = 8, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
@@ -38,8 +42,32 @@ func.func @expand(%x: tensor<1x16x56x56xf32>) -> tensor<1x96x56x56xf32> {
 
 // -----
 
+// A 1x1 projection, 144 -> 40 channels at 28x28, on AArch64: 5 vectors (20
+// channels, 2 tiles) by 4 pixels (7 tiles) cover the output exactly in 20
+// FMAs a step, 10 cycles, bound by the FMA pipes, with 9 loads (28 + 5 + 3
+// registers would not fit 7 pixels). The x86 rule stops at three vectors:
+// 2 by 7 ties on cycles but loads 9 per 14 FMAs; 10 vectors by 1 pixel are
+// bound by decode (26 instructions, 6.5 cycles for 10 FMAs).
+// CHECK-LABEL: func @project
+// NEON: #effnet.schedule<tile = [20, 4, 1], vector = 4, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x], tail = shift, compute = {acc = c}>
+func.func @project(%x: tensor<1x144x28x28xf32>) -> tensor<1x40x28x28xf32> {
+  %0 = effnet.group "project"(%x) : (tensor<1x144x28x28xf32>) -> tensor<1x40x28x28xf32> {
+  ^bb0(%in: tensor<1x144x28x28xf32>):
+    %w = effnet.weight "project.weight" : tensor<40x144x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x144x28x28xf32>, tensor<40x144x1x1xf32>) -> tensor<1x40x28x28xf32>
+    effnet.yield %c : tensor<1x40x28x28xf32>
+  }
+  return %0 : tensor<1x40x28x28xf32>
+}
+
+// -----
+
 // A depthwise convolution has no channel reduction to reuse an input read
-// over: one vector of channels, its window's columns unrolled.
+// over: one vector of channels, its window's columns unrolled. On AArch64
+// each pixel's accumulator chains the window row's 3 FMAs a step (12 cycles
+// of latency), so 8 pixels or more keep both FMA pipes busy; a tile of P
+// pixels holds P accumulators, the P + 2 inputs its row reads, 3 weights
+// and a spare, so at most 13 pixels fit 32 registers: 8, which divides 56.
 // CHECK-LABEL: func @depthwise
 // AVX512: #effnet.schedule<tile = [16, 8, 1], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x, kx], tail = shift, compute = {acc = c}>
 // AVX2: #effnet.schedule<tile = [8, 8, 1], vector = 8, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x, kx], tail = shift, compute = {acc = c}>
