@@ -11,6 +11,7 @@
 #     [OUTPUTS logits|features|reduction_1 ...]
 #     [NORMALIZE imagenet|advprop|MEAN,MEAN,MEAN:STD,STD,STD]
 #     [RESIZE pixels] [ANTIALIAS]   (NAME_run_image's transform)
+#     [FP16_WEIGHTS]   (weights stored as IEEE halves: effnetc --fp16-weights)
 #     [EFFNETC_ARGS ...])
 #
 # Creates the imported target <name>: link it and include "<name>.h" (the
@@ -21,7 +22,7 @@
 # a C identifier), not first by the build.
 
 function(effnet_add_model name)
-  cmake_parse_arguments(ARG "ANTIALIAS"
+  cmake_parse_arguments(ARG "ANTIALIAS;FP16_WEIGHTS"
     "VARIANT;PHI;WIDTH;DEPTH;RESOLUTION;NUM_CLASSES;IN_CHANNELS;PADDING;BN_EPS;WEIGHTS;SCHEDULES;NAMING;RANDOM_WEIGHTS;TARGET;NORMALIZE;RESIZE"
     "OUTPUTS;EFFNETC_ARGS" ${ARGN})
   if(ARG_UNPARSED_ARGUMENTS)
@@ -67,6 +68,9 @@ function(effnet_add_model name)
   endforeach()
   if(ARG_ANTIALIAS)
     list(APPEND args --antialias)
+  endif()
+  if(ARG_FP16_WEIGHTS)
+    list(APPEND args --fp16-weights)
   endif()
   if(DEFINED ARG_OUTPUTS)
     list(JOIN ARG_OUTPUTS "," outputs)

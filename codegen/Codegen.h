@@ -42,6 +42,10 @@ struct LibraryOptions {
   /// antialiases (ImageTransform in Plan.h).
   int64_t resize = 0;
   bool antialias = false;
+  /// Convolutions' and dense layers' weights stored as IEEE half floats
+  /// (half the blob; each rounded to 11 significant bits), widened to float
+  /// as the kernels read them: the arithmetic stays float.
+  bool halfWeights = false;
   /// Per-phase and per-kernel timing on stderr.
   bool verbose = true;
 };

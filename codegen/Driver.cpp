@@ -314,7 +314,9 @@ private:
                                      dims));
     }
     for (size_t i = 0; i < step.weights.size(); ++i)
-      buffers.push_back(buffer(EFFNET_WEIGHTS, step.weights[i],
+      buffers.push_back(buffer(kernel.weights[i].half ? EFFNET_WEIGHTS_F16
+                                                      : EFFNET_WEIGHTS,
+                               step.weights[i],
                                getBufferDims(kernel.weights[i])));
     buffers.push_back(buffer(EFFNET_ARENA, plan.tensors[step.output].offset,
                              getBufferDims(kernel.output)));

@@ -78,6 +78,11 @@ Var c("c"), x("x"), y("y"), k("k");
 
 /// Constrains a buffer to `dims` (getBufferDims), so that Halide knows every
 /// stride and extent when it compiles.
+/// A weight as float: half-float weights (--fp16-weights) widen as read.
+Expr widen(Expr value) {
+  return value.type() == Float(32) ? value : cast<float>(value);
+}
+
 void constrain(OutputImageParam param, const std::vector<BufferDim> &dims) {
   for (size_t d = 0; d < dims.size(); ++d) {
     auto dim = param.dim(static_cast<int>(d));
@@ -175,7 +180,7 @@ void lowerWinograd(const KernelSpec &spec, Func source, Lowered &out,
   RDom r(0, asInt(conv.inChannels), "r");
   Func m("conv");
   m(c, x, y, k) = 0.0f;
-  m(c, x, y, k) += u(c, r.x, k) * v(r.x, x, y, k);
+  m(c, x, y, k) += widen(u(c, r.x, k)) * v(r.x, x, y, k);
   // A^T along x, then y; the bias after.
   auto transformOut = [](Expr odd, Expr m0, Expr m1, Expr m2, Expr m3) {
     return select(odd, m1 - m2 - m3, m0 + m1 + m2);
@@ -203,7 +208,8 @@ void lower(const KernelSpec &spec, Lowered &out) {
   }
   for (size_t i = 0; i < spec.weights.size(); ++i) {
     const WeightShape &shape = spec.weights[i];
-    ImageParam param(Float(32), static_cast<int>(shape.dims.size()),
+    ImageParam param(shape.half ? Float(16) : Float(32),
+                     static_cast<int>(shape.dims.size()),
                      "weight" + std::to_string(i));
     constrain(param, getBufferDims(shape));
     out.weights.push_back(param);
@@ -241,7 +247,7 @@ void lower(const KernelSpec &spec, Lowered &out) {
     ImageParam weight = out.weights[weightIndex++];
     Func acc("expand_acc");
     acc(c, x, y) = start(e.bias);
-    acc(c, x, y) += weight(c, re, 0, 0) * input(re, x, y);
+    acc(c, x, y) += widen(weight(c, re, 0, 0)) * input(re, x, y);
     Func value = acc;
     int step = 0;
     for (const EpilogueStep &s : e.epilogue) {
@@ -278,7 +284,7 @@ void lower(const KernelSpec &spec, Lowered &out) {
     RDom r(0, perGroupIn, 0, asInt(conv.kernelW), 0, asInt(conv.kernelH), "r");
     ImageParam weightBuffer = out.weights[weightIndex++];
     Func weight("weights");
-    weight(c, x, y, k) = weightBuffer(c, x, y, k);
+    weight(c, x, y, k) = widen(weightBuffer(c, x, y, k));
     bool scaledWeights = false;
     if (spec.inputScale >= 0) {
       // A squeeze-excite scale per input channel: folded into the weights
@@ -287,7 +293,7 @@ void lower(const KernelSpec &spec, Lowered &out) {
                         spec.inputs[spec.inputScale], "se", spec);
       if (spec.schedule.places[Schedule::Weights].compute != Schedule::Inline) {
         Func scaled("scaled_weights");
-        scaled(c, x, y, k) = weightBuffer(c, x, y, k) * scale(x, 0, 0);
+        scaled(c, x, y, k) = widen(weightBuffer(c, x, y, k)) * scale(x, 0, 0);
         weight = scaled;
         scaledWeights = true;
       } else {

@@ -230,6 +230,9 @@ enum {{
 #define {N}_NUM_CLASSES {classes}
 #define {N}_WORKSPACE_BYTES {wsbytes}
 #define {N}_NUM_OUTPUTS {count}
+/* 1 when the weights of convolutions and dense layers are stored as IEEE
+ * half floats (effnetc --fp16-weights; computed in float), else 0. */
+#define {N}_FP16_WEIGHTS {fp16}
 /* Per output: its index, and per image its floats (and C, H, W). */
 {macros}
 /* Runs `batch` images: input holds batch x {ch} x {res} x {res} floats;
@@ -320,6 +323,16 @@ int {n}_set_num_threads(int threads);
       fmt::arg("unknown", static_cast<int>(EFFNET_UNKNOWN_TARGET)),
       fmt::arg("maxthreads", EFFNET_MAX_THREADS),
       fmt::arg("wsbytes", workspaceBytes),
+      fmt::arg("fp16", llvm::any_of(plan.kernels,
+                                    [](const KernelSpec &kernel) {
+                                      return llvm::any_of(
+                                          kernel.weights,
+                                          [](const WeightShape &w) {
+                                            return w.half;
+                                          });
+                                    })
+                           ? 1
+                           : 0),
       fmt::arg("count", plan.outputs.size()), fmt::arg("outputs", outputLines),
       fmt::arg("macros", outputMacros), fmt::arg("firstname", first.name),
       fmt::arg("firstshape",

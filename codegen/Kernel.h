@@ -106,6 +106,9 @@ struct EpilogueStep {
 /// Dims are listed innermost first, as Halide does.
 struct WeightShape {
   std::vector<int64_t> dims;
+  /// Stored as IEEE half floats (effnetc --fp16-weights: a convolution's
+  /// or dense layer's weights), widened to float as the kernel reads them.
+  bool half = false;
 
   int64_t elements() const {
     int64_t n = 1;

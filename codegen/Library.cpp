@@ -27,7 +27,7 @@ using llvm::Error;
 /// kernels of the 8-bit entries for a model of 3 input channels.
 static llvm::Expected<ModelPlan> planLibrary(mlir::func::FuncOp func,
                                              const LibraryOptions &options) {
-  mlir::FailureOr<ModelPlan> plan = planModel(func);
+  mlir::FailureOr<ModelPlan> plan = planModel(func, options.halfWeights);
   if (mlir::failed(plan))
     return fail(""); // The diagnostic said it all.
   int64_t channels = plan->tensors[plan->inputTensor].shape.channels;

@@ -2,6 +2,8 @@
 
 #include "codegen/Plan.h"
 
+#include "codegen/Half.h"
+
 #include "dialect/EffNet.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -446,7 +448,8 @@ int64_t planArena(std::vector<ArenaTensor> &tensors) {
 
 } // namespace
 
-FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
+FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func,
+                                                      bool halfWeights) {
   auto inputType =
       func.getNumArguments() == 1
           ? dyn_cast<RankedTensorType>(func.getArgument(0).getType())
@@ -549,12 +552,29 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func) {
     plan.tensors.push_back(output);
     tensorOf[group.getResult()] = step.output;
 
-    for (std::vector<float> &weight : lowering.weights) {
+    for (auto [w, weight] : llvm::enumerate(lowering.weights)) {
+      WeightShape &shape = lowering.spec.weights[w];
       int64_t offset = alignUp(static_cast<int64_t>(plan.weights.size()));
       plan.weights.resize(offset, 0.0f);
       step.weights.push_back(offset);
-      plan.weights.insert(plan.weights.end(), weight.begin(), weight.end());
+      // A convolution's or dense layer's weights (rank 4; biases and affine
+      // steps are rank 1) as halves, two to a float slot of the blob, in
+      // the order of their bytes on the little-endian targets.
+      shape.half = halfWeights && shape.dims.size() > 1;
+      if (!shape.half) {
+        plan.weights.insert(plan.weights.end(), weight.begin(), weight.end());
+        continue;
+      }
+      std::vector<uint16_t> halves(weight.size() + weight.size() % 2, 0);
+      for (size_t i = 0; i < weight.size(); ++i)
+        halves[i] = toHalf(weight[i]);
+      plan.weights.resize(offset + halves.size() / 2);
+      std::memcpy(plan.weights.data() + offset, halves.data(),
+                  halves.size() * sizeof(uint16_t));
     }
+    if (llvm::any_of(lowering.spec.weights,
+                     [](const WeightShape &w) { return w.half; }))
+      lowering.spec.key += " f16";
 
     // The model input's layout is part of the key (as operand "in0"); the
     // planar layout of results, written or read, is added here.
@@ -643,7 +663,8 @@ void mlir::effnet::codegen::printPlan(llvm::raw_ostream &os,
     os << ", output " << tensorName(step.output) << ", weights";
     const KernelSpec &kernel = plan.kernels[step.kernel];
     for (auto [w, offset] : llvm::enumerate(step.weights))
-      os << " " << offset << "+" << kernel.weights[w].elements();
+      os << " " << offset << "+" << kernel.weights[w].elements()
+         << (kernel.weights[w].half ? " f16" : "");
     os << "\n";
   }
   for (auto [index, tensor] : llvm::enumerate(plan.tensors))

@@ -100,8 +100,12 @@ struct ModelPlan {
 /// Plans `func`, whose body must be effnet.group ops with bound weights
 /// reading the single NCHW input and returning N x K logits or, named by
 /// effnet.outputs, several results (N x K or N x C x H x W). Emits a
-/// diagnostic and fails on anything it cannot compile.
-mlir::FailureOr<ModelPlan> planModel(mlir::func::FuncOp func);
+/// diagnostic and fails on anything it cannot compile. With `halfWeights`,
+/// the weights of convolutions and dense layers are stored as IEEE half
+/// floats (rounded to nearest, ties to even), two to a float of the blob;
+/// biases and affine steps stay float.
+mlir::FailureOr<ModelPlan> planModel(mlir::func::FuncOp func,
+                                     bool halfWeights = false);
 
 /// Adds, for every kernel that reads the model input, one that reads
 /// interleaved 8-bit pixels instead, normalized by `normalization` as they

@@ -162,7 +162,7 @@ static void fill(halide_buffer_t *b, halide_dimension_t *dims,
   b->host = (uint8_t *)host;
   int pixels = d->base == EFFNET_PIXELS;
   b->type.code = pixels ? halide_type_uint : halide_type_float;
-  b->type.bits = pixels ? 8 : 32;
+  b->type.bits = pixels ? 8 : d->base == EFFNET_WEIGHTS_F16 ? 16 : 32;
   b->type.lanes = 1;
   b->dimensions = d->rank;
   b->dim = dims;
@@ -228,7 +228,7 @@ static int run_image(const effnet_call *c, int n, char *arena) {
     for (int i = 0; i < steps[s].count; ++i) {
       const effnet_buffer *d = &table[steps[s].first + i];
       void *host = d->base == EFFNET_PIXELS ? (void *)pixels
-                   : d->base == EFFNET_WEIGHTS
+                   : d->base == EFFNET_WEIGHTS || d->base == EFFNET_WEIGHTS_F16
                        ? (void *)(m->weights + d->offset)
                        : (void *)(arena + d->offset * 4);
       fill(&buffers[i], dims[i], d, host, (int32_t)in->row_stride);

@@ -88,6 +88,7 @@ enum effnet_base {
   EFFNET_ARENA = 0,   /* the image's arena: float offset */
   EFFNET_WEIGHTS = 1, /* the weight blob: float offset */
   EFFNET_PIXELS = 2,  /* the caller's 8-bit pixels of the image */
+  EFFNET_WEIGHTS_F16 = 3, /* the weight blob, IEEE halves: float offset */
 };
 
 /* The most dimensions a buffer has (activations: 3, weights: 4). */

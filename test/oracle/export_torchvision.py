@@ -312,6 +312,39 @@ def pad_raw_pixels(model, border):
     stem.forward = forward
 
 
+def round_weights_fp16(model):
+    """The model as effnetc --fp16-weights computes it: every batch norm
+    folded into the convolution in front of it (in float64, as effnetc's
+    effnet-fold-batchnorm does: weight x scale, bias x scale + shift, each
+    rounded to float32), then every convolution's and dense layer's weight
+    rounded to the nearest IEEE half (ties to even) and widened back to
+    float32; biases stay float32. (Winograd's transformed weights are
+    rounded after the transform, which this does not reproduce: use it for
+    models without Winograd kernels, such as B0.)"""
+    nn = torch.nn
+    with torch.no_grad():
+        for module in list(model.modules()):
+            if not isinstance(module, nn.Sequential):
+                continue
+            for index in range(len(module) - 1):
+                conv, bn = module[index], module[index + 1]
+                if not (isinstance(conv, nn.Conv2d) and
+                        isinstance(bn, nn.BatchNorm2d)):
+                    continue
+                scale = bn.weight.double() / torch.sqrt(
+                    bn.running_var.double() + bn.eps)
+                shift = bn.bias.double() - bn.running_mean.double() * scale
+                bias = (conv.bias.double() if conv.bias is not None
+                        else torch.zeros_like(scale))
+                conv.weight.copy_(
+                    (conv.weight.double() * scale.view(-1, 1, 1, 1)).float())
+                conv.bias = nn.Parameter((bias * scale + shift).float())
+                module[index + 1] = nn.Identity()
+        for module in model.modules():
+            if isinstance(module, (nn.Conv2d, nn.Linear)):
+                module.weight.copy_(module.weight.half().float())
+
+
 def save(model, path, naming="torchvision"):
     renamed = None if naming == "torchvision" else rename_modules(model, naming)
     tensors = {}
@@ -361,6 +394,11 @@ def main():
                         help="epsilon of every batch norm of the reference")
     parser.add_argument("--naming", choices=NAMINGS, default="torchvision",
                         help="the package whose names the file uses")
+    parser.add_argument("--fp16-weights", action="store_true",
+                        help="the reference run (--output) is of the model "
+                             "as effnetc --fp16-weights computes it "
+                             "(round_weights_fp16); the file written keeps "
+                             "the float32 weights")
     parser.add_argument("--pretrained", action="store_true",
                         help="torchvision's ImageNet weights instead of "
                              "random ones (downloads them; needs a network)")
@@ -390,6 +428,8 @@ def main():
     resolution = args.resolution or RESOLUTIONS[args.variant]
     if args.tf_same_padding:
         tf_same_padding(model)
+    if args.fp16_weights:
+        round_weights_fp16(model)
     generator = torch.Generator().manual_seed(args.seed)
     if args.rgb8:
         pixels = torch.randint(0, 256, (args.batch, resolution, resolution, 3),

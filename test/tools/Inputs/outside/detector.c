@@ -19,8 +19,8 @@ int main(void) {
   static unsigned char photo[75][100 * 3];
   int image = backbone_run_image_outputs(&photo[0][0], 1, 100, 75, 300,
                                          outputs);
-  printf("image status %d, resize %d, antialias %d\n", image, BACKBONE_RESIZE,
-         BACKBONE_ANTIALIAS);
+  printf("image status %d, resize %d, antialias %d, fp16 weights %d\n", image,
+         BACKBONE_RESIZE, BACKBONE_ANTIALIAS, BACKBONE_FP16_WEIGHTS);
   free(c3);
   free(c4);
   return r || image;
