@@ -592,6 +592,85 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
   }
 }
 
+/// Applies a GPU schedule (threads given): each block computes one tile of
+/// the output, the block loops ordered as `order` says; a block's
+/// threads[d] threads along d take the tile's values threads[d] apart (so
+/// that neighbouring threads read neighbouring channels), each computing
+/// tile[d] / threads[d] of them in a loop of its own (unrolled where
+/// `unroll` says). A producer placed at a tile loop is computed by each
+/// thread for its own values, in its registers or private memory; the
+/// reduction loops sit around a thread's values as `reduce` says. Shared
+/// memory, producers at root and Winograd are refused (not compiled for GPUs
+/// yet).
+void applyGpuSchedule(const KernelSpec &spec, Lowered &l) {
+  const Schedule &s = spec.schedule;
+  if (!s.shared.empty())
+    throw HalideFailure("GPU schedules that stage producers in shared memory "
+                        "are not compiled yet: remove 'shared'");
+  if (s.winograd)
+    throw HalideFailure("Winograd is not compiled for GPUs yet: give "
+                        "algorithm = direct");
+  Var dims[3] = {c, x, y};
+  Var blocks[3] = {Var("cb"), Var("xb"), Var("yb")};
+  Var threads[3] = {Var("ct"), Var("xt"), Var("yt")};
+  Var own[3] = {Var("ci"), Var("xi"), Var("yi")};
+  Func &out = l.output;
+  for (int d = 0; d < 3; ++d) {
+    Var rest("rest" + std::to_string(d));
+    out.split(dims[d], blocks[d], rest, asInt(s.tile[d]), tailOf(s))
+        .split(rest, own[d], threads[d], asInt(s.threads[d]),
+               TailStrategy::RoundUp);
+  }
+  std::vector<VarOrRVar> nest = {own[0], own[1], own[2],
+                                 threads[0], threads[1], threads[2]};
+  for (auto it = s.order.rbegin(); it != s.order.rend(); ++it)
+    nest.push_back(blocks[*it]);
+  out.reorder(nest);
+  for (int d = 0; d < 3; ++d)
+    if (s.unrolls(d))
+      out.unroll(own[d]);
+  out.gpu_threads(threads[0], threads[1], threads[2]);
+  out.gpu_blocks(VarOrRVar(nest[6]), VarOrRVar(nest[7]), VarOrRVar(nest[8]));
+
+  // Per thread: at the innermost thread loop.
+  LoopLevel perThread(out, threads[0]);
+  auto place = [&](Func f, const Schedule::Place &p) {
+    if (p.compute == Schedule::Inline)
+      return false;
+    if (p.compute == Schedule::Root)
+      throw HalideFailure("a producer computed at root is not compiled for "
+                          "GPUs yet: place it at a tile loop or inline");
+    f.compute_at(perThread).store_at(perThread);
+    return true;
+  };
+  if (l.accumulate.defined() && place(l.accumulate, s.places[Schedule::Acc])) {
+    Stage update = l.accumulate.update();
+    RDom &r = l.reduction;
+    if (spec.anchor == AnchorKind::Conv) {
+      if (s.reduce == Schedule::InsidePixel)
+        update.reorder(c, r.x, r.y, r.z, x, y);
+      else if (s.reduce == Schedule::InsideRow)
+        update.reorder(c, x, r.x, r.y, r.z, y);
+      else
+        update.reorder(c, x, y, r.x, r.y, r.z);
+      if (s.unrolls(Schedule::KX))
+        update.unroll(r.y);
+      if (s.unrolls(Schedule::KY))
+        update.unroll(r.z);
+    } else {
+      update.reorder(c, r.x, r.y);
+    }
+  }
+  if (l.inputRead.defined())
+    place(l.inputRead, s.places[Schedule::Input]);
+  if (l.weightsRead.defined())
+    place(l.weightsRead, s.places[Schedule::Weights]);
+  if (l.expanded.defined() && place(l.expanded, s.places[Schedule::Expand]))
+    l.expandAccumulate.compute_at(perThread);
+  if (l.excite.defined())
+    place(l.excite, s.places[Schedule::Excite]);
+}
+
 Target kernelTarget(const TargetDescription &description) {
   // Kernels are internal: the driver builds every buffer they see, so checks
   // and bounds queries are dead weight. One runtime per library, elsewhere.
@@ -745,13 +824,15 @@ llvm::Error mlir::effnet::codegen::compileKernel(
   return guarded([&] {
     std::optional<Module> module;
     order.run(index, [&] {
-      if (!spec.schedule.threads.empty() || !spec.schedule.shared.empty())
-        throw HalideFailure(
-            "GPU schedules (threads, shared) are not applied by code "
-            "generation yet: remove them from the schedule");
       Lowered lowered;
       lower(spec, lowered);
-      applySchedule(spec, lowered);
+      if (!spec.schedule.threads.empty())
+        applyGpuSchedule(spec, lowered);
+      else if (!spec.schedule.shared.empty())
+        throw HalideFailure("shared memory is a GPU's: give threads with "
+                            "shared, or remove shared");
+      else
+        applySchedule(spec, lowered);
       // A specialization takes the schedule as it stands: applied last.
       if (spec.schedule.denseRows)
         for (size_t i = 0; i < spec.inputs.size(); ++i)

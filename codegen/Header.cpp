@@ -208,12 +208,15 @@ extern "C" {{
 
 struct halide_buffer_t;
 
-/* Return codes; Halide's own errors are negative. {N}_ERROR_OVERLAP: an
+/* Return codes. {N}_ERROR_OVERLAP: an
  * output shares bytes with the input or another output, or the workspace
  * with any of them (the bytes a call reads and writes: batch images of
  * each). {N}_ERROR_CPU: this CPU lacks a feature the library's code needs
  * (every call checks before any of that code runs; {n}_error_message names
- * the features). {n}_error_message(code) describes any code. */
+ * the features). {N}_ERROR_RUNTIME: Halide's runtime failed while the
+ * model ran (on a GPU target: no driver or device, device memory, a launch);
+ * {n}_error_message gives Halide's message, which was not printed, and the
+ * process was not aborted. {n}_error_message(code) describes any code. */
 enum {{
   {N}_OK = 0,
   {N}_ERROR_NULL_POINTER = {null},
@@ -222,7 +225,8 @@ enum {{
   {N}_ERROR_BAD_BUFFER = {buf},
   {N}_ERROR_OVERLAP = {overlap},
   {N}_ERROR_CPU = {cpu},
-  {N}_ERROR_UNKNOWN_TARGET = {unknown}
+  {N}_ERROR_UNKNOWN_TARGET = {unknown},
+  {N}_ERROR_RUNTIME = {runtime}
 }};
 
 #define {N}_IN_CHANNELS {ch}
@@ -321,6 +325,7 @@ int {n}_set_num_threads(int threads);
       fmt::arg("overlap", static_cast<int>(EFFNET_OVERLAP)),
       fmt::arg("cpu", static_cast<int>(EFFNET_CPU)),
       fmt::arg("unknown", static_cast<int>(EFFNET_UNKNOWN_TARGET)),
+      fmt::arg("runtime", static_cast<int>(EFFNET_RUNTIME)),
       fmt::arg("maxthreads", EFFNET_MAX_THREADS),
       fmt::arg("wsbytes", workspaceBytes),
       fmt::arg("fp16", llvm::any_of(plan.kernels,

@@ -311,6 +311,21 @@ LogicalResult ScheduleAttr::verify(
     if (total > 1024)
       return emitError() << "expects at most 1024 GPU threads per block, got "
                          << total;
+    // A block computes a tile; each of its threads the same share of it.
+    for (int d = 0; d < 3; ++d)
+      if (tile[d] % threads[d] != 0)
+        return emitError() << "expects each tile size to be a multiple of "
+                              "the GPU threads along it, got tile "
+                           << tile[d] << " over " << threads[d] << " threads";
+    // The blocks are what runs in parallel on a GPU, and a thread computes
+    // single values (no vector types yet).
+    if (!parallel.empty())
+      return emitError() << "expects no parallel loops with GPU threads (the "
+                            "blocks run in parallel)";
+    if (vector != 1)
+      return emitError() << "expects vector = 1 with GPU threads (a thread "
+                            "computes single values), got "
+                         << vector;
   }
   for (Producer producer : shared) {
     bool atLoop = llvm::any_of(compute, [&](const Placement &placement) {

@@ -100,6 +100,8 @@ struct ScheduleTarget {
   int decodeWidth = 0;
   /// The target names a GPU API (cuda, opencl, ...).
   bool gpu = false;
+  /// That API: "cuda" or "opencl" (the schedule class of a GPU target).
+  std::string gpuApi;
 
   /// What schedule files are keyed by: "x86-64-avx512", "arm-64-neon".
   std::string className() const;

@@ -55,6 +55,9 @@ void mlir::effnet::setHostTargetResolver(
 }
 
 std::string ScheduleTarget::className() const {
+  // A GPU's schedules do not depend on the host that launches them.
+  if (gpu)
+    return gpuApi;
   return arch + "-" + std::to_string(bits) + (isa.empty() ? "" : "-" + isa);
 }
 
@@ -74,6 +77,12 @@ mlir::effnet::describeScheduleTarget(llvm::StringRef name) {
                         [&](StringRef t) { return t.starts_with(prefix); });
   };
   target.gpu = has("cuda") || has("opencl") || has("metal") || has("vulkan");
+  if (has("metal") || has("vulkan"))
+    return fail("target '" + name +
+                "': GPU schedules are written for cuda and opencl only");
+  target.gpuApi = has("cuda") ? "cuda" : has("opencl") ? "opencl" : "";
+  if (has("cuda") && has("opencl"))
+    return fail("target '" + name + "' names two GPU APIs: give one");
 
   if (!tokens.empty() && tokens.front() == "host") {
     // This machine, as code generation compiles for it, and what follows

@@ -76,11 +76,12 @@ struct Builder {
   SmallVector<Placement, 4> compute;
   int64_t grain = 1;
   Algorithm algorithm = Algorithm::direct;
+  SmallVector<int64_t, 3> threads;
 
   ScheduleAttr get() const {
     return ScheduleAttr::get(context, tile, vector, order, parallel, grain,
                              unroll, Tail::shift, compute,
-                             /*specialize=*/{}, /*threads=*/{},
+                             /*specialize=*/{}, threads,
                              /*shared=*/{}, algorithm, Reduction::tile,
                              /*expandTile=*/{}, /*innerTail=*/Tail::guard);
   }
@@ -431,8 +432,49 @@ ScheduleAttr otherSchedule(const GroupStructure &g, const ScheduleTarget &t,
   return b.get();
 }
 
+/// The threads of a GPU block along channels: a warp (32 on NVIDIA's GPUs,
+/// and as many lanes as most OpenCL devices run together), so that the
+/// threads of a warp read and write 32 neighbouring channels, innermost in
+/// memory: whole 128-byte lines.
+constexpr int64_t kGpuChannelThreads = 32;
+/// Pixels of a row per block: 8 warps, 256 threads, a block size every CUDA
+/// capability and OpenCL device that runs these models takes (CUDA allows
+/// 1024, POCL 4096), with room for several blocks per multiprocessor.
+constexpr int64_t kGpuPixelThreads = 8;
+
+/// A GPU target's schedule: a block computes 32 channels (fewer where the
+/// output has fewer) by 8 pixels of a row (fewer where the row is shorter),
+/// one value a thread, its accumulator in the thread's registers, the
+/// reduction loops in order around it; the producers fused into the group
+/// (a scaled input, a squeeze-excite scale, a fused expansion) computed by
+/// each thread for its own value, in its registers. The blocks run in
+/// parallel; tiles shift inwards at the edges. Winograd and shared memory
+/// are not used (yet).
+ScheduleAttr gpuSchedule(const GroupStructure &g, MLIRContext *context) {
+  Builder b{context};
+  int64_t channels = powerOfTwoAtMost(g.channels, kGpuChannelThreads);
+  int64_t pixels = powerOfTwoAtMost(g.width, kGpuPixelThreads);
+  b.tile = {channels, pixels, 1};
+  b.threads = {channels, pixels, 1};
+  b.vector = 1;
+  b.order = {Loop::y, Loop::x, Loop::c};
+  if (g.depthwise)
+    b.unroll = {Loop::kx};
+  if (g.accumulates())
+    b.compute.push_back({Producer::acc, LoopLevel::c, LoopLevel::c});
+  if (g.padded || g.inputScale)
+    b.compute.push_back({Producer::input, LoopLevel::c, LoopLevel::c});
+  if (g.broadcast)
+    b.compute.push_back({Producer::excite, LoopLevel::c, LoopLevel::c});
+  if (g.expansion)
+    b.compute.push_back({Producer::expand, LoopLevel::c, LoopLevel::c});
+  return b.get();
+}
+
 ScheduleAttr defaultSchedule(GroupOp group, const ScheduleTarget &target) {
   GroupStructure structure = analyzeGroup(group);
+  if (target.gpu)
+    return gpuSchedule(structure, group.getContext());
   if (std::optional<ScheduleAttr> winograd =
           winogradSchedule(group, structure, target))
     return *winograd;

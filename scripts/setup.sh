@@ -28,6 +28,9 @@ packages=(
   # test/tools/package.test builds apps the way a Makefile would, with the
   # NAME.pc that effnetc writes.
   pkgconf
+  # test/e2e/gpu.test runs OpenCL libraries on POCL (OpenCL on the CPU);
+  # Halide's runtime loads the unversioned libOpenCL.so of the -dev package.
+  pocl-opencl-icd ocl-icd-libopencl1 ocl-icd-opencl-dev
 )
 
 missing=()

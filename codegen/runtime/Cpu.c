@@ -251,6 +251,15 @@ const char *effnet_rt_error_message(const effnet_library *lib, int code) {
   case EFFNET_UNKNOWN_TARGET:
     return "no path of the library has that target (the library's targets "
            "function lists them)";
+  case EFFNET_RUNTIME: {
+    static _Thread_local char text[600];
+    char *at = text, *end = text + sizeof text - 1;
+    append(&at, end, "Halide's runtime failed: ");
+    const char *message = effnet_rt_last_halide_error();
+    append(&at, end, *message ? message : "(no message)");
+    *at = 0;
+    return text;
+  }
   case EFFNET_CPU:
     break;
   default:

@@ -155,11 +155,41 @@ typedef struct effnet_call {
   int32_t next; /* the next image to take */
 } effnet_call;
 
+/* What Halide's runtime last reported (record_halide_error), and a lock for
+ * writing it: threads running images at once may fail at once. */
+static char halide_message[512];
+static char halide_message_lock;
+/* How many errors Halide's runtime has reported: some of its paths (the
+ * CUDA runtime without libcuda) report and then return success. */
+static int halide_errors;
+
+/* Halide's error handler while the library's entry points run: keeps the
+ * message for effnet_rt_error_message instead of printing it and aborting
+ * (Halide's default, which a GPU library without a GPU would reach). */
+static void record_halide_error(void *user_context, const char *message) {
+  (void)user_context;
+  while (__atomic_test_and_set(&halide_message_lock, __ATOMIC_ACQUIRE))
+    ;
+  size_t n = 0;
+  for (; message[n] && n + 1 < sizeof halide_message; ++n)
+    halide_message[n] = message[n] == '\n' ? ' ' : message[n];
+  /* Halide's messages end in a newline: drop it. */
+  while (n > 0 && halide_message[n - 1] == ' ')
+    --n;
+  halide_message[n] = 0;
+  __atomic_add_fetch(&halide_errors, 1, __ATOMIC_SEQ_CST);
+  __atomic_clear(&halide_message_lock, __ATOMIC_RELEASE);
+}
+
+const char *effnet_rt_last_halide_error(void) { return halide_message; }
+
 /* Fills `b` (and its dims) for `d`, its data at `host`. */
 static void fill(halide_buffer_t *b, halide_dimension_t *dims,
                  const effnet_buffer *d, void *host, int32_t row_stride) {
   __builtin_memset(b, 0, sizeof *b);
   b->host = (uint8_t *)host;
+  /* The host holds the values: a GPU kernel copies them to its device. */
+  b->flags = halide_buffer_flag_host_dirty;
   int pixels = d->base == EFFNET_PIXELS;
   b->type.code = pixels ? halide_type_uint : halide_type_float;
   b->type.bits = pixels ? 8 : d->base == EFFNET_WEIGHTS_F16 ? 16 : 32;
@@ -234,9 +264,28 @@ static int run_image(const effnet_call *c, int n, char *arena) {
       fill(&buffers[i], dims[i], d, host, (int32_t)in->row_stride);
       args[i] = &buffers[i];
     }
+    int errors = __atomic_load_n(&halide_errors, __ATOMIC_SEQ_CST);
     int status = steps[s].kernel(args);
+    /* A reported error fails the step, whatever the kernel returned. */
+    if (!status && __atomic_load_n(&halide_errors, __ATOMIC_SEQ_CST) != errors)
+      status = EFFNET_RUNTIME;
+    /* A GPU kernel leaves its output on the device and copies of its
+     * inputs there: the output comes back to the arena and every device
+     * copy is freed, so that the next step reads host memory. (Weights go
+     * to the device again at every call: device-resident weights are to
+     * come.) On a CPU no buffer has a device. */
+    for (int i = 0; i < steps[s].count; ++i) {
+      if (!buffers[i].device)
+        continue;
+      if (!status && (buffers[i].flags & halide_buffer_flag_device_dirty))
+        status = halide_copy_to_host(0, &buffers[i]);
+      int freed = halide_device_free(0, &buffers[i]);
+      if (!status)
+        status = freed;
+    }
+    /* Halide's codes are negative; its message says what failed. */
     if (status)
-      return status;
+      return status < 0 ? EFFNET_RUNTIME : status;
   }
 
   for (int o = 0; o < c->outputs_given; ++o) {
@@ -420,6 +469,13 @@ static int run_into(const effnet_model *m, const effnet_input *input,
     if (old != effnet_kernel_par_for && old != halide_default_do_par_for)
       halide_set_custom_do_par_for(old);
   }
+  /* Halide's errors are kept for the caller, not printed with an abort:
+   * unless the app installed a handler of its own, which stays. */
+  halide_error_handler_t old_handler =
+      halide_set_error_handler(record_halide_error);
+  if (old_handler != record_halide_error &&
+      old_handler != halide_default_error)
+    halide_set_error_handler(old_handler);
 
   /* Whole rounds of `count` images at once, each worker's kernels run in
    * its own thread: a worker whose kernels handed tasks to the pool would

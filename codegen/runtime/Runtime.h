@@ -37,7 +37,17 @@ enum effnet_error {
   EFFNET_CPU = 6,
   /* effnet_rt_use_target: no path of the library has that target. */
   EFFNET_UNKNOWN_TARGET = 7,
+  /* Halide's runtime reported an error while a kernel ran (on a GPU
+   * target: no driver, no device, device memory, a failed launch):
+   * effnet_rt_error_message gives its message. Nothing was printed, and
+   * the process was not aborted. */
+  EFFNET_RUNTIME = 8,
 };
+
+/* The last message Halide's runtime reported to this library (its error
+ * handler, installed by the entry points unless the app installed its own):
+ * "" when none. */
+const char *effnet_rt_last_halide_error(void);
 
 /* CPU features a path's code may use, as bit numbers of effnet_path's
  * `cpu_features`: what the target names and what the CPU model LLVM is told

@@ -326,6 +326,48 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
 
 // -----
 
+// Each GPU thread computes the same share of its block's tile.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects each tile size to be a multiple of the GPU threads along it, got tile 8 over 3 threads}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 1, order = [y, x, c], threads = [32, 3, 1]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// On a GPU the blocks run in parallel: no parallel loops of the CPU's.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects no parallel loops with GPU threads (the blocks run in parallel)}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 1, order = [y, x, c], parallel = [y], threads = [32, 8, 1]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// A GPU thread computes single values.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{expects vector = 1 with GPU threads (a thread computes single values), got 4}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 4, order = [y, x, c], threads = [32, 8, 1]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
 // Shared memory stages a producer computed per tile.
 func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
   // expected-error@+1 {{expects 'input' in shared memory to be computed at a tile loop}}

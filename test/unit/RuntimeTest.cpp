@@ -71,6 +71,27 @@ halide_do_par_for_t halide_set_custom_do_par_for(halide_do_par_for_t handler) {
   customParFor = handler;
   return old;
 }
+// A GPU's device copies, as far as the runtime handles them: counted, the
+// copy back clears device_dirty, the free forgets the device handle.
+static std::atomic<int> copiesToHost{0}, deviceFrees{0};
+int halide_copy_to_host(void *, struct halide_buffer_t *buffer) {
+  ++copiesToHost;
+  buffer->flags &= ~uint64_t(halide_buffer_flag_device_dirty);
+  return 0;
+}
+int halide_device_free(void *, struct halide_buffer_t *buffer) {
+  ++deviceFrees;
+  buffer->device = 0;
+  return 0;
+}
+// Halide's error handler: the runtime installs its own unless the app did.
+void halide_default_error(void *, const char *) {}
+static halide_error_handler_t errorHandler = halide_default_error;
+halide_error_handler_t halide_set_error_handler(halide_error_handler_t h) {
+  halide_error_handler_t old = errorHandler;
+  errorHandler = h;
+  return old;
+}
 int halide_host_cpu_count() { return halideThreads; }
 int halide_set_num_threads(int n) {
   int old = halideThreads;
@@ -464,7 +485,44 @@ TEST(Entry, StopsAtAFailingKernel) {
   const effnet_step failing[] = {{doubleKernel, 0, 2}, {failingKernel, 2, 3}};
   m.steps[0] = failing;
   float in[4 * 6] = {}, out[4 * 6];
-  EXPECT_EQ(effnet_rt_run(&m, 0, in, 4, 0, out), -3);
+  // A kernel's failure (Halide's codes are negative) is EFFNET_RUNTIME.
+  EXPECT_EQ(effnet_rt_run(&m, 0, in, 4, 0, out), EFFNET_RUNTIME);
+}
+
+/// A kernel that fails as Halide's runtime does: its error handler told,
+/// then a negative code; or, as Halide 14's CUDA runtime without libcuda
+/// does, success.
+int reportingKernel(void **) {
+  errorHandler(nullptr, "CUDA API not found: cuInit\n");
+  return -1;
+}
+int quietlyFailingKernel(void **) {
+  errorHandler(nullptr, "Could not find cuda system libraries\n");
+  return 0;
+}
+
+TEST(Entry, KeepsHalidesMessageInsteadOfAborting) {
+  effnet_model m = makeModel();
+  const effnet_step failing[] = {{reportingKernel, 0, 2}};
+  m.steps[0] = failing;
+  m.step_count[0] = 1;
+  float in[6] = {}, out[6];
+  errorHandler = halide_default_error;
+  EXPECT_EQ(effnet_rt_run(&m, 0, in, 1, 0, out), EFFNET_RUNTIME);
+  EXPECT_STREQ(effnet_rt_last_halide_error(), "CUDA API not found: cuInit");
+  // An error reported by a kernel that then returns success fails the call.
+  const effnet_step quiet[] = {{quietlyFailingKernel, 0, 2}};
+  m.steps[0] = quiet;
+  EXPECT_EQ(effnet_rt_run(&m, 0, in, 1, 0, out), EFFNET_RUNTIME);
+  EXPECT_STREQ(effnet_rt_last_halide_error(),
+               "Could not find cuda system libraries");
+  m.steps[0] = failing;
+  // An app's own handler stays, and is the one told.
+  static int told = 0;
+  errorHandler = [](void *, const char *) { ++told; };
+  EXPECT_EQ(effnet_rt_run(&m, 0, in, 1, 0, out), EFFNET_RUNTIME);
+  EXPECT_EQ(told, 1);
+  errorHandler = halide_default_error;
 }
 
 /// A buffer of `extents` (dense, innermost first) over `host`.
@@ -483,6 +541,73 @@ struct Buffer {
     }
   }
 };
+
+/// doubleKernel as a GPU kernel leaves its buffers: the input copied to a
+/// device, the output computed there (device_dirty; the host still holds
+/// what the doubling wrote, as a copy back would).
+int deviceDoubleKernel(void **args) {
+  if (int status = doubleKernel(args))
+    return status;
+  for (int i : {0, 1})
+    static_cast<halide_buffer_t *>(args[i])->device = 1;
+  static_cast<halide_buffer_t *>(args[1])->flags |=
+      halide_buffer_flag_device_dirty;
+  return 0;
+}
+
+TEST(Entry, CopiesDeviceOutputsBackAndFreesDeviceCopies) {
+  effnet_model m = makeModel();
+  const effnet_step device[] = {{deviceDoubleKernel, 0, 2},
+                                {addKernel, 2, 3}};
+  m.steps[0] = device;
+  int copies = copiesToHost, frees = deviceFrees;
+  float in[3 * 6], out[3 * 6];
+  for (int i = 0; i < 3 * 6; ++i)
+    in[i] = float(i);
+  ASSERT_EQ(effnet_rt_run(&m, 0, in, 3, 0, out), 0);
+  for (int i = 0; i < 3 * 6; ++i)
+    EXPECT_EQ(out[i], 2 * in[i] + 0.5f);
+  // Per image: the output copied back once, both device copies freed.
+  EXPECT_EQ(copiesToHost - copies, 3);
+  EXPECT_EQ(deviceFrees - frees, 6);
+}
+
+/// addKernel with its one weight an IEEE half: 0x3800, 0.5.
+int halfAddKernel(void **args) {
+  auto *w = static_cast<halide_buffer_t *>(args[1]);
+  uint16_t half;
+  std::memcpy(&half, w->host, sizeof half);
+  if (w->type.code != halide_type_float || w->type.bits != 16 ||
+      half != 0x3800)
+    return -2;
+  float *in, *out;
+  int n, k;
+  if (readBuffer(args, 0, in, n) || readBuffer(args, 2, out, k) || n != k)
+    return -1;
+  for (int i = 0; i < n; ++i)
+    out[i] = in[i] + 0.5f;
+  return 0;
+}
+
+TEST(Entry, PassesHalfWeightsAsHalves) {
+  effnet_model m = makeModel();
+  // A blob whose first float slot holds the half 0.5 (0x3800) and 0 above.
+  static float blob[16];
+  uint16_t half = 0x3800;
+  std::memcpy(blob, &half, sizeof half);
+  static const effnet_buffer table[] = {
+      image, doubled, doubled, {0, EFFNET_WEIGHTS_F16, 1, {1}, {1}}, output,
+  };
+  const effnet_step halfSteps[] = {{doubleKernel, 0, 2},
+                                   {halfAddKernel, 2, 3}};
+  m.buffers = table;
+  m.steps[0] = halfSteps;
+  m.weights = blob;
+  float in[6] = {1, 2, 3, 4, 5, 6}, out[6];
+  ASSERT_EQ(effnet_rt_run(&m, 0, in, 1, 0, out), 0);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(out[i], 2 * in[i] + 0.5f);
+}
 
 TEST(Entry, ChecksHalideBuffers) {
   effnet_model m = makeModel();
