@@ -445,6 +445,17 @@ TileLoops scheduleOutput(const Schedule &s, Func &out) {
   return loops;
 }
 
+/// A convolution's reduction (input channels innermost, then the window)
+/// around the accumulator's tile, a row or a pixel, as `reduce` says.
+void orderReduction(const Schedule &s, Stage update, const RDom &r) {
+  if (s.reduce == Schedule::InsidePixel)
+    update.reorder(c, r.x, r.y, r.z, x, y);
+  else if (s.reduce == Schedule::InsideRow)
+    update.reorder(c, x, r.x, r.y, r.z, y);
+  else
+    update.reorder(c, x, y, r.x, r.y, r.z);
+}
+
 /// Places `f` where the schedule says (inline leaves it to Halide's default).
 void place(Func f, const Schedule::Place &p, const TileLoops &loops, Func out) {
   if (p.compute == Schedule::Inline)
@@ -492,14 +503,7 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
         update.unroll(x, asInt(s.tile[1] / 2));
       }
     } else if (spec.anchor == AnchorKind::Conv) {
-      // The reduction (input channels innermost, then the window) around
-      // the tile, a row or a pixel.
-      if (s.reduce == Schedule::InsidePixel)
-        update.reorder(c, r.x, r.y, r.z, x, y);
-      else if (s.reduce == Schedule::InsideRow)
-        update.reorder(c, x, r.x, r.y, r.z, y);
-      else
-        update.reorder(c, x, y, r.x, r.y, r.z);
+      orderReduction(s, update, r);
       update.vectorize(c, vector, guard);
       if (inTile) {
         for (int d : {Schedule::C, Schedule::X, Schedule::Y}) {
@@ -647,12 +651,7 @@ void applyGpuSchedule(const KernelSpec &spec, Lowered &l) {
     Stage update = l.accumulate.update();
     RDom &r = l.reduction;
     if (spec.anchor == AnchorKind::Conv) {
-      if (s.reduce == Schedule::InsidePixel)
-        update.reorder(c, r.x, r.y, r.z, x, y);
-      else if (s.reduce == Schedule::InsideRow)
-        update.reorder(c, x, r.x, r.y, r.z, y);
-      else
-        update.reorder(c, x, y, r.x, r.y, r.z);
+      orderReduction(s, update, r);
       if (s.unrolls(Schedule::KX))
         update.unroll(r.y);
       if (s.unrolls(Schedule::KY))
