@@ -160,7 +160,9 @@ typedef struct effnet_call {
 static char halide_message[512];
 static char halide_message_lock;
 /* How many errors Halide's runtime has reported: some of its paths (the
- * CUDA runtime without libcuda) report and then return success. */
+ * CUDA runtime without libcuda) report and then return success. An error
+ * of a call running at once on another thread fails this call's step too:
+ * a failure more, never a wrong answer. */
 static int halide_errors;
 
 /* Halide's error handler while the library's entry points run: keeps the
