@@ -166,16 +166,17 @@ constexpr int64_t kLoopOverhead = 5;
 /// window's row of weights and the row of inputs its pixels read ((P - 1) x
 /// stride + the window's width, each read by up to that many pixels: the
 /// compiler keeps them all; B0's 3x3 at 32 pixels in tiles of 16 spilled 7
-/// registers a step, 125 instructions for 48 FMAs). One register stays spare, as
-/// in the x86 rule, for the compiler's temporaries. Of the tiles that fit the
-/// registers, the one whose row of pixels and channels costs the fewest
-/// cycles wins (the channel tiles shifted inwards and the pixel tiles'
-/// overlap count as work), then the one that loads least, then the
+/// registers a step, 125 instructions for 48 FMAs). One register stays
+/// spare, as in the x86 rule, for the compiler's temporaries. Of the tiles
+/// that fit the registers, the one whose row of pixels and channels costs
+/// the fewest cycles wins (the channel tiles shifted inwards and the pixel
+/// tiles' overlap count as work), then the one that loads least, then the
 /// smaller. On a Cortex-A76 every tile of 16 or more accumulators that
 /// covers the channels and the row exactly is bound by the FMA pipes, so
-/// the choice turns on what a tile wastes and loads: 96 channels at 56
-/// pixels take 6 vectors by 4 pixels (24 accumulators, 10 loads per 24
-/// FMAs) where the x86 rule gives 3 by 8 (11 loads).
+/// the choice turns on what a tile wastes and loads: 40 channels at 28
+/// pixels take 5 vectors by 4 pixels (20 accumulators, 9 loads per 20
+/// FMAs) where the x86 rule, at most 3 vectors, gives 2 by 7 (9 loads per
+/// 14 FMAs).
 RegisterTile modelledRegisterTile(const GroupStructure &g,
                                   const ScheduleTarget &t, int64_t lanes) {
   RegisterTile best;
