@@ -106,7 +106,7 @@ public:
         ctx,
         {ptr, ArrayType::get(ptr, 2), ptr, ptr, ptr, i64, i64,
          ArrayType::get(i32, 2), i32, i32, i32, i32, i32, i32, floats3,
-         floats3},
+         floats3, ptr},
         "effnet_model");
     pathType = StructType::create(ctx, {ptr, ptr, i64}, "effnet_path");
     libraryType = StructType::create(ctx, {ptr, ptr, i32}, "effnet_library");
@@ -338,6 +338,19 @@ private:
   Expected<GlobalVariable *> emitModel(const DriverPath &path,
                                        GlobalVariable *weights) {
     const ModelPlan &plan = *path.plan;
+    // Kernels on a GPU keep their weights on the device: a slot, null
+    // until the first call, where the runtime keeps them (effnet_model's
+    // `resident`).
+    SmallVector<StringRef> features;
+    StringRef(path.target).split(features, '-');
+    bool onDevice = llvm::is_contained(features, "cuda") ||
+                    llvm::is_contained(features, "opencl");
+    auto residentSlot = [&]() -> Constant * {
+      return new GlobalVariable(module, ptr, /*isConstant=*/false,
+                                GlobalValue::InternalLinkage,
+                                ConstantPointerNull::get(ptr),
+                                symbol(prefix + "resident"));
+    };
     SmallVector<Constant *> steps[2], buffers;
     for (const Step &step : plan.steps) {
       Expected<Constant *> call = emitStep(path, step, step.kernel, buffers);
@@ -398,7 +411,8 @@ private:
         int32(plan.image.resize),
         int32(plan.image.antialias),
         perChannel(plan.normalization.mean, 0.0f),
-        perChannel(plan.normalization.std, 1.0f)};
+        perChannel(plan.normalization.std, 1.0f),
+        onDevice ? residentSlot() : ConstantPointerNull::get(ptr)};
     return global("model", ConstantStruct::get(modelType, fields));
   }
 

@@ -156,6 +156,25 @@ static std::string describeTargets(const ModelInfo &info) {
          "_use_target() forces one)";
 }
 
+/// What the header says of a GPU library's device state, or nothing.
+static std::string gpuNote(const ModelInfo &info) {
+  llvm::SmallVector<llvm::StringRef> features;
+  llvm::StringRef(info.target).split(features, '-');
+  if (!llvm::is_contained(features, "cuda") &&
+      !llvm::is_contained(features, "opencl"))
+    return "";
+  return "\n *\n * The kernels run on a GPU. The first call copies the weights to "
+         "the\n * device, where they stay, shared by every later call and "
+         "thread, until\n * the process ends; each call copies its images in "
+         "and its outputs out\n * (and, for now, each kernel's result back to "
+         "the workspace). Without a\n * driver or a device, or with too "
+         "little device memory, calls return\n * " +
+         llvm::StringRef(info.name).upper() +
+         "_ERROR_RUNTIME and " + info.name +
+         "_error_message() says what Halide's\n * runtime reported; nothing "
+         "is printed and the process is not aborted.";
+}
+
 std::string header(const ModelInfo &info, const ModelPlan &plan,
                    int64_t workspaceBytes) {
   std::string guard = "EFFNET_" + llvm::StringRef(info.name).upper() + "_H";
@@ -195,7 +214,7 @@ std::string header(const ModelInfo &info, const ModelPlan &plan,
  * runs as many images at once as there are threads (each image's kernels
  * in one thread, the images left over with every thread on each kernel);
  * a single image spreads each kernel over the threads. An image's results
- * are the same bits either way.
+ * are the same bits either way.{gpu}
  */
 #ifndef {guard}
 #define {guard}
@@ -328,6 +347,7 @@ int {n}_set_num_threads(int threads);
       fmt::arg("runtime", static_cast<int>(EFFNET_RUNTIME)),
       fmt::arg("maxthreads", EFFNET_MAX_THREADS),
       fmt::arg("wsbytes", workspaceBytes),
+      fmt::arg("gpu", gpuNote(info)),
       fmt::arg("fp16", llvm::any_of(plan.kernels,
                                     [](const KernelSpec &kernel) {
                                       return llvm::any_of(

@@ -75,6 +75,7 @@ const int64_t effnet_rt_layout[] = {
     offsetof(effnet_model, antialias),
     offsetof(effnet_model, mean),
     offsetof(effnet_model, std),
+    offsetof(effnet_model, resident),
     sizeof(effnet_path),
     offsetof(effnet_path, model),
     offsetof(effnet_path, target),
@@ -207,6 +208,53 @@ static void fill(halide_buffer_t *b, halide_dimension_t *dims,
   }
 }
 
+static int is_weight(const effnet_buffer *d) {
+  return d->base == EFFNET_WEIGHTS || d->base == EFFNET_WEIGHTS_F16;
+}
+
+/* A weight buffer of a GPU model, kept across calls: its struct, its dims
+ * and its device copy live as long as the process. */
+typedef struct effnet_resident {
+  halide_buffer_t buffer;
+  halide_dimension_t dims[EFFNET_MAX_RANK];
+} effnet_resident;
+
+/* The model's resident weight buffers, one slot per entry of its buffer
+ * table (weight entries filled), made at the first call and installed in
+ * m->resident; null when there was no memory for them. The first kernel
+ * that reads one copies it to the device (Halide's copies are serialized,
+ * and a copy already made is not made again); nothing frees it. */
+static effnet_resident *resident_weights(const effnet_model *m) {
+  effnet_resident *table = (effnet_resident *)__atomic_load_n(
+      m->resident, __ATOMIC_ACQUIRE);
+  if (table)
+    return table;
+  int32_t entries = 0;
+  for (int family = 0; family < 2; ++family)
+    for (int s = 0; s < m->step_count[family]; ++s) {
+      int32_t end = m->steps[family][s].first + m->steps[family][s].count;
+      entries = end > entries ? end : entries;
+    }
+  effnet_resident *fresh =
+      (effnet_resident *)malloc((size_t)entries * sizeof *fresh);
+  if (!fresh)
+    return 0;
+  for (int32_t i = 0; i < entries; ++i) {
+    const effnet_buffer *d = &m->buffers[i];
+    if (is_weight(d))
+      fill(&fresh[i].buffer, fresh[i].dims, d,
+           (void *)(m->weights + d->offset), 0);
+    else
+      __builtin_memset(&fresh[i], 0, sizeof fresh[i]);
+  }
+  void *expected = 0;
+  if (__atomic_compare_exchange_n(m->resident, &expected, (void *)fresh, 0,
+                                  __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+    return fresh;
+  free(fresh); /* another thread's table won */
+  return (effnet_resident *)expected;
+}
+
 /* The float image the image entries run for the pixels of one image, into
  * `image` (channels x height x width floats). `scratch` and its floats are
  * room for the resizing to keep rows in (any size; more is faster). */
@@ -253,16 +301,22 @@ static int run_image(const effnet_call *c, int n, char *arena) {
   halide_buffer_t buffers[EFFNET_MAX_ARGS];
   halide_dimension_t dims[EFFNET_MAX_ARGS][EFFNET_MAX_RANK];
   void *args[EFFNET_MAX_ARGS];
+  effnet_resident *resident = 0;
+  if (m->resident && !(resident = resident_weights(m)))
+    return EFFNET_WORKSPACE;
   int family = in->kind == EFFNET_INPUT_RGB8;
   const effnet_step *steps = m->steps[family];
   const effnet_buffer *table = m->buffers;
   for (int s = 0; s < m->step_count[family]; ++s) {
     for (int i = 0; i < steps[s].count; ++i) {
       const effnet_buffer *d = &table[steps[s].first + i];
+      if (resident && is_weight(d)) {
+        args[i] = &resident[steps[s].first + i].buffer;
+        continue;
+      }
       void *host = d->base == EFFNET_PIXELS ? (void *)pixels
-                   : d->base == EFFNET_WEIGHTS || d->base == EFFNET_WEIGHTS_F16
-                       ? (void *)(m->weights + d->offset)
-                       : (void *)(arena + d->offset * 4);
+                   : is_weight(d)          ? (void *)(m->weights + d->offset)
+                                           : (void *)(arena + d->offset * 4);
       fill(&buffers[i], dims[i], d, host, (int32_t)in->row_stride);
       args[i] = &buffers[i];
     }
@@ -273,15 +327,15 @@ static int run_image(const effnet_call *c, int n, char *arena) {
       status = EFFNET_RUNTIME;
     /* A GPU kernel leaves its output on the device and copies of its
      * inputs there: the output comes back to the arena and every device
-     * copy is freed, so that the next step reads host memory. (Weights go
-     * to the device again at every call: device-resident weights are to
-     * come.) On a CPU no buffer has a device. */
+     * copy but the resident weights' is freed, so that the next step reads
+     * host memory. On a CPU no buffer has a device. */
     for (int i = 0; i < steps[s].count; ++i) {
-      if (!buffers[i].device)
+      halide_buffer_t *b = (halide_buffer_t *)args[i];
+      if (!b->device || b != &buffers[i])
         continue;
-      if (!status && (buffers[i].flags & halide_buffer_flag_device_dirty))
-        status = halide_copy_to_host(0, &buffers[i]);
-      int freed = halide_device_free(0, &buffers[i]);
+      if (!status && (b->flags & halide_buffer_flag_device_dirty))
+        status = halide_copy_to_host(0, b);
+      int freed = halide_device_free(0, b);
       if (!status)
         status = freed;
     }

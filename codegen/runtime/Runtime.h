@@ -159,6 +159,11 @@ typedef struct effnet_model {
   int32_t antialias;
   float mean[3];
   float std[3];
+  /* A model whose kernels run on a GPU: where the runtime keeps its table
+   * of weight buffers that stay on the device from the first call on (a
+   * pointer the driver emits as null; effnet_rt installs the table). Null
+   * on CPUs, whose weights need no copy. */
+  void **resident;
 } effnet_model;
 
 /* One path of a library: its model compiled for one target. */

@@ -572,6 +572,50 @@ TEST(Entry, CopiesDeviceOutputsBackAndFreesDeviceCopies) {
   EXPECT_EQ(deviceFrees - frees, 6);
 }
 
+/// addKernel as a GPU kernel runs it: a buffer without a device copy is
+/// copied to the device (for the weights, counted), the output computed
+/// there.
+int weightUploads = 0;
+int deviceAddKernel(void **args) {
+  auto *weight = static_cast<halide_buffer_t *>(args[1]);
+  if (!weight->device) {
+    ++weightUploads;
+    weight->device = 1;
+    weight->flags &= ~uint64_t(halide_buffer_flag_host_dirty);
+  }
+  static_cast<halide_buffer_t *>(args[0])->device = 1;
+  if (int status = addKernel(args))
+    return status;
+  auto *out = static_cast<halide_buffer_t *>(args[2]);
+  out->device = 1;
+  out->flags |= halide_buffer_flag_device_dirty;
+  return 0;
+}
+
+TEST(Entry, KeepsAGpuModelsWeightsOnTheDevice) {
+  effnet_model m = makeModel();
+  const effnet_step device[] = {{doubleKernel, 0, 2},
+                                {deviceAddKernel, 2, 3}};
+  m.steps[0] = device;
+  void *slot = nullptr;
+  m.resident = &slot;
+  int uploads = weightUploads, frees = deviceFrees;
+  for (int call = 0; call < 3; ++call) {
+    float in[2 * 6], out[2 * 6];
+    for (int i = 0; i < 2 * 6; ++i)
+      in[i] = float(i + call);
+    ASSERT_EQ(effnet_rt_run(&m, 0, in, 2, 0, out), 0);
+    for (int i = 0; i < 2 * 6; ++i)
+      EXPECT_EQ(out[i], 2 * in[i] + 0.5f);
+  }
+  // The weights went to the device once, in three calls of two images; the
+  // step's input and output copies were freed every time (2 x 2 x 3).
+  EXPECT_EQ(weightUploads - uploads, 1);
+  EXPECT_EQ(deviceFrees - frees, 12);
+  EXPECT_NE(slot, nullptr);
+  free(slot);
+}
+
 /// addKernel with its one weight an IEEE half: 0x3800, 0.5.
 int halfAddKernel(void **args) {
   auto *w = static_cast<halide_buffer_t *>(args[1]);
