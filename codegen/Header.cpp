@@ -165,7 +165,10 @@ static std::string gpuNote(const ModelInfo &info) {
     return "";
   return "\n *\n * The kernels run on a GPU. The first call copies the weights to "
          "the\n * device, where they stay, shared by every later call and "
-         "thread, until\n * the process ends; each call copies its images in "
+         "thread, until\n * the process ends (it also allocates the small "
+         "table that holds them:\n * the _with_workspace entries allocate "
+         "host memory then only, device\n * memory at every call); each call "
+         "copies its images in "
          "and its outputs out\n * (and, for now, each kernel's result back to "
          "the workspace). Without a\n * driver or a device, or with too "
          "little device memory, calls return\n * " +
