@@ -823,6 +823,19 @@ llvm::Error mlir::effnet::codegen::compileKernel(
   return guarded([&] {
     std::optional<Module> module;
     order.run(index, [&] {
+      // GPU schedules for GPU targets only, and every kernel of a GPU
+      // target on the GPU: a CPU schedule there would run on the host
+      // without a word.
+      bool gpuTarget = Target(target.halide).has_gpu_feature();
+      if (!spec.schedule.threads.empty() && !gpuTarget)
+        throw HalideFailure("GPU threads in a schedule for a CPU target (" +
+                            target.halide +
+                            "): compile for a cuda or opencl target, or "
+                            "remove threads");
+      if (spec.schedule.threads.empty() && gpuTarget)
+        throw HalideFailure("a schedule without GPU threads for a GPU target "
+                            "(" + target.halide +
+                            ") would run on the CPU: give threads");
       Lowered lowered;
       lower(spec, lowered);
       if (!spec.schedule.threads.empty())
