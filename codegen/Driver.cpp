@@ -106,7 +106,7 @@ public:
         ctx,
         {ptr, ArrayType::get(ptr, 2), ptr, ptr, ptr, i64, i64,
          ArrayType::get(i32, 2), i32, i32, i32, i32, i32, i32, floats3,
-         floats3, ptr},
+         floats3, ptr, i32},
         "effnet_model");
     pathType = StructType::create(ctx, {ptr, ptr, i64}, "effnet_path");
     libraryType = StructType::create(ctx, {ptr, ptr, i32}, "effnet_library");
@@ -338,13 +338,15 @@ private:
   Expected<GlobalVariable *> emitModel(const DriverPath &path,
                                        GlobalVariable *weights) {
     const ModelPlan &plan = *path.plan;
-    // Kernels on a GPU keep their weights on the device: a slot, null
-    // until the first call, where the runtime keeps them (effnet_model's
-    // `resident`).
+    // Kernels on a GPU keep their weights and activations on the device: a
+    // slot, null until the first call, where the runtime keeps its state
+    // (effnet_model's `resident`), and which device API.
     SmallVector<StringRef> features;
     StringRef(path.target).split(features, '-');
-    bool onDevice = llvm::is_contained(features, "cuda") ||
-                    llvm::is_contained(features, "opencl");
+    int device = llvm::is_contained(features, "cuda")     ? EFFNET_DEVICE_CUDA
+                 : llvm::is_contained(features, "opencl") ? EFFNET_DEVICE_OPENCL
+                                                          : EFFNET_DEVICE_NONE;
+    bool onDevice = device != EFFNET_DEVICE_NONE;
     auto residentSlot = [&]() -> Constant * {
       return new GlobalVariable(module, ptr, /*isConstant=*/false,
                                 GlobalValue::InternalLinkage,
@@ -412,7 +414,8 @@ private:
         int32(plan.image.antialias),
         perChannel(plan.normalization.mean, 0.0f),
         perChannel(plan.normalization.std, 1.0f),
-        onDevice ? residentSlot() : ConstantPointerNull::get(ptr)};
+        onDevice ? residentSlot() : ConstantPointerNull::get(ptr),
+        int32(device)};
     return global("model", ConstantStruct::get(modelType, fields));
   }
 

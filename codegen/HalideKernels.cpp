@@ -797,6 +797,7 @@ mlir::effnet::codegen::describeTarget(const std::string &name) {
     out.halide = target.to_string();
     out.triple = triple;
     out.cpuFeatures = cpuFeatures(target);
+    out.gpu = target.has_gpu_feature();
   });
   if (error)
     return std::move(error);

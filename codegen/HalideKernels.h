@@ -32,6 +32,8 @@ struct TargetDescription {
   /// Halide gives LLVM for it implies. A library checks them at its first
   /// call.
   uint64_t cpuFeatures = 0;
+  /// Whether its kernels run on a GPU (cuda, opencl, ...).
+  bool gpu = false;
 };
 
 /// Resolves "host" or a Halide target string, or fails with a one-line

@@ -163,19 +163,24 @@ static std::string gpuNote(const ModelInfo &info) {
   if (!llvm::is_contained(features, "cuda") &&
       !llvm::is_contained(features, "opencl"))
     return "";
-  return "\n *\n * The kernels run on a GPU. The first call copies the weights to "
-         "the\n * device, where they stay, shared by every later call and "
-         "thread, until\n * the process ends (it also allocates the small "
-         "table that holds them:\n * the _with_workspace entries allocate "
-         "host memory then only, device\n * memory at every call); each call "
-         "copies its images in "
-         "and its outputs out\n * (and, for now, each kernel's result back to "
-         "the workspace). Without a\n * driver or a device, or with too "
-         "little device memory, calls return\n * " +
-         llvm::StringRef(info.name).upper() +
-         "_ERROR_RUNTIME and " + info.name +
-         "_error_message() says what Halide's\n * runtime reported; nothing "
-         "is printed and the process is not aborted.";
+  std::string n = info.name, N = llvm::StringRef(info.name).upper();
+  return fmt::format(
+      R"(
+ *
+ * The kernels run on a GPU. The first call opens the device and copies
+ * the weights there, and allocates an arena there for the activations of
+ * an image; both stay until the process ends, shared by every later call.
+ * A call copies its images in and its outputs out, nothing else: kernels
+ * read and write activations on the device. Calls run one at a time
+ * (another thread's call waits) and a batch's images one after another,
+ * so one arena of workspace is enough. Only the first call allocates host
+ * memory in the _with_workspace entries, for a small table. Without a
+ * driver or a device, calls return {N}_ERROR_NO_DEVICE; without room on
+ * it for the weights and the arena, {N}_ERROR_DEVICE_MEMORY (no kernel
+ * ran; a later call tries again); a failure there afterwards,
+ * {N}_ERROR_RUNTIME. {n}_error_message() then gives Halide's message;
+ * nothing is printed and the process is not aborted.)",
+      fmt::arg("n", n), fmt::arg("N", N));
 }
 
 std::string header(const ModelInfo &info, const ModelPlan &plan,
@@ -236,9 +241,12 @@ struct halide_buffer_t;
  * each). {N}_ERROR_CPU: this CPU lacks a feature the library's code needs
  * (every call checks before any of that code runs; {n}_error_message names
  * the features). {N}_ERROR_RUNTIME: Halide's runtime failed while the
- * model ran (on a GPU target: no driver or device, device memory, a launch);
+ * model ran (on a GPU target: a copy, an allocation, a launch);
  * {n}_error_message gives Halide's message, which was not printed, and the
- * process was not aborted. {n}_error_message(code) describes any code. */
+ * process was not aborted. {N}_ERROR_NO_DEVICE: a GPU library found no
+ * driver or device; {N}_ERROR_DEVICE_MEMORY: no room on the device for
+ * the weights and activations (no kernel ran in either case).
+ * {n}_error_message(code) describes any code. */
 enum {{
   {N}_OK = 0,
   {N}_ERROR_NULL_POINTER = {null},
@@ -248,7 +256,9 @@ enum {{
   {N}_ERROR_OVERLAP = {overlap},
   {N}_ERROR_CPU = {cpu},
   {N}_ERROR_UNKNOWN_TARGET = {unknown},
-  {N}_ERROR_RUNTIME = {runtime}
+  {N}_ERROR_RUNTIME = {runtime},
+  {N}_ERROR_NO_DEVICE = {nodevice},
+  {N}_ERROR_DEVICE_MEMORY = {devicememory}
 }};
 
 #define {N}_IN_CHANNELS {ch}
@@ -348,6 +358,8 @@ int {n}_set_num_threads(int threads);
       fmt::arg("cpu", static_cast<int>(EFFNET_CPU)),
       fmt::arg("unknown", static_cast<int>(EFFNET_UNKNOWN_TARGET)),
       fmt::arg("runtime", static_cast<int>(EFFNET_RUNTIME)),
+      fmt::arg("nodevice", static_cast<int>(EFFNET_NO_DEVICE)),
+      fmt::arg("devicememory", static_cast<int>(EFFNET_DEVICE_MEMORY)),
       fmt::arg("maxthreads", EFFNET_MAX_THREADS),
       fmt::arg("wsbytes", workspaceBytes),
       fmt::arg("gpu", gpuNote(info)),

@@ -26,8 +26,10 @@ using llvm::Error;
 /// What every output of `func` is computed by: planModel's plan, with the
 /// kernels of the 8-bit entries for a model of 3 input channels.
 static llvm::Expected<ModelPlan> planLibrary(mlir::func::FuncOp func,
-                                             const LibraryOptions &options) {
-  mlir::FailureOr<ModelPlan> plan = planModel(func, options.halfWeights);
+                                             const LibraryOptions &options,
+                                             const TargetDescription &target) {
+  mlir::FailureOr<ModelPlan> plan =
+      planModel(func, options.halfWeights, target.gpu);
   if (mlir::failed(plan))
     return fail(""); // The diagnostic said it all.
   int64_t channels = plan->tensors[plan->inputTensor].shape.channels;
@@ -108,7 +110,7 @@ static llvm::Expected<Paths> planPaths(llvm::ArrayRef<mlir::func::FuncOp> funcs,
     llvm::Expected<TargetDescription> target = parseTarget((*targets)[p]);
     if (!target)
       return target.takeError();
-    llvm::Expected<ModelPlan> plan = planLibrary(funcs[p], options);
+    llvm::Expected<ModelPlan> plan = planLibrary(funcs[p], options, *target);
     if (!plan)
       return plan.takeError();
     paths.targets.push_back(*target);

@@ -22,7 +22,7 @@ using namespace mlir::effnet::codegen;
 namespace {
 
 /// Tensors start on the arena's alignment (EFFNET_ALIGN bytes), so that
-/// every tensor is as aligned as the arena.
+/// every tensor is as aligned as the arena; on a GPU, on kDeviceAlignBytes.
 constexpr int64_t kAlignFloats = EFFNET_ALIGN / sizeof(float);
 
 // Kernel.h's Schedule numbers loops, levels and producers as the dialect
@@ -52,8 +52,8 @@ static_assert(Schedule::Acc == static_cast<int>(Producer::acc) &&
               std::size(decltype(Schedule::places){}) ==
                   getMaxEnumValForProducer() + 1);
 
-int64_t alignUp(int64_t value) {
-  return (value + kAlignFloats - 1) / kAlignFloats * kAlignFloats;
+int64_t alignUp(int64_t value, int64_t align = kAlignFloats) {
+  return (value + align - 1) / align * align;
 }
 
 /// One image's shape of an NCHW or N x K tensor.
@@ -413,8 +413,9 @@ LogicalResult GroupLowering::readSchedule() {
 }
 
 /// Places every tensor in the arena: largest first, each at the lowest
-/// offset where it overlaps no tensor alive at the same time.
-int64_t planArena(std::vector<ArenaTensor> &tensors) {
+/// offset where it overlaps no tensor alive at the same time, on a multiple
+/// of `align` floats.
+int64_t planArena(std::vector<ArenaTensor> &tensors, int64_t align) {
   std::vector<size_t> order(tensors.size());
   for (size_t i = 0; i < order.size(); ++i)
     order[i] = i;
@@ -425,12 +426,13 @@ int64_t planArena(std::vector<ArenaTensor> &tensors) {
   int64_t total = 0;
   for (size_t index : order) {
     ArenaTensor &tensor = tensors[index];
-    int64_t size = alignUp(tensor.shape.elements());
+    int64_t size = alignUp(tensor.shape.elements(), align);
     std::vector<std::pair<int64_t, int64_t>> busy;
     for (size_t other : placed) {
       const ArenaTensor &o = tensors[other];
       if (o.first <= tensor.last && tensor.first <= o.last)
-        busy.push_back({o.offset, o.offset + alignUp(o.shape.elements())});
+        busy.push_back(
+            {o.offset, o.offset + alignUp(o.shape.elements(), align)});
     }
     std::sort(busy.begin(), busy.end());
     int64_t offset = 0;
@@ -449,7 +451,8 @@ int64_t planArena(std::vector<ArenaTensor> &tensors) {
 } // namespace
 
 FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func,
-                                                      bool halfWeights) {
+                                                      bool halfWeights,
+                                                      bool onDevice) {
   auto inputType =
       func.getNumArguments() == 1
           ? dyn_cast<RankedTensorType>(func.getArgument(0).getType())
@@ -606,7 +609,8 @@ FailureOr<ModelPlan> mlir::effnet::codegen::planModel(func::FuncOp func,
     plan.tensors[output.tensor].last = static_cast<int>(plan.steps.size());
   plan.outputs = std::move(outputs);
   plan.weights.resize(alignUp(static_cast<int64_t>(plan.weights.size())), 0.0f);
-  plan.arenaFloats = planArena(plan.tensors);
+  plan.arenaFloats = planArena(
+      plan.tensors, onDevice ? kDeviceAlignBytes / sizeof(float) : kAlignFloats);
   return plan;
 }
 

@@ -103,9 +103,16 @@ struct ModelPlan {
 /// diagnostic and fails on anything it cannot compile. With `halfWeights`,
 /// the weights of convolutions and dense layers are stored as IEEE half
 /// floats (rounded to nearest, ties to even), two to a float of the blob;
-/// biases and affine steps stay float.
+/// biases and affine steps stay float. With `onDevice` (a GPU target),
+/// tensors start on multiples of kDeviceAlignBytes in the arena, which the
+/// runtime mirrors on the device: an OpenCL kernel's buffer argument at an
+/// offset must be aligned to the device's CL_DEVICE_MEM_BASE_ADDR_ALIGN
+/// (4096 bits, 512 bytes, on NVIDIA's; a page leaves room for any), and
+/// CUDA reads aligned rows in fewer transactions.
+constexpr int64_t kDeviceAlignBytes = 4096;
 mlir::FailureOr<ModelPlan> planModel(mlir::func::FuncOp func,
-                                     bool halfWeights = false);
+                                     bool halfWeights = false,
+                                     bool onDevice = false);
 
 /// Adds, for every kernel that reads the model input, one that reads
 /// interleaved 8-bit pixels instead, normalized by `normalization` as they

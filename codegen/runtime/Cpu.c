@@ -251,10 +251,19 @@ const char *effnet_rt_error_message(const effnet_library *lib, int code) {
   case EFFNET_UNKNOWN_TARGET:
     return "no path of the library has that target (the library's targets "
            "function lists them)";
-  case EFFNET_RUNTIME: {
-    static _Thread_local char text[600];
+  case EFFNET_RUNTIME:
+  case EFFNET_NO_DEVICE:
+  case EFFNET_DEVICE_MEMORY: {
+    static _Thread_local char text[640];
     char *at = text, *end = text + sizeof text - 1;
-    append(&at, end, "Halide's runtime failed: ");
+    append(&at, end,
+           code == EFFNET_NO_DEVICE
+               ? "no GPU to run on (no driver, no device, or no context on "
+                 "it): "
+           : code == EFFNET_DEVICE_MEMORY
+               ? "the GPU has no room for the model's weights and "
+                 "activations: "
+               : "Halide's runtime failed: ");
     const char *message = effnet_rt_last_halide_error();
     append(&at, end, *message ? message : "(no message)");
     *at = 0;

@@ -76,6 +76,7 @@ const int64_t effnet_rt_layout[] = {
     offsetof(effnet_model, mean),
     offsetof(effnet_model, std),
     offsetof(effnet_model, resident),
+    offsetof(effnet_model, device),
     sizeof(effnet_path),
     offsetof(effnet_path, model),
     offsetof(effnet_path, target),
@@ -154,6 +155,7 @@ typedef struct effnet_call {
   int32_t outputs_given; /* entries of `outputs`; the others are skipped */
   int32_t batch;
   int32_t next; /* the next image to take */
+  struct effnet_device_state *device; /* a GPU model's; NULL on a CPU */
 } effnet_call;
 
 /* What Halide's runtime last reported (record_halide_error), and a lock for
@@ -212,47 +214,206 @@ static int is_weight(const effnet_buffer *d) {
   return d->base == EFFNET_WEIGHTS || d->base == EFFNET_WEIGHTS_F16;
 }
 
-/* A weight buffer of a GPU model, kept across calls: its struct, its dims
- * and its device copy live as long as the process. */
+/* A buffer of a GPU model that the runtime keeps across calls: its struct,
+ * its dims and its device allocation (or view of one) live as long as the
+ * process. */
 typedef struct effnet_resident {
   halide_buffer_t buffer;
   halide_dimension_t dims[EFFNET_MAX_RANK];
 } effnet_resident;
 
-/* The model's resident weight buffers, one slot per entry of its buffer
- * table (weight entries filled), made at the first call and installed in
- * m->resident; null when there was no memory for them. The first kernel
- * that reads one copies it to the device (Halide's copies are serialized,
- * and a copy already made is not made again); nothing frees it. */
-static effnet_resident *resident_weights(const effnet_model *m) {
-  effnet_resident *table = (effnet_resident *)__atomic_load_n(
-      m->resident, __ATOMIC_ACQUIRE);
-  if (table)
-    return table;
+/* What a GPU model keeps on its device from the first call on (installed in
+ * m->resident, never freed): every weight, copied there once, and an arena
+ * of activations as large as a host arena, which each arena buffer of the
+ * table views (a crop of it: on CUDA an address inside it, on OpenCL the
+ * buffer and an offset). Kernels read and write activations there; a call
+ * copies its input in and its outputs out, nothing else. The calls of a
+ * library's GPU models run one at a time (gpu_lock), their images one
+ * after another: the device's arena holds one image. */
+typedef struct effnet_device_state {
+  const struct halide_device_interface_t *interface;
+  halide_buffer_t arena; /* floats, one dimension */
+  halide_dimension_t arena_dim;
+  effnet_resident *buffers; /* per entry of the buffer table */
+  effnet_resident *views;   /* per arena entry: its crop of the arena */
+  int32_t entries;
+} effnet_device_state;
+
+/* From Halide's CUDA and OpenCL runtimes, present in a library for such a
+ * target (weak: a CPU library has neither, and never calls them). */
+#define EFFNET_WEAK_IMPORT __attribute__((weak))
+extern const struct halide_device_interface_t *
+halide_cuda_device_interface(void) EFFNET_WEAK_IMPORT;
+extern int halide_cuda_acquire_context(void *user_context, void **context,
+                                       _Bool create) EFFNET_WEAK_IMPORT;
+extern int halide_cuda_release_context(void *user_context) EFFNET_WEAK_IMPORT;
+extern const struct halide_device_interface_t *
+halide_opencl_device_interface(void) EFFNET_WEAK_IMPORT;
+extern int halide_acquire_cl_context(void *user_context, void **context,
+                                     void **queue,
+                                     _Bool create) EFFNET_WEAK_IMPORT;
+extern int halide_release_cl_context(void *user_context) EFFNET_WEAK_IMPORT;
+
+/* Held while a GPU model runs: its device state is one image's. */
+static struct halide_mutex gpu_lock;
+
+/* The device API of GPU model `m`. */
+static const struct halide_device_interface_t *
+device_interface(const effnet_model *m) {
+  if (m->device == EFFNET_DEVICE_CUDA && halide_cuda_device_interface)
+    return halide_cuda_device_interface();
+  if (m->device == EFFNET_DEVICE_OPENCL && halide_opencl_device_interface)
+    return halide_opencl_device_interface();
+  return 0;
+}
+
+/* Whether the device of GPU model `m` has a context (one made now, or the
+ * one Halide keeps for the process): else there is no driver, no device or
+ * no context on it. Asked after a device call failed (which has loaded
+ * the driver's library, if there is one). */
+static int has_context(const effnet_model *m) {
+  void *context = 0, *queue = 0;
+  if (m->device == EFFNET_DEVICE_CUDA && halide_cuda_acquire_context &&
+      halide_cuda_release_context) {
+    if (halide_cuda_acquire_context(0, &context, 1))
+      return 0;
+    halide_cuda_release_context(0);
+    return context != 0;
+  }
+  if (m->device == EFFNET_DEVICE_OPENCL && halide_acquire_cl_context &&
+      halide_release_cl_context) {
+    if (halide_acquire_cl_context(0, &context, &queue, 1))
+      return 0;
+    halide_release_cl_context(0);
+    return context != 0;
+  }
+  return 0;
+}
+
+/* A Halide error code of a device allocation or copy as the library's. */
+static int device_status(int status) {
+  if (!status)
+    return 0;
+  return status == halide_error_code_device_malloc_failed
+             ? EFFNET_DEVICE_MEMORY
+             : EFFNET_RUNTIME;
+}
+
+/* Frees what a state made on the device and the state. */
+static void close_state(effnet_device_state *st) {
+  /* A weight's buffer owns its allocation; an arena entry's holds its
+   * view's. */
+  for (int32_t i = 0; st->buffers && st->views && i < st->entries; ++i) {
+    halide_buffer_t *b = &st->buffers[i].buffer, *view = &st->views[i].buffer;
+    if (b->device && b->device != view->device)
+      halide_device_free(0, b);
+    if (view->device)
+      halide_device_release_crop(0, view);
+  }
+  if (st->arena.device)
+    halide_device_free(0, &st->arena);
+  free(st->buffers);
+  free(st->views);
+  free(st);
+}
+
+/* The device state of GPU model `m`, made at its first call (gpu_lock
+ * held): into *out, with 0; else EFFNET_NO_DEVICE, EFFNET_DEVICE_MEMORY,
+ * EFFNET_WORKSPACE (no host memory) or EFFNET_RUNTIME, and nothing kept. */
+static int device_state(const effnet_model *m, effnet_device_state **out) {
+  effnet_device_state *st = (effnet_device_state *)*m->resident;
+  if (st) {
+    *out = st;
+    return 0;
+  }
+  const struct halide_device_interface_t *interface = device_interface(m);
+  if (!interface)
+    return EFFNET_NO_DEVICE;
   int32_t entries = 0;
   for (int family = 0; family < 2; ++family)
     for (int s = 0; s < m->step_count[family]; ++s) {
       int32_t end = m->steps[family][s].first + m->steps[family][s].count;
       entries = end > entries ? end : entries;
     }
-  effnet_resident *fresh =
-      (effnet_resident *)malloc((size_t)entries * sizeof *fresh);
-  if (!fresh)
-    return 0;
-  for (int32_t i = 0; i < entries; ++i) {
-    const effnet_buffer *d = &m->buffers[i];
-    if (is_weight(d))
-      fill(&fresh[i].buffer, fresh[i].dims, d,
-           (void *)(m->weights + d->offset), 0);
-    else
-      __builtin_memset(&fresh[i], 0, sizeof fresh[i]);
+  st = (effnet_device_state *)malloc(sizeof *st);
+  if (!st)
+    return EFFNET_WORKSPACE;
+  __builtin_memset(st, 0, sizeof *st);
+  st->interface = interface;
+  st->entries = entries;
+  st->buffers = (effnet_resident *)malloc((size_t)entries * sizeof *st->buffers);
+  st->views = (effnet_resident *)malloc((size_t)entries * sizeof *st->views);
+  if (!st->buffers || !st->views) {
+    close_state(st);
+    return EFFNET_WORKSPACE;
   }
-  void *expected = 0;
-  if (__atomic_compare_exchange_n(m->resident, &expected, (void *)fresh, 0,
-                                  __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-    return fresh;
-  free(fresh); /* another thread's table won */
-  return (effnet_resident *)expected;
+  __builtin_memset(st->buffers, 0, (size_t)entries * sizeof *st->buffers);
+  __builtin_memset(st->views, 0, (size_t)entries * sizeof *st->views);
+
+  st->arena.type.code = halide_type_float;
+  st->arena.type.bits = 32;
+  st->arena.type.lanes = 1;
+  st->arena.dimensions = 1;
+  st->arena.dim = &st->arena_dim;
+  st->arena_dim.extent = (int32_t)(m->arena_bytes / 4);
+  st->arena_dim.stride = 1;
+  /* The first allocation opens the device: its failure is no device, or
+   * no room on it. */
+  int status = device_status(halide_device_malloc(0, &st->arena, interface));
+  if (status && !has_context(m))
+    status = EFFNET_NO_DEVICE;
+  for (int32_t i = 0; !status && i < entries; ++i) {
+    const effnet_buffer *d = &m->buffers[i];
+    effnet_resident *r = &st->buffers[i];
+    if (is_weight(d)) {
+      /* Copied now, once: no kernel copies a weight again. */
+      fill(&r->buffer, r->dims, d, (void *)(m->weights + d->offset), 0);
+      status = device_status(halide_copy_to_device(0, &r->buffer, interface));
+    } else if (d->base == EFFNET_ARENA) {
+      /* The floats the entry spans, viewed in the device's arena. */
+      int64_t span = 1;
+      for (int k = 0; k < d->rank; ++k)
+        span += (int64_t)(d->extent[k] - 1) * d->stride[k];
+      halide_buffer_t *view = &st->views[i].buffer;
+      view->type = st->arena.type;
+      view->dimensions = 1;
+      view->dim = st->views[i].dims;
+      view->dim[0].min = (int32_t)d->offset;
+      view->dim[0].extent = (int32_t)span;
+      view->dim[0].stride = 1;
+      status = device_status(halide_device_crop(0, &st->arena, view));
+      fill(&r->buffer, r->dims, d, 0, 0);
+      r->buffer.device = view->device;
+      r->buffer.device_interface = view->device_interface;
+    }
+  }
+  if (status) {
+    close_state(st);
+    return status;
+  }
+  *m->resident = st;
+  *out = st;
+  return 0;
+}
+
+/* Copies the floats [offset, offset + floats) of the device's arena into
+ * the host's, `arena`. */
+static int copy_from_device(effnet_device_state *st, char *arena,
+                            int64_t offset, int64_t floats) {
+  halide_buffer_t view;
+  halide_dimension_t dim = {(int32_t)offset, (int32_t)floats, 1, 0};
+  __builtin_memset(&view, 0, sizeof view);
+  view.type = st->arena.type;
+  view.dimensions = 1;
+  view.dim = &dim;
+  view.host = (uint8_t *)(arena + offset * 4);
+  int status = halide_device_crop(0, &st->arena, &view);
+  if (status)
+    return EFFNET_RUNTIME;
+  view.flags = halide_buffer_flag_device_dirty;
+  status = halide_copy_to_host(0, &view);
+  int released = halide_device_release_crop(0, &view);
+  return status || released ? EFFNET_RUNTIME : 0;
 }
 
 /* The float image the image entries run for the pixels of one image, into
@@ -301,17 +462,33 @@ static int run_image(const effnet_call *c, int n, char *arena) {
   halide_buffer_t buffers[EFFNET_MAX_ARGS];
   halide_dimension_t dims[EFFNET_MAX_ARGS][EFFNET_MAX_RANK];
   void *args[EFFNET_MAX_ARGS];
-  effnet_resident *resident = 0;
-  if (m->resident && !(resident = resident_weights(m)))
-    return EFFNET_WORKSPACE;
+  /* On a GPU (see effnet_device_state) the float image is on the host
+   * until the first kernel that reads it copies it over. */
+  effnet_device_state *gpu = c->device;
+  int image_on_host = gpu && in->kind != EFFNET_INPUT_RGB8;
+  int64_t image_begin = m->input_offset, image_end = image_begin + image;
   int family = in->kind == EFFNET_INPUT_RGB8;
   const effnet_step *steps = m->steps[family];
   const effnet_buffer *table = m->buffers;
   for (int s = 0; s < m->step_count[family]; ++s) {
+    int uploads = 0;
     for (int i = 0; i < steps[s].count; ++i) {
       const effnet_buffer *d = &table[steps[s].first + i];
-      if (resident && is_weight(d)) {
-        args[i] = &resident[steps[s].first + i].buffer;
+      if (gpu && d->base != EFFNET_PIXELS) {
+        halide_buffer_t *b = &gpu->buffers[steps[s].first + i].buffer;
+        if (d->base == EFFNET_ARENA) {
+          /* The device holds every activation but the image not yet
+           * copied over. */
+          b->host = (uint8_t *)(arena + d->offset * 4);
+          int64_t end = (int64_t)d->offset +
+                        gpu->views[steps[s].first + i].buffer.dim[0].extent;
+          int reads_image =
+              image_on_host && d->offset < image_end && image_begin < end;
+          b->flags = reads_image ? halide_buffer_flag_host_dirty
+                                 : halide_buffer_flag_device_dirty;
+          uploads |= reads_image;
+        }
+        args[i] = b;
         continue;
       }
       void *host = d->base == EFFNET_PIXELS ? (void *)pixels
@@ -325,16 +502,14 @@ static int run_image(const effnet_call *c, int n, char *arena) {
     /* A reported error fails the step, whatever the kernel returned. */
     if (!status && __atomic_load_n(&halide_errors, __ATOMIC_SEQ_CST) != errors)
       status = EFFNET_RUNTIME;
-    /* A GPU kernel leaves its output on the device and copies of its
-     * inputs there: the output comes back to the arena and every device
-     * copy but the resident weights' is freed, so that the next step reads
-     * host memory. On a CPU no buffer has a device. */
+    if (uploads)
+      image_on_host = 0;
+    /* A GPU kernel made device copies of the buffers the runtime does not
+     * keep there (the pixels): freed. On a CPU no buffer has a device. */
     for (int i = 0; i < steps[s].count; ++i) {
       halide_buffer_t *b = (halide_buffer_t *)args[i];
       if (!b->device || b != &buffers[i])
         continue;
-      if (!status && (b->flags & halide_buffer_flag_device_dirty))
-        status = halide_copy_to_host(0, b);
       int freed = halide_device_free(0, b);
       if (!status)
         status = freed;
@@ -346,8 +521,13 @@ static int run_image(const effnet_call *c, int n, char *arena) {
 
   for (int o = 0; o < c->outputs_given; ++o) {
     const effnet_output *out = &m->outputs[o];
-    if (c->outputs[o])
-      __builtin_memcpy(c->outputs[o] + n * (size_t)out->floats,
+    if (!c->outputs[o])
+      continue;
+    int status = gpu ? copy_from_device(gpu, arena, out->offset, out->floats)
+                     : 0;
+    if (status)
+      return status;
+    __builtin_memcpy(c->outputs[o] + n * (size_t)out->floats,
                        arena + out->offset * 4, out->floats * 4);
   }
   return 0;
@@ -507,14 +687,15 @@ static int run_into(const effnet_model *m, const effnet_input *input,
 
   /* The arenas start at the first 64-byte boundary of the workspace. */
   size_t skew = (0 - (uintptr_t)workspace) & (EFFNET_ALIGN - 1);
-  effnet_call c = {m,       *input, outputs, (char *)workspace + skew,
-                   outputs_given, batch,  0};
+  effnet_call c = {m,     *input, outputs, (char *)workspace + skew,
+                   outputs_given, batch, 0,     0};
 
-  /* Workers: min(batch, the pool's threads, the workspace's arenas). */
+  /* Workers: min(batch, the pool's threads, the workspace's arenas); one
+   * on a GPU, whose device state is one image's. */
   uint64_t fit = ((uint64_t)size - EFFNET_ALIGN) / (uint64_t)m->arena_bytes;
   int threads = workers(INT32_MAX);
   int limit = fit < (uint64_t)batch ? (int)fit : batch;
-  int count = threads < limit ? threads : limit;
+  int count = m->device ? 1 : threads < limit ? threads : limit;
 
   /* With more than one thread, kernels' loops go through
    * effnet_kernel_par_for. The app's own handler, if it set one, is put
@@ -548,11 +729,24 @@ static int run_into(const effnet_model *m, const effnet_input *input,
   }
 
   /* The images left (all of them with one worker), one at a time, each
-   * kernel's loop on every thread. */
-  int was = effnet_kernel_threads;
-  effnet_kernel_threads = threads;
-  status = task(0, 0, (uint8_t *)&c);
-  effnet_kernel_threads = was;
+   * kernel's loop on every thread; on a GPU, with the device's state held. */
+  if (m->device) {
+    halide_mutex_lock(&gpu_lock);
+    status = device_state(m, &c.device);
+  }
+  if (!status) {
+    int was = effnet_kernel_threads;
+    effnet_kernel_threads = threads;
+    status = task(0, 0, (uint8_t *)&c);
+    effnet_kernel_threads = was;
+  }
+  /* A failed call leaves nothing running on the device: the kernels queued
+   * before the one that failed finish before it returns (POCL compiled
+   * them on its threads while the app, told of the failure, exited). */
+  if (status && c.device)
+    halide_device_sync(0, &c.device->arena);
+  if (m->device)
+    halide_mutex_unlock(&gpu_lock);
   return status;
 }
 
@@ -589,7 +783,8 @@ int effnet_rt_run_with_workspace(const effnet_model *m, int pixels,
 size_t effnet_rt_workspace_size(const effnet_model *m, int batch) {
   if (batch < 1)
     return 0;
-  return (size_t)workers(batch) * m->arena_bytes + EFFNET_ALIGN;
+  int arenas = m->device ? 1 : workers(batch);
+  return (size_t)arenas * m->arena_bytes + EFFNET_ALIGN;
 }
 
 /* Runs the call in a workspace it allocates: an arena per image that runs

@@ -42,6 +42,13 @@ enum effnet_error {
    * effnet_rt_error_message gives its message. Nothing was printed, and
    * the process was not aborted. */
   EFFNET_RUNTIME = 8,
+  /* A GPU library found no device to run on: no driver library, no
+   * device, or no context could be made on it (Halide's message says
+   * which). No kernel ran; a later call tries again. */
+  EFFNET_NO_DEVICE = 9,
+  /* The device had no room for the weights and activations the model
+   * keeps there. No kernel ran; a later call tries again. */
+  EFFNET_DEVICE_MEMORY = 10,
 };
 
 /* The last message Halide's runtime reported to this library (its error
@@ -159,12 +166,20 @@ typedef struct effnet_model {
   int32_t antialias;
   float mean[3];
   float std[3];
-  /* A model whose kernels run on a GPU: where the runtime keeps its table
-   * of weight buffers that stay on the device from the first call on (a
-   * pointer the driver emits as null; effnet_rt installs the table). Null
-   * on CPUs, whose weights need no copy. */
+  /* A model whose kernels run on a GPU: where the runtime keeps what stays
+   * on the device from the first call on, the weights and the arena of
+   * activations (a pointer the driver emits as null; the runtime installs
+   * its state). Null on CPUs. */
   void **resident;
+  int32_t device; /* enum effnet_device */
 } effnet_model;
+
+/* Where a model's kernels run. */
+enum effnet_device {
+  EFFNET_DEVICE_NONE = 0, /* the CPU */
+  EFFNET_DEVICE_CUDA = 1,
+  EFFNET_DEVICE_OPENCL = 2,
+};
 
 /* One path of a library: its model compiled for one target. */
 typedef struct effnet_path {

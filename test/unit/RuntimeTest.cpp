@@ -71,19 +71,111 @@ halide_do_par_for_t halide_set_custom_do_par_for(halide_do_par_for_t handler) {
   customParFor = handler;
   return old;
 }
-// A GPU's device copies, as far as the runtime handles them: counted, the
-// copy back clears device_dirty, the free forgets the device handle.
-static std::atomic<int> copiesToHost{0}, deviceFrees{0};
-int halide_copy_to_host(void *, struct halide_buffer_t *buffer) {
-  ++copiesToHost;
-  buffer->flags &= ~uint64_t(halide_buffer_flag_device_dirty);
+// A GPU, as far as the runtime uses one: its memory is the host's, a
+// handle the address of the bytes (a crop's, an address inside them, as on
+// CUDA). Allocations and copies are counted; a test can take the device
+// away (no context) or its memory (every allocation fails).
+struct FakeDevice {
+  std::map<uint64_t, size_t> allocations; // handle -> bytes
+  int toDevice = 0, toHost = 0;           // copies
+  size_t bytesToDevice = 0, bytesToHost = 0;
+  int frees = 0;
+  bool present = true;
+  int room = -1; // allocations that succeed before memory runs out; -1: any
+};
+static FakeDevice fakeDevice;
+static std::mutex fakeDeviceMutex;
+static halide_device_interface_t fakeInterface{};
+
+// The bytes a buffer spans from its host pointer (mins are 0 here, or the
+// buffer's host points at its min).
+static size_t spanBytes(const halide_buffer_t *b) {
+  int64_t span = 1;
+  for (int d = 0; d < b->dimensions; ++d)
+    span += int64_t(b->dim[d].extent - 1) * b->dim[d].stride;
+  return size_t(span) * ((b->type.bits + 7) / 8);
+}
+
+const halide_device_interface_t *halide_cuda_device_interface() {
+  return &fakeInterface;
+}
+int halide_cuda_acquire_context(void *, void **context, bool) {
+  static int dummy;
+  *context = fakeDevice.present ? &dummy : nullptr;
+  return fakeDevice.present ? 0 : -1;
+}
+int halide_cuda_release_context(void *) { return 0; }
+int halide_device_malloc(void *, struct halide_buffer_t *b,
+                         const halide_device_interface_t *interface) {
+  std::lock_guard<std::mutex> lock(fakeDeviceMutex);
+  if (!fakeDevice.present || fakeDevice.room == 0)
+    return halide_error_code_device_malloc_failed;
+  if (fakeDevice.room > 0)
+    --fakeDevice.room;
+  size_t bytes = spanBytes(b);
+  auto *memory = static_cast<uint8_t *>(calloc(bytes, 1));
+  b->device = reinterpret_cast<uint64_t>(memory);
+  b->device_interface = interface;
+  fakeDevice.allocations[b->device] = bytes;
   return 0;
 }
-int halide_device_free(void *, struct halide_buffer_t *buffer) {
-  ++deviceFrees;
-  buffer->device = 0;
+int halide_copy_to_device(void *, struct halide_buffer_t *b,
+                          const halide_device_interface_t *interface) {
+  if (!b->device)
+    if (int status = halide_device_malloc(nullptr, b, interface))
+      return status;
+  if (b->flags & halide_buffer_flag_host_dirty) {
+    std::lock_guard<std::mutex> lock(fakeDeviceMutex);
+    std::memcpy(reinterpret_cast<void *>(b->device), b->host, spanBytes(b));
+    ++fakeDevice.toDevice;
+    fakeDevice.bytesToDevice += spanBytes(b);
+    b->flags &= ~uint64_t(halide_buffer_flag_host_dirty);
+  }
   return 0;
 }
+int halide_copy_to_host(void *, struct halide_buffer_t *b) {
+  if (b->flags & halide_buffer_flag_device_dirty) {
+    std::lock_guard<std::mutex> lock(fakeDeviceMutex);
+    std::memcpy(b->host, reinterpret_cast<void *>(b->device), spanBytes(b));
+    ++fakeDevice.toHost;
+    fakeDevice.bytesToHost += spanBytes(b);
+    b->flags &= ~uint64_t(halide_buffer_flag_device_dirty);
+  }
+  return 0;
+}
+int halide_device_crop(void *, const struct halide_buffer_t *src,
+                       struct halide_buffer_t *dst) {
+  if (dst->device || src->dimensions != dst->dimensions)
+    return halide_error_code_device_crop_failed;
+  int64_t offset = 0;
+  for (int d = 0; d < src->dimensions; ++d)
+    offset += int64_t(dst->dim[d].min - src->dim[d].min) * src->dim[d].stride;
+  dst->device = src->device + uint64_t(offset) * ((src->type.bits + 7) / 8);
+  dst->device_interface = src->device_interface;
+  return 0;
+}
+int halide_device_release_crop(void *, struct halide_buffer_t *b) {
+  b->device = 0;
+  b->device_interface = nullptr;
+  return 0;
+}
+// Frees an allocation; a crop's handle or a handle freed twice fails.
+int halide_device_free(void *, struct halide_buffer_t *b) {
+  std::lock_guard<std::mutex> lock(fakeDeviceMutex);
+  auto it = fakeDevice.allocations.find(b->device);
+  if (it == fakeDevice.allocations.end())
+    return halide_error_code_device_free_failed;
+  free(reinterpret_cast<void *>(b->device));
+  fakeDevice.allocations.erase(it);
+  ++fakeDevice.frees;
+  b->device = 0;
+  b->device_interface = nullptr;
+  return 0;
+}
+int halide_device_sync(void *, struct halide_buffer_t *) { return 0; }
+static std::mutex halideMutex;
+void halide_mutex_lock(struct halide_mutex *) { halideMutex.lock(); }
+void halide_mutex_unlock(struct halide_mutex *) { halideMutex.unlock(); }
 // Halide's error handler: the runtime installs its own unless the app did.
 void halide_default_error(void *, const char *) {}
 static halide_error_handler_t errorHandler = halide_default_error;
@@ -542,78 +634,113 @@ struct Buffer {
   }
 };
 
-/// doubleKernel as a GPU kernel leaves its buffers: the input copied to a
-/// device, the output computed there (device_dirty; the host still holds
-/// what the doubling wrote, as a copy back would).
-int deviceDoubleKernel(void **args) {
-  if (int status = doubleKernel(args))
-    return status;
-  for (int i : {0, 1})
-    static_cast<halide_buffer_t *>(args[i])->device = 1;
-  static_cast<halide_buffer_t *>(args[1])->flags |=
-      halide_buffer_flag_device_dirty;
-  return 0;
-}
-
-TEST(Entry, CopiesDeviceOutputsBackAndFreesDeviceCopies) {
-  effnet_model m = makeModel();
-  const effnet_step device[] = {{deviceDoubleKernel, 0, 2},
-                                {addKernel, 2, 3}};
-  m.steps[0] = device;
-  int copies = copiesToHost, frees = deviceFrees;
-  float in[3 * 6], out[3 * 6];
-  for (int i = 0; i < 3 * 6; ++i)
-    in[i] = float(i);
-  ASSERT_EQ(effnet_rt_run(&m, 0, in, 3, 0, out), 0);
-  for (int i = 0; i < 3 * 6; ++i)
-    EXPECT_EQ(out[i], 2 * in[i] + 0.5f);
-  // Per image: the output copied back once, both device copies freed.
-  EXPECT_EQ(copiesToHost - copies, 3);
-  EXPECT_EQ(deviceFrees - frees, 6);
-}
-
-/// addKernel as a GPU kernel runs it: a buffer without a device copy is
-/// copied to the device (for the weights, counted), the output computed
-/// there.
-int weightUploads = 0;
-int deviceAddKernel(void **args) {
-  auto *weight = static_cast<halide_buffer_t *>(args[1]);
-  if (!weight->device) {
-    ++weightUploads;
-    weight->device = 1;
-    weight->flags &= ~uint64_t(halide_buffer_flag_host_dirty);
+/// Kernel as a GPU kernel of `count` buffers runs it: a buffer without a
+/// device copy, or whose host is newer (host_dirty), is copied to the device
+/// (as Halide's code does for what a kernel reads); the kernel computes on
+/// the device's memory and leaves its output (the last buffer) there,
+/// device_dirty. A buffer the runtime says is on the device but never got
+/// there gives wrong values.
+template <int (*Kernel)(void **), int count> int onDevice(void **args) {
+  halide_buffer_t views[count];
+  void *viewArgs[count];
+  for (int i = 0; i < count; ++i) {
+    auto *b = static_cast<halide_buffer_t *>(args[i]);
+    if (i + 1 < count || !b->device)
+      if (int status = halide_copy_to_device(nullptr, b, &fakeInterface))
+        return status;
+    if (b->flags & halide_buffer_flag_host_dirty)
+      return -5; // both dirty: Halide's runtime refuses
+    views[i] = *b;
+    views[i].host = reinterpret_cast<uint8_t *>(b->device);
+    viewArgs[i] = &views[i];
   }
-  static_cast<halide_buffer_t *>(args[0])->device = 1;
-  if (int status = addKernel(args))
+  if (int status = Kernel(viewArgs))
     return status;
-  auto *out = static_cast<halide_buffer_t *>(args[2]);
-  out->device = 1;
-  out->flags |= halide_buffer_flag_device_dirty;
+  auto *out = static_cast<halide_buffer_t *>(args[count - 1]);
+  out->flags = halide_buffer_flag_device_dirty;
   return 0;
 }
 
-TEST(Entry, KeepsAGpuModelsWeightsOnTheDevice) {
+/// The model of two steps, on the fake GPU.
+effnet_model makeGpuModel(void **slot) {
+  static const effnet_step gpuSteps[] = {{onDevice<doubleKernel, 2>, 0, 2},
+                                         {onDevice<addKernel, 3>, 2, 3}};
+  static const effnet_step gpuPixelSteps[] = {
+      {onDevice<pixelKernel, 2>, 5, 2}, {onDevice<addKernel, 3>, 2, 3}};
   effnet_model m = makeModel();
-  const effnet_step device[] = {{doubleKernel, 0, 2},
-                                {deviceAddKernel, 2, 3}};
-  m.steps[0] = device;
+  m.steps[0] = gpuSteps;
+  m.steps[1] = gpuPixelSteps;
+  m.resident = slot;
+  m.device = EFFNET_DEVICE_CUDA;
+  return m;
+}
+
+TEST(Entry, AGpuModelCopiesTheInputInAndTheOutputsOutAndNothingElse) {
   void *slot = nullptr;
-  m.resident = &slot;
-  int uploads = weightUploads, frees = deviceFrees;
+  effnet_model m = makeGpuModel(&slot);
+  fakeDevice = {};
   for (int call = 0; call < 3; ++call) {
-    float in[2 * 6], out[2 * 6];
-    for (int i = 0; i < 2 * 6; ++i)
+    int toDevice = fakeDevice.toDevice, toHost = fakeDevice.toHost;
+    size_t bytesIn = fakeDevice.bytesToDevice,
+           bytesOut = fakeDevice.bytesToHost;
+    float in[3 * 6], out[3 * 6];
+    for (int i = 0; i < 3 * 6; ++i)
       in[i] = float(i + call);
-    ASSERT_EQ(effnet_rt_run(&m, 0, in, 2, 0, out), 0);
-    for (int i = 0; i < 2 * 6; ++i)
+    ASSERT_EQ(effnet_rt_run(&m, 0, in, 3, 0, out), 0);
+    for (int i = 0; i < 3 * 6; ++i)
       EXPECT_EQ(out[i], 2 * in[i] + 0.5f);
+    // The first call copies the weights, once; each image's 6 floats go in
+    // and its 6 outputs come out. The doubled image stays on the device.
+    int weights = call == 0 ? 1 : 0;
+    EXPECT_EQ(fakeDevice.toDevice - toDevice, 3 + weights) << call;
+    EXPECT_EQ(fakeDevice.bytesToDevice - bytesIn, 3 * 24 + weights * 4u);
+    EXPECT_EQ(fakeDevice.toHost - toHost, 3) << call;
+    EXPECT_EQ(fakeDevice.bytesToHost - bytesOut, 3 * 24u);
   }
-  // The weights went to the device once, in three calls of two images; the
-  // step's input and output copies were freed every time (2 x 2 x 3).
-  EXPECT_EQ(weightUploads - uploads, 1);
-  EXPECT_EQ(deviceFrees - frees, 12);
+  // The weights and the arena: two allocations, kept across calls.
+  EXPECT_EQ(fakeDevice.allocations.size(), 2u);
+  EXPECT_EQ(fakeDevice.frees, 0);
   EXPECT_NE(slot, nullptr);
-  free(slot);
+
+  // The 8-bit entry: the pixels go in (their device copy freed after the
+  // step that read them), the outputs come out.
+  uint8_t pixels[2 * 3 * 4];
+  for (int i = 0; i < 2 * 3 * 4; ++i)
+    pixels[i] = uint8_t(i);
+  float out[2 * 6];
+  int toDevice = fakeDevice.toDevice, toHost = fakeDevice.toHost;
+  ASSERT_EQ(effnet_rt_run(&m, 1, pixels, 2, 4, out), 0);
+  for (int n = 0; n < 2; ++n)
+    for (int y = 0; y < 3; ++y)
+      for (int x = 0; x < 2; ++x)
+        EXPECT_EQ(out[n * 6 + x + 2 * y], 2 * pixels[n * 12 + y * 4 + x] + 0.5f);
+  EXPECT_EQ(fakeDevice.toDevice - toDevice, 2);
+  EXPECT_EQ(fakeDevice.toHost - toHost, 2);
+  EXPECT_EQ(fakeDevice.frees, 2);
+  EXPECT_EQ(fakeDevice.allocations.size(), 2u);
+}
+
+TEST(Entry, AGpuModelWithoutADeviceSaysSoAndTriesAgainLater) {
+  void *slot = nullptr;
+  effnet_model m = makeGpuModel(&slot);
+  fakeDevice = {};
+  fakeDevice.present = false;
+  float in[6] = {1, 2, 3, 4, 5, 6}, out[6];
+  EXPECT_EQ(effnet_rt_run(&m, 0, in, 1, 0, out), EFFNET_NO_DEVICE);
+  EXPECT_EQ(slot, nullptr);
+  // A device with no room: for the arena, or for the weights after it (the
+  // arena then freed).
+  fakeDevice.present = true;
+  for (int room : {0, 1}) {
+    fakeDevice.room = room;
+    EXPECT_EQ(effnet_rt_run(&m, 0, in, 1, 0, out), EFFNET_DEVICE_MEMORY);
+    EXPECT_EQ(slot, nullptr);
+    EXPECT_TRUE(fakeDevice.allocations.empty());
+  }
+  fakeDevice.room = -1;
+  ASSERT_EQ(effnet_rt_run(&m, 0, in, 1, 0, out), 0);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(out[i], 2 * in[i] + 0.5f);
 }
 
 /// addKernel with its one weight an IEEE half: 0x3800, 0.5.
