@@ -8,6 +8,7 @@
 #     [NAMING torchvision|efficientnet-pytorch|timm|canonical]
 #     [RANDOM_WEIGHTS seed]
 #     [TARGET portable|host|<Halide target string>]  (default: effnetc's)
+#     [TARGET "A,B,..."]  (a library per target: see below)
 #     [OUTPUTS logits|features|reduction_1 ...]
 #     [NORMALIZE imagenet|advprop|MEAN,MEAN,MEAN:STD,STD,STD]
 #     [RESIZE pixels] [ANTIALIAS]   (NAME_run_image's transform)
@@ -15,7 +16,14 @@
 #     [EFFNETC_ARGS ...])
 #
 # Creates the imported target <name>: link it and include "<name>.h" (the
-# folder also holds <name>.pc, for pkg-config). effnetc is
+# folder also holds <name>.pc, for pkg-config). With several targets,
+# TARGET "A,B,..." (each TARGET or TAG=TARGET, as effnetc --target takes
+# them), it creates an imported target <name>_<TAG> per target, named as
+# effnetc names them (TAG: the entry's own, else cuda or opencl for a GPU
+# target, cpu for host and portable, else the architecture and bits, such as
+# arm_64), and <name>, which links them all: an app links <name> and calls
+# <name>_cuda_run, say, falling back to <name>_cpu_run when that returns
+# <NAME>_CUDA_ERROR_NO_DEVICE. effnetc is
 # $<TARGET_FILE:effnetc> inside this project and EffNet::effnetc (from
 # find_package(EffNet)) outside it. The arguments are checked when CMake
 # configures (a missing WEIGHTS file, an unknown VARIANT, a name that is not
@@ -59,7 +67,7 @@ function(effnet_add_model name)
   endforeach()
 
   set(args)
-  foreach(option VARIANT PHI WIDTH DEPTH RESOLUTION NUM_CLASSES IN_CHANNELS PADDING BN_EPS NAMING RANDOM_WEIGHTS TARGET NORMALIZE RESIZE)
+  foreach(option VARIANT PHI WIDTH DEPTH RESOLUTION NUM_CLASSES IN_CHANNELS PADDING BN_EPS NAMING RANDOM_WEIGHTS NORMALIZE RESIZE)
     if(DEFINED ARG_${option})
       string(TOLOWER "${option}" flag)
       string(REPLACE "_" "-" flag "${flag}")
@@ -100,19 +108,64 @@ function(effnet_add_model name)
 
   set(dir "${CMAKE_CURRENT_BINARY_DIR}/${name}.effnet")
   file(MAKE_DIRECTORY "${dir}")
-  add_custom_command(
-    OUTPUT "${dir}/${name}.a" "${dir}/${name}.h" "${dir}/${name}.pc"
-    COMMAND ${compiler} ${args} ${ARG_EFFNETC_ARGS} -o "${dir}/${name}" --quiet
-    DEPENDS ${depends}
-    COMMENT "effnetc: compiling ${name}"
-    VERBATIM)
-  add_custom_target(${name}.effnet DEPENDS "${dir}/${name}.a" "${dir}/${name}.h")
-
   find_package(Threads REQUIRED)
-  add_library(${name} STATIC IMPORTED GLOBAL)
-  set_target_properties(${name} PROPERTIES
-    IMPORTED_LOCATION "${dir}/${name}.a"
+  if(NOT DEFINED ARG_TARGET OR NOT ARG_TARGET MATCHES ",")
+    set(target_args)
+    if(DEFINED ARG_TARGET)
+      set(target_args --target "${ARG_TARGET}")
+    endif()
+    _effnet_add_library(${name} "${dir}" "${compiler}" "${depends}"
+      ${args} ${target_args} ${ARG_EFFNETC_ARGS})
+    return()
+  endif()
+
+  # A library per target, tagged as effnetc's splitTargets tags them.
+  add_library(${name} INTERFACE IMPORTED GLOBAL)
+  string(REPLACE "," ";" entries "${ARG_TARGET}")
+  set(tags)
+  foreach(entry IN LISTS entries)
+    if(entry MATCHES "^([^=]*)=(.*)$")
+      set(tag "${CMAKE_MATCH_1}")
+      set(one "${CMAKE_MATCH_2}")
+    else()
+      set(one "${entry}")
+      if(one MATCHES "(^|-)(cuda|opencl|metal|vulkan)(-|$)")
+        set(tag "${CMAKE_MATCH_2}")
+      elseif(one MATCHES "^(host|portable)(-|$)")
+        set(tag cpu)
+      elseif(one MATCHES "^([^-]+)-([^-]+)")
+        set(tag "${CMAKE_MATCH_1}_${CMAKE_MATCH_2}")
+      else()
+        set(tag "${one}")
+      endif()
+    endif()
+    if(one STREQUAL "" OR NOT tag MATCHES "^[a-z0-9_]+$")
+      message(FATAL_ERROR "${where}: TARGET entry '${entry}' needs a target, and a tag of lower-case letters, digits and _ (TAG=TARGET)")
+    endif()
+    if(tag IN_LIST tags)
+      message(FATAL_ERROR "${where}: two TARGET entries would both make ${name}_${tag}: tag one, as TAG=TARGET")
+    endif()
+    list(APPEND tags "${tag}")
+    _effnet_add_library(${name}_${tag} "${dir}" "${compiler}" "${depends}"
+      ${args} --target "${one}" ${ARG_EFFNETC_ARGS})
+    target_link_libraries(${name} INTERFACE ${name}_${tag})
+  endforeach()
+endfunction()
+
+# One library: the imported target <lib> from effnetc's archive in `dir`,
+# compiled by `compiler` with the arguments after `depends`.
+function(_effnet_add_library lib dir compiler depends)
+  add_custom_command(
+    OUTPUT "${dir}/${lib}.a" "${dir}/${lib}.h" "${dir}/${lib}.pc"
+    COMMAND ${compiler} ${ARGN} -o "${dir}/${lib}" --quiet
+    DEPENDS ${depends}
+    COMMENT "effnetc: compiling ${lib}"
+    VERBATIM)
+  add_custom_target(${lib}.effnet DEPENDS "${dir}/${lib}.a" "${dir}/${lib}.h")
+  add_library(${lib} STATIC IMPORTED GLOBAL)
+  set_target_properties(${lib} PROPERTIES
+    IMPORTED_LOCATION "${dir}/${lib}.a"
     INTERFACE_INCLUDE_DIRECTORIES "${dir}"
     INTERFACE_LINK_LIBRARIES "Threads::Threads;${CMAKE_DL_LIBS};m")
-  add_dependencies(${name} ${name}.effnet)
+  add_dependencies(${lib} ${lib}.effnet)
 endfunction()

@@ -65,6 +65,24 @@ llvm::Expected<std::string> resolveTarget(const std::string &name);
 llvm::Expected<std::vector<std::string>>
 expandTargets(const std::string &name);
 
+/// One library of `effnetc --target A,B,...`: its target ("host",
+/// "portable" or a Halide target string) and the tag its name ends in
+/// (DIR/NAME_TAG, symbols NAME_TAG_*).
+struct TaggedTarget {
+  std::string tag;
+  std::string target;
+};
+
+/// Splits a list of targets, "A,B,..." with each entry TARGET or
+/// TAG=TARGET, into the libraries effnetc writes, in order. An entry's tag
+/// is its own, else its GPU API (cuda, opencl), else cpu for host and
+/// portable, else its architecture and bits (x86_64, arm_64, ...). Fails
+/// with a one-line message on an empty entry, a tag that is not lower-case
+/// letters, digits and _, or two entries with the same tag. Targets are
+/// checked later, by the compile of each.
+llvm::Expected<std::vector<TaggedTarget>>
+splitTargets(const std::string &list);
+
 /// What effnetc compiles for when no --target is given: "portable" on an
 /// x86-64 machine (a library that runs on any x86-64 CPU with SSE4.1),
 /// "host" elsewhere.

@@ -44,6 +44,52 @@ mlir::effnet::codegen::resolveTarget(const std::string &name) {
   return target->halide;
 }
 
+/// The tag of an entry without one (see splitTargets).
+static std::string defaultTag(llvm::StringRef target) {
+  llvm::SmallVector<llvm::StringRef> parts;
+  target.split(parts, '-');
+  for (llvm::StringRef api : {"cuda", "opencl", "metal", "vulkan"})
+    if (llvm::is_contained(parts, api))
+      return api.str();
+  if (parts.front() == "host" || parts.front() == "portable")
+    return "cpu";
+  if (parts.size() >= 2)
+    return (parts[0] + "_" + parts[1]).str();
+  return parts.front().str();
+}
+
+llvm::Expected<std::vector<TaggedTarget>>
+mlir::effnet::codegen::splitTargets(const std::string &list) {
+  llvm::SmallVector<llvm::StringRef> entries;
+  llvm::StringRef(list).split(entries, ',');
+  std::vector<TaggedTarget> out;
+  for (llvm::StringRef entry : entries) {
+    auto [tag, target] = entry.contains('=') ? entry.split('=')
+                                              : std::make_pair(
+                                                    llvm::StringRef(), entry);
+    if (target.empty())
+      return fail(fmt::format("bad --target: '{}' has an empty entry: give "
+                              "TARGET or TAG=TARGET between the commas",
+                              list));
+    std::string name = tag.empty() ? defaultTag(target) : tag.str();
+    if (name.empty() || !llvm::all_of(name, [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        }))
+      return fail(fmt::format("bad --target: the tag '{}' of '{}' is not "
+                              "lower-case letters, digits and _ (it ends "
+                              "the library's name)",
+                              name, entry.str()));
+    for (const TaggedTarget &earlier : out)
+      if (earlier.tag == name)
+        return fail(fmt::format(
+            "bad --target: '{}' and '{}' would both write NAME_{}: tag one, "
+            "as TAG={}",
+            earlier.target, target.str(), name, target.str()));
+    out.push_back({name, target.str()});
+  }
+  return out;
+}
+
 std::string mlir::effnet::codegen::defaultTarget() {
   llvm::Expected<std::string> host = resolveTarget("host");
   if (!host) {

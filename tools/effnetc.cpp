@@ -178,7 +178,10 @@ cl::opt<std::string>
            cl::desc("portable (the default on x86-64: one library with "
                     "AVX-512, AVX2 and SSE4.1 paths, the best the CPU has "
                     "chosen at its first call), host (this machine's CPU; "
-                    "the default elsewhere) or a Halide target string"),
+                    "the default elsewhere) or a Halide target string; "
+                    "several, A,B,... (each TARGET or TAG=TARGET), write a "
+                    "library per target, DIR/NAME_TAG (TAG: cuda, opencl, "
+                    "cpu for host and portable, else the architecture)"),
            cl::cat(category));
 cl::opt<unsigned> jobs("jobs",
                        cl::desc("kernels compiled at once (0: all cores; at "
@@ -194,12 +197,23 @@ cl::opt<std::string> inputFile(
     cl::value_desc("file.mlir"), cl::cat(category));
 } // namespace
 
+/// With --target A,B,...: the target and the -o of the library run()
+/// compiles now.
+static std::optional<std::string> eachTarget, eachOutput;
+
+/// -o's value, or the library's of --target A,B,... being compiled.
+static std::string outputName() {
+  return eachOutput ? *eachOutput : outputPath.getValue();
+}
+
 /// --target's value, or the default: portable on x86-64 machines, host
 /// elsewhere; but host for --emit=tiled and --input, whatever the machine:
 /// tiled IR holds one target's schedules, so what --emit=tiled prints and
 /// what --input reads back (effnetc --emit=tiled > t.mlir, edit,
 /// effnetc --input t.mlir) are for one target, this machine's.
 static std::string targetName() {
+  if (eachTarget)
+    return *eachTarget;
   if (target.getNumOccurrences())
     return target.getValue();
   if (inputFile.getNumOccurrences() ||
@@ -351,7 +365,7 @@ static llvm::Error readOptions(bool stats, Request &request) {
                  "leave --batch at 1");
   // What codegen takes is checked before anything is built.
   if (request.compiling)
-    if (llvm::Error err = codegen::checkOutputPath(outputPath))
+    if (llvm::Error err = codegen::checkOutputPath(outputName()))
       return err;
   if (llvm::Error err = codegen::checkJobs(jobs))
     return err;
@@ -471,7 +485,7 @@ static llvm::Expected<codegen::LibraryOptions>
 getLibraryOptions(func::FuncOp model) {
   codegen::LibraryOptions library;
   library.output =
-      outputPath.getNumOccurrences() ? outputPath.getValue() : "model";
+      outputPath.getNumOccurrences() ? outputName() : "model";
   library.target = targetName();
   library.threads = jobs.getValue();
   auto variantAttr = model->getAttrOfType<StringAttr>("effnet.variant");
@@ -764,6 +778,34 @@ static int run(bool stats) {
   return 0;
 }
 
+/// --target A,B,...: a library per target, each compiled as run() compiles
+/// one, DIR/NAME_TAG (codegen::splitTargets gives the tags); a bad target
+/// writes none, and the first compile that fails ends the run.
+static int runEachTarget(bool stats) {
+  if (!outputPath.getNumOccurrences() || emit.getNumOccurrences() || stats)
+    return fail("--target with several targets writes a library per "
+                "target: give -o DIR/NAME, and no --emit or --stats");
+  llvm::Expected<std::vector<codegen::TaggedTarget>> targets =
+      codegen::splitTargets(target);
+  if (!targets)
+    return fail(llvm::toString(targets.takeError()));
+  // Every target is checked before any library is written.
+  for (const codegen::TaggedTarget &one : *targets)
+    if (llvm::Expected<std::vector<std::string>> checked =
+            codegen::expandTargets(one.target);
+        !checked)
+      return fail(llvm::toString(checked.takeError()));
+  for (const codegen::TaggedTarget &one : *targets) {
+    eachTarget = one.target;
+    eachOutput = outputPath.getValue() + "_" + one.tag;
+    if (!quiet)
+      fmt::print(stderr, "effnetc: {} for {}\n", *eachOutput, one.target);
+    if (int status = run(stats))
+      return status;
+  }
+  return 0;
+}
+
 /// effnetc --version: ours, then the two compilers inside.
 static void printVersion(llvm::raw_ostream &os) {
   os << "effnetc " << EFFNET_VERSION << " (git " << EFFNET_REVISION << ")\n"
@@ -785,7 +827,9 @@ int main(int argc, char **argv) {
   cl::SetVersionPrinter(printVersion);
   cl::ParseCommandLineOptions(argc, argv, "EfficientNet compiler\n");
   setHostTargetResolver(codegen::resolveHostTarget);
-  int status = run(printStatsOpt);
+  int status = llvm::StringRef(target.getValue()).contains(',')
+                   ? runEachTarget(printStatsOpt)
+                   : run(printStatsOpt);
   // A failed write of the IR or statistics (/dev/full) is one line; left
   // set, the stream's destructor would end the process with "LLVM ERROR".
   llvm::outs().flush();
