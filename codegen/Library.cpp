@@ -110,6 +110,13 @@ static llvm::Expected<Paths> planPaths(llvm::ArrayRef<mlir::func::FuncOp> funcs,
     llvm::Expected<TargetDescription> target = parseTarget((*targets)[p]);
     if (!target)
       return target.takeError();
+    llvm::SmallVector<llvm::StringRef> features;
+    llvm::StringRef(target->halide).split(features, '-');
+    if (options.halfWeights && llvm::is_contained(features, "opencl"))
+      return fail("--fp16-weights is for CPU and CUDA targets: OpenCL kernels "
+                  "that read halves need the device's cl_khr_fp16, and "
+                  "Halide 14's runtime aborts the process on a device "
+                  "without it");
     llvm::Expected<ModelPlan> plan = planLibrary(funcs[p], options, *target);
     if (!plan)
       return plan.takeError();

@@ -124,6 +124,22 @@ EXAMPLES = {
         build="cc -Werror=implicit-function-declaration -Iout portable.c"
         f" out/b0.a {LINK} -o portable && "
         "./portable | grep 'status 0'"),
+    # A CUDA library on this GPU-less machine: the app's call returns
+    # NAME_ERROR_NO_DEVICE (9).
+    "gpu": Shell(setup="mkdir -p gpu && ln -sfn ../build gpu/build && "
+                       "sed 's/my_model/b0_gpu/g; s/MY_MODEL/B0_GPU/g' "
+                       "app.c.my_model > gpu/app.c\n",
+                 after="./app > status.txt || true; "
+                       "grep -x 'status 9' status.txt", dir="gpu"),
+    "gpu-fallback": Shell(),
+    "gpu-fallback-call": Fragment(
+        "fallback.c",
+        "float *images = calloc(3 * 224 * 224, sizeof(float));\n"
+        "float logits[1000];\nint batch = 1;", STATUS,
+        header='#include "b0_cpu.h"\n#include "b0_cuda.h"\n',
+        build="cc -Werror=implicit-function-declaration -Iout fallback.c"
+        f" out/b0_cuda.a out/b0_cpu.a {LINK} -o fallback && "
+        "./fallback | grep -x 'status 0'"),
     "effnet-opt": Shell(),
     "schedules": Shell(),
     "profile": Shell(setup="mkdir -p docs\n"),
