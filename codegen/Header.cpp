@@ -179,7 +179,13 @@ static std::string gpuNote(const ModelInfo &info) {
  * it for the weights and the arena, {N}_ERROR_DEVICE_MEMORY (no kernel
  * ran; a later call tries again); a failure there afterwards,
  * {N}_ERROR_RUNTIME. {n}_error_message() then gives Halide's message;
- * nothing is printed and the process is not aborted.)",
+ * nothing is printed and the process is not aborted.
+ *
+ * Data already on the device: the Halide-style entry {n}() reads its input
+ * there when the buffer has an allocation on this device (made through
+ * Halide's runtime for this API) and that copy is current, and writes each
+ * output that has one there (then device_dirty; its host memory is not
+ * written), device to device; other buffers go through host memory.)",
       fmt::arg("n", n), fmt::arg("N", N));
 }
 

@@ -24,6 +24,9 @@ config.substitutions.append(
 
 config.substitutions.append(("%cc", config.c_compiler))
 config.substitutions.append(("%effnet_build", config.effnet_obj_root))
+# Halide's runtime headers, for the tests' C programs that build Halide
+# buffers themselves.
+config.substitutions.append(("%halide_include", config.halide_include))
 # The ASan + UBSan build (scripts/test.sh --sanitize): tests whose point is
 # code the sanitizers cannot see (ARM code under qemu) say UNSUPPORTED:
 # sanitize and run in the plain build only.

@@ -144,6 +144,12 @@ typedef struct effnet_input {
   size_t row_stride;
   int32_t kind; /* enum effnet_input_kind */
   int32_t width, height;
+  /* The Halide-style entry's buffers (the input, then each output) and
+   * which of them a GPU model reads or writes on its device: bit 0 the
+   * input (`data` is then unused), bit 1 + o output o (whose host pointer
+   * in the call's outputs is then NULL). */
+  struct halide_buffer_t *const *app;
+  uint32_t on_device;
 } effnet_input;
 
 /* One call's images; the arenas are m->arena_bytes apart. */
@@ -396,6 +402,78 @@ static int device_state(const effnet_model *m, effnet_device_state **out) {
   return 0;
 }
 
+/* Copies image n of the app's buffer `app` (layout `layout`, then the batch
+ * outermost) from or to the device's arena at float `offset`, device to
+ * device: into the arena with `into_arena`, else out of it (the app's
+ * buffer then device_dirty). */
+static int copy_app_image(effnet_device_state *st, const effnet_buffer *layout,
+                          int64_t offset, halide_buffer_t *app, int n,
+                          int into_arena) {
+  int rank = layout->rank;
+  /* The app's image n: a crop of its buffer. */
+  halide_buffer_t image = *app;
+  halide_dimension_t image_dims[EFFNET_MAX_RANK + 1];
+  for (int d = 0; d <= rank; ++d)
+    image_dims[d] = app->dim[d];
+  image_dims[rank].min += n;
+  image_dims[rank].extent = 1;
+  image.dim = image_dims;
+  image.device = 0;
+  image.device_interface = 0;
+  if (app->host)
+    image.host = app->host + (int64_t)n * app->dim[rank].stride * 4;
+  int status = halide_device_crop(0, app, &image);
+  if (status)
+    return EFFNET_RUNTIME;
+  /* The arena's floats for it, as the layout lays them, through a crop of
+   * the device's arena. */
+  int64_t span = 1;
+  for (int d = 0; d < rank; ++d)
+    span += (int64_t)(layout->extent[d] - 1) * layout->stride[d];
+  halide_buffer_t view;
+  halide_dimension_t view_dim = {(int32_t)offset, (int32_t)span, 1, 0};
+  __builtin_memset(&view, 0, sizeof view);
+  view.type = st->arena.type;
+  view.dimensions = 1;
+  view.dim = &view_dim;
+  status = halide_device_crop(0, &st->arena, &view);
+  if (status) {
+    halide_device_release_crop(0, &image);
+    return EFFNET_RUNTIME;
+  }
+  halide_buffer_t ours;
+  halide_dimension_t our_dims[EFFNET_MAX_RANK + 1];
+  __builtin_memset(&ours, 0, sizeof ours);
+  ours.type = st->arena.type;
+  ours.dimensions = rank + 1;
+  ours.dim = our_dims;
+  for (int d = 0; d < rank; ++d) {
+    our_dims[d].min = image_dims[d].min;
+    our_dims[d].extent = layout->extent[d];
+    our_dims[d].stride = layout->stride[d];
+    our_dims[d].flags = 0;
+  }
+  our_dims[rank].min = image_dims[rank].min;
+  our_dims[rank].extent = 1;
+  our_dims[rank].stride = (int32_t)span;
+  our_dims[rank].flags = 0;
+  ours.device = view.device;
+  ours.device_interface = view.device_interface;
+  if (into_arena) {
+    status = halide_buffer_copy(0, &image, st->interface, &ours);
+  } else {
+    ours.flags = halide_buffer_flag_device_dirty;
+    status = halide_buffer_copy(0, &ours, st->interface, &image);
+    if (!status) {
+      app->flags &= ~(uint64_t)halide_buffer_flag_host_dirty;
+      app->flags |= halide_buffer_flag_device_dirty;
+    }
+  }
+  int released = halide_device_release_crop(0, &view);
+  int released_image = halide_device_release_crop(0, &image);
+  return status || released || released_image ? EFFNET_RUNTIME : 0;
+}
+
 /* Copies the floats [offset, offset + floats) of the device's arena into
  * the host's, `arena`. */
 static int copy_from_device(effnet_device_state *st, char *arena,
@@ -443,7 +521,13 @@ static int run_image(const effnet_call *c, int n, char *arena) {
   size_t image = (size_t)m->channels * m->height * m->width;
   const uint8_t *pixels = 0;
   float *arenaImage = (float *)(arena + m->input_offset * 4);
-  if (in->kind == EFFNET_INPUT_FLOATS) {
+  if (in->on_device & 1) {
+    /* Into the device's arena, device to device. */
+    int status = copy_app_image(c->device, &m->layouts[0], m->input_offset,
+                                in->app[0], n, 1);
+    if (status)
+      return status;
+  } else if (in->kind == EFFNET_INPUT_FLOATS) {
     __builtin_memcpy(arenaImage, (const float *)in->data + n * image,
                      image * 4);
   } else {
@@ -465,7 +549,8 @@ static int run_image(const effnet_call *c, int n, char *arena) {
   /* On a GPU (see effnet_device_state) the float image is on the host
    * until the first kernel that reads it copies it over. */
   effnet_device_state *gpu = c->device;
-  int image_on_host = gpu && in->kind != EFFNET_INPUT_RGB8;
+  int image_on_host =
+      gpu && in->kind != EFFNET_INPUT_RGB8 && !(in->on_device & 1);
   int64_t image_begin = m->input_offset, image_end = image_begin + image;
   int family = in->kind == EFFNET_INPUT_RGB8;
   const effnet_step *steps = m->steps[family];
@@ -521,6 +606,13 @@ static int run_image(const effnet_call *c, int n, char *arena) {
 
   for (int o = 0; o < c->outputs_given; ++o) {
     const effnet_output *out = &m->outputs[o];
+    if (in->on_device & (2u << o)) {
+      int status = copy_app_image(gpu, &m->layouts[1 + o], out->offset,
+                                  in->app[1 + o], n, 0);
+      if (status)
+        return status;
+      continue;
+    }
     if (!c->outputs[o])
       continue;
     int status = gpu ? copy_from_device(gpu, arena, out->offset, out->floats)
@@ -614,11 +706,15 @@ static effnet_range input_range(const effnet_model *m,
 static int buffers_overlap(const effnet_model *m, const effnet_input *input,
                            int batch, float *const *outputs, int outputs_given,
                            const void *workspace, size_t size) {
-  effnet_range in = input_range(m, input, batch);
+  /* A buffer on the device (a NULL host pointer here) overlaps nothing. */
+  effnet_range none = {0, 0};
+  effnet_range in = input->data ? input_range(m, input, batch) : none;
   effnet_range ws = range_of(workspace, size, 1);
   if (overlap(in, ws))
     return 1;
   for (int o = 0; o < outputs_given; ++o) {
+    if (!outputs[o])
+      continue;
     effnet_range out = range_of(outputs[o], (uint64_t)batch,
                                 (uint64_t)m->outputs[o].floats * 4);
     if (overlap(out, in) || overlap(out, ws))
@@ -634,16 +730,18 @@ static int buffers_overlap(const effnet_model *m, const effnet_input *input,
 /* The input of the float and rgb8 entries. */
 static effnet_input model_input(const effnet_model *m, int pixels,
                                 const void *data, size_t row_stride) {
-  effnet_input in = {data, row_stride,
-                     pixels ? EFFNET_INPUT_RGB8 : EFFNET_INPUT_FLOATS, m->width,
-                     m->height};
+  effnet_input in = {data,     row_stride,
+                     pixels ? EFFNET_INPUT_RGB8 : EFFNET_INPUT_FLOATS,
+                     m->width, m->height,
+                     0,        0};
   return in;
 }
 
 /* The input of the image entries. */
 static effnet_input image_input(const void *data, int width, int height,
                                 size_t row_stride) {
-  effnet_input in = {data, row_stride, EFFNET_INPUT_IMAGE, width, height};
+  effnet_input in = {data, row_stride, EFFNET_INPUT_IMAGE, width, height,
+                     0,    0};
   return in;
 }
 
@@ -672,7 +770,7 @@ static int check_pixels(const effnet_model *m, const effnet_input *in,
 static int run_into(const effnet_model *m, const effnet_input *input,
                     int batch, float *const *outputs, int outputs_given,
                     void *workspace, size_t size) {
-  if (!input->data)
+  if (!input->data && !(input->on_device & 1))
     return EFFNET_NULL_POINTER;
   if (batch < 1)
     return EFFNET_BAD_BATCH;
@@ -758,7 +856,7 @@ static int run_with_workspace(const effnet_model *m, const effnet_input *in,
     return EFFNET_NULL_POINTER;
   int given = all ? m->output_count : 1;
   for (int o = 0; o < given; ++o)
-    if (!outputs[o])
+    if (!outputs[o] && !(in->on_device & (2u << o)))
       return EFFNET_NULL_POINTER;
   return run_into(m, in, batch, outputs, given, workspace, size);
 }
@@ -792,7 +890,7 @@ size_t effnet_rt_workspace_size(const effnet_model *m, int batch) {
  * run one at a time). */
 static int run_allocating(const effnet_model *m, const effnet_input *in,
                           int batch, float *const *outputs, int all) {
-  if (!in->data || !outputs)
+  if ((!in->data && !(in->on_device & 1)) || !outputs)
     return EFFNET_NULL_POINTER;
   if (batch < 1)
     return EFFNET_BAD_BATCH;
@@ -892,12 +990,13 @@ int effnet_rt_preprocess_image(const effnet_model *m, const void *pixels,
 }
 
 /* Whether `b` is a float32 buffer of `layout`, then a dense outermost
- * dimension of any extent; gives its host and that extent. */
+ * dimension of any extent, with host memory or a device allocation; gives
+ * its host (NULL without) and that extent. */
 static int check_buffer(const halide_buffer_t *b, const effnet_buffer *layout,
                         float **host, int *batch) {
   if (b->type.code != halide_type_float || b->type.bits != 32 ||
-      b->type.lanes != 1 || b->dimensions != layout->rank + 1 || !b->host ||
-      !b->dim)
+      b->type.lanes != 1 || b->dimensions != layout->rank + 1 ||
+      (!b->host && !b->device) || !b->dim)
     return 0;
   int rank = layout->rank;
   for (int d = 0; d < rank; ++d)
@@ -916,21 +1015,53 @@ int effnet_rt_run_buffers(const effnet_model *m, void *const *buffers) {
   for (int i = 0; i <= m->output_count; ++i)
     if (!buffers[i])
       return EFFNET_NULL_POINTER;
+  halide_buffer_t *const *app = (halide_buffer_t *const *)buffers;
+  /* A GPU model reads and writes buffers that have an allocation on its
+   * device there, device to device. */
+  const struct halide_device_interface_t *ours =
+      m->device ? device_interface(m) : 0;
+  uint32_t on_device = 0;
   float *input;
   int batch;
-  if (!check_buffer((const halide_buffer_t *)buffers[0], &m->layouts[0], &input,
-                    &batch))
+  if (!check_buffer(app[0], &m->layouts[0], &input, &batch))
     return EFFNET_BAD_BUFFER;
+  if (ours && app[0]->device && app[0]->device_interface == ours &&
+      !(app[0]->host && (app[0]->flags & halide_buffer_flag_host_dirty))) {
+    on_device |= 1;
+  } else if (app[0]->flags & halide_buffer_flag_device_dirty) {
+    /* Newer on a device: to the host first, as a Halide pipeline would. */
+    if (!app[0]->host)
+      return EFFNET_BAD_BUFFER;
+    if (halide_copy_to_host(0, app[0]))
+      return EFFNET_RUNTIME;
+  } else if (!app[0]->host) {
+    return EFFNET_BAD_BUFFER;
+  }
   float *outputs[m->output_count];
   for (int o = 0; o < m->output_count; ++o) {
+    halide_buffer_t *b = app[1 + o];
     int outBatch;
-    if (!check_buffer((const halide_buffer_t *)buffers[1 + o],
-                      &m->layouts[1 + o], &outputs[o], &outBatch) ||
+    if (!check_buffer(b, &m->layouts[1 + o], &outputs[o], &outBatch) ||
         outBatch != batch)
       return EFFNET_BAD_BUFFER;
+    if (ours && b->device && b->device_interface == ours) {
+      on_device |= 2u << o;
+      outputs[o] = 0;
+    } else if (!outputs[o]) {
+      return EFFNET_BAD_BUFFER;
+    }
   }
   effnet_input in = model_input(m, 0, input, 0);
-  return run_allocating(m, &in, batch, outputs, 1);
+  in.app = app;
+  in.on_device = on_device;
+  int status = run_allocating(m, &in, batch, outputs, 1);
+  /* An output written on the host: its host is the newer copy. */
+  for (int o = 0; !status && o < m->output_count; ++o)
+    if (!(on_device & (2u << o)) && app[1 + o]->device) {
+      app[1 + o]->flags &= ~(uint64_t)halide_buffer_flag_device_dirty;
+      app[1 + o]->flags |= halide_buffer_flag_host_dirty;
+    }
+  return status;
 }
 
 int effnet_rt_set_num_threads(int n) {

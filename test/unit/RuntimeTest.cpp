@@ -77,7 +77,7 @@ halide_do_par_for_t halide_set_custom_do_par_for(halide_do_par_for_t handler) {
 // away (no context) or its memory (every allocation fails).
 struct FakeDevice {
   std::map<uint64_t, size_t> allocations; // handle -> bytes
-  int toDevice = 0, toHost = 0;           // copies
+  int toDevice = 0, toHost = 0, onDevice = 0; // copies
   size_t bytesToDevice = 0, bytesToHost = 0;
   int frees = 0;
   bool present = true;
@@ -170,6 +170,23 @@ int halide_device_free(void *, struct halide_buffer_t *b) {
   ++fakeDevice.frees;
   b->device = 0;
   b->device_interface = nullptr;
+  return 0;
+}
+// A copy to `dst`'s device allocation from `src`'s host (when that is the
+// newer copy) or its device allocation.
+int halide_buffer_copy(void *, struct halide_buffer_t *src,
+                       const halide_device_interface_t *interface,
+                       struct halide_buffer_t *dst) {
+  if (!interface || !dst->device || spanBytes(src) != spanBytes(dst))
+    return halide_error_code_device_buffer_copy_failed;
+  std::lock_guard<std::mutex> lock(fakeDeviceMutex);
+  bool fromHost = src->host && (src->flags & halide_buffer_flag_host_dirty);
+  std::memcpy(reinterpret_cast<void *>(dst->device),
+              fromHost ? static_cast<void *>(src->host)
+                       : reinterpret_cast<void *>(src->device),
+              spanBytes(src));
+  ++(fromHost ? fakeDevice.toDevice : fakeDevice.onDevice);
+  dst->flags = halide_buffer_flag_device_dirty;
   return 0;
 }
 int halide_device_sync(void *, struct halide_buffer_t *) { return 0; }
@@ -808,6 +825,58 @@ TEST(Entry, ChecksHalideBuffers) {
   EXPECT_EQ(effnet_rt_run_buffers(&m, noBatch), EFFNET_BAD_BUFFER);
   void *nullOutput[] = {&input.b, nullptr};
   EXPECT_EQ(effnet_rt_run_buffers(&m, nullOutput), EFFNET_NULL_POINTER);
+}
+
+TEST(Entry, AGpuModelReadsAndWritesBuffersOnItsDevice) {
+  void *slot = nullptr;
+  effnet_model m = makeGpuModel(&slot);
+  fakeDevice = {};
+  float in[3 * 6], out[3 * 6];
+  for (int i = 0; i < 18; ++i)
+    in[i] = float(i);
+  Buffer input(in, {2, 3, 1, 3}), logits(out, {6, 3});
+  void *args[] = {&input.b, &logits.b};
+  // The input on the device, current there; its host then overwritten, so
+  // a read of the host would show.
+  input.b.flags = halide_buffer_flag_host_dirty;
+  ASSERT_EQ(halide_copy_to_device(nullptr, &input.b, &fakeInterface), 0);
+  for (float &value : in)
+    value = -7;
+  ASSERT_EQ(halide_device_malloc(nullptr, &logits.b, &fakeInterface), 0);
+  for (int call = 0; call < 2; ++call) {
+    std::fill(out, out + 18, -1.0f);
+    int toDevice = fakeDevice.toDevice, toHost = fakeDevice.toHost,
+        onDevice = fakeDevice.onDevice;
+    ASSERT_EQ(effnet_rt_run_buffers(&m, args), 0);
+    // Device to device: per image, the input in and the output out; the
+    // host's copies untouched (the first call also copies the weights).
+    EXPECT_EQ(fakeDevice.toDevice - toDevice, call == 0 ? 1 : 0);
+    EXPECT_EQ(fakeDevice.toHost - toHost, 0);
+    EXPECT_EQ(fakeDevice.onDevice - onDevice, 2 * 3);
+    EXPECT_EQ(logits.b.flags & halide_buffer_flag_device_dirty,
+              halide_buffer_flag_device_dirty);
+    EXPECT_EQ(out[0], -1.0f);
+    ASSERT_EQ(halide_copy_to_host(nullptr, &logits.b), 0);
+    for (int i = 0; i < 18; ++i)
+      EXPECT_EQ(out[i], 2 * float(i) + 0.5f) << i;
+  }
+  // A host input newer than its device copy is read from the host; an
+  // output with no device allocation is written on the host.
+  for (int i = 0; i < 18; ++i)
+    in[i] = float(100 + i);
+  input.b.flags = halide_buffer_flag_host_dirty;
+  float host[3 * 6];
+  Buffer hostLogits(host, {6, 3});
+  void *mixed[] = {&input.b, &hostLogits.b};
+  ASSERT_EQ(effnet_rt_run_buffers(&m, mixed), 0);
+  for (int i = 0; i < 18; ++i)
+    EXPECT_EQ(host[i], 2 * float(100 + i) + 0.5f) << i;
+  // Neither host memory nor a device allocation: refused.
+  Buffer nowhere(nullptr, {6, 3});
+  void *noMemory[] = {&input.b, &nowhere.b};
+  EXPECT_EQ(effnet_rt_run_buffers(&m, noMemory), EFFNET_BAD_BUFFER);
+  halide_device_free(nullptr, &input.b);
+  halide_device_free(nullptr, &logits.b);
 }
 
 TEST(Entry, RefusesOverlappingBuffers) {
