@@ -603,14 +603,18 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
 /// tile[d] / threads[d] of them in a loop of its own (unrolled where
 /// `unroll` says). A producer placed at a tile loop is computed by each
 /// thread for its own values, in its registers or private memory; the
-/// reduction loops sit around a thread's values as `reduce` says. Shared
-/// memory, producers at root and Winograd are refused (not compiled for GPUs
-/// yet).
+/// reduction loops sit around a thread's values as `reduce` says. A
+/// producer in `shared` is computed instead once per block, for the whole
+/// tile (with its halo), into the block's shared memory: the block's threads
+/// take its values threads[d] apart along its first three dimensions, in
+/// serial loops around that (guarded at the region's edges), and Halide puts
+/// a barrier between it and the threads that read it. The input, the
+/// weights (where a squeeze-excite scale is folded into them) and the
+/// excitation can be staged; the accumulator (each thread's own sums) and
+/// the fused expansion (itself a reduction) cannot. Producers at root and
+/// Winograd are refused (not compiled for GPUs yet).
 void applyGpuSchedule(const KernelSpec &spec, Lowered &l) {
   const Schedule &s = spec.schedule;
-  if (!s.shared.empty())
-    throw HalideFailure("GPU schedules that stage producers in shared memory "
-                        "are not compiled yet: remove 'shared'");
   if (s.winograd)
     throw HalideFailure("Winograd is not compiled for GPUs yet: give "
                         "algorithm = direct");
@@ -636,18 +640,74 @@ void applyGpuSchedule(const KernelSpec &spec, Lowered &l) {
   out.gpu_threads(threads[0], threads[1], threads[2]);
   out.gpu_blocks(VarOrRVar(nest[6]), VarOrRVar(nest[7]), VarOrRVar(nest[8]));
 
-  // Per thread: at the innermost thread loop.
+  // Per thread: at the innermost thread loop; per block (shared memory):
+  // at the innermost block loop.
   LoopLevel perThread(out, threads[0]);
-  auto place = [&](Func f, const Schedule::Place &p) {
+  LoopLevel perBlock(out, VarOrRVar(nest[6]));
+  auto staged = [&](int producer) {
+    return llvm::is_contained(s.shared, producer);
+  };
+  for (int producer : s.shared) {
+    const char *why = producer == Schedule::Acc
+                          ? "the accumulator holds each thread's own sums"
+                      : producer == Schedule::Expand
+                          ? "the fused expansion is a reduction of its own"
+                          : nullptr;
+    if (why)
+      throw HalideFailure(std::string("'") +
+                          (producer == Schedule::Acc ? "acc" : "expand") +
+                          "' cannot be staged in shared memory: " + why +
+                          "; stage the input, the weights or the excitation");
+    Func f = producer == Schedule::Input     ? l.inputRead
+             : producer == Schedule::Weights ? l.weightsRead
+                                             : l.excite;
+    if (!f.defined())
+      throw HalideFailure(
+          std::string("'") +
+          (producer == Schedule::Input     ? "input"
+           : producer == Schedule::Weights ? "weights"
+                                           : "excite") +
+          "' is staged in shared memory, but this kernel has no such "
+          "producer (the input is one when it is padded or scaled, the "
+          "weights when a squeeze-excite scale is folded into them)");
+  }
+  auto place = [&](Func f, const Schedule::Place &p, int producer) {
     if (p.compute == Schedule::Inline)
       return false;
     if (p.compute == Schedule::Root)
       throw HalideFailure("a producer computed at root is not compiled for "
                           "GPUs yet: place it at a tile loop or inline");
-    f.compute_at(perThread).store_at(perThread);
+    if (!staged(producer)) {
+      f.compute_at(perThread).store_at(perThread);
+      return true;
+    }
+    f.compute_at(perBlock).store_at(perBlock).store_in(MemoryType::GPUShared);
+    std::vector<Var> args = f.args();
+    std::vector<VarOrRVar> order, serial, spread;
+    for (size_t d = 0; d < args.size(); ++d) {
+      if (d >= 3) {
+        serial.push_back(args[d]);
+        continue;
+      }
+      Var outer(args[d].name() + "_s"), inner(args[d].name() + "_t");
+      f.split(args[d], outer, inner, asInt(s.threads[d]),
+              TailStrategy::GuardWithIf);
+      spread.push_back(inner);
+      serial.push_back(outer);
+    }
+    order = spread;
+    order.insert(order.end(), serial.begin(), serial.end());
+    f.reorder(order);
+    if (spread.size() == 3)
+      f.gpu_threads(spread[0], spread[1], spread[2]);
+    else if (spread.size() == 2)
+      f.gpu_threads(spread[0], spread[1]);
+    else
+      f.gpu_threads(spread[0]);
     return true;
   };
-  if (l.accumulate.defined() && place(l.accumulate, s.places[Schedule::Acc])) {
+  if (l.accumulate.defined() &&
+      place(l.accumulate, s.places[Schedule::Acc], Schedule::Acc)) {
     Stage update = l.accumulate.update();
     RDom &r = l.reduction;
     if (spec.anchor == AnchorKind::Conv) {
@@ -661,13 +721,14 @@ void applyGpuSchedule(const KernelSpec &spec, Lowered &l) {
     }
   }
   if (l.inputRead.defined())
-    place(l.inputRead, s.places[Schedule::Input]);
+    place(l.inputRead, s.places[Schedule::Input], Schedule::Input);
   if (l.weightsRead.defined())
-    place(l.weightsRead, s.places[Schedule::Weights]);
-  if (l.expanded.defined() && place(l.expanded, s.places[Schedule::Expand]))
+    place(l.weightsRead, s.places[Schedule::Weights], Schedule::Weights);
+  if (l.expanded.defined() &&
+      place(l.expanded, s.places[Schedule::Expand], Schedule::Expand))
     l.expandAccumulate.compute_at(perThread);
   if (l.excite.defined())
-    place(l.excite, s.places[Schedule::Excite]);
+    place(l.excite, s.places[Schedule::Excite], Schedule::Excite);
 }
 
 Target kernelTarget(const TargetDescription &description) {
