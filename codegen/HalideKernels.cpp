@@ -706,8 +706,27 @@ void applyGpuSchedule(const KernelSpec &spec, Lowered &l) {
       f.gpu_threads(spread[0]);
     return true;
   };
+  // A global pooling's reduction shared by reduceThreads threads per
+  // channel: each sums every N-th row (guarded past the last) into the
+  // block's shared memory, and the channel's thread adds the N sums.
+  bool sharedReduction = s.reduceThreads > 1;
+  if (sharedReduction) {
+    if (spec.anchor != AnchorKind::Pool)
+      throw HalideFailure("reduce_threads is for a global pooling's kernel");
+    RDom &r = l.reduction;
+    RVar rows("rows"), row("row");
+    Var u("u");
+    Func partial = l.accumulate.update()
+                       .split(r.y, rows, row, s.reduceThreads,
+                              TailStrategy::GuardWithIf)
+                       .rfactor(row, u);
+    partial.compute_at(perBlock).store_in(MemoryType::GPUShared);
+    partial.gpu_threads(c, u);
+    partial.update().reorder(r.x, rows, c, u).gpu_threads(c, u);
+  }
   if (l.accumulate.defined() &&
-      place(l.accumulate, s.places[Schedule::Acc], Schedule::Acc)) {
+      place(l.accumulate, s.places[Schedule::Acc], Schedule::Acc) &&
+      !sharedReduction) {
     Stage update = l.accumulate.update();
     RDom &r = l.reduction;
     if (spec.anchor == AnchorKind::Conv) {

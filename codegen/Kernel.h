@@ -169,6 +169,9 @@ struct Schedule {
   /// GPU threads per block along c, x, y (empty on CPUs).
   std::vector<int64_t> threads;
   std::vector<int> shared;
+  /// Threads that share each value of a global pooling's reduction (GPU;
+  /// 1: the output's thread alone).
+  int reduceThreads = 1;
   /// The attribute as printed.
   std::string text;
 

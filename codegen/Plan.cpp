@@ -406,6 +406,7 @@ LogicalResult GroupLowering::readSchedule() {
   s.threads.assign(attr.getThreads().begin(), attr.getThreads().end());
   for (Producer producer : attr.getShared())
     s.shared.push_back(static_cast<int>(producer));
+  s.reduceThreads = static_cast<int>(attr.getReduceThreads());
   llvm::raw_string_ostream os(s.text);
   Attribute(attr).print(os);
   spec.key = group.getKernelKey() + " " + s.text;

@@ -685,7 +685,8 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
           schedule.getCompute(), schedule.getSpecialize(),
           schedule.getThreads(), schedule.getShared(),
           schedule.getAlgorithm(), schedule.getReduce(),
-          schedule.getExpandTile(), schedule.getInnerTail())))
+          schedule.getExpandTile(), schedule.getInnerTail(),
+          schedule.getReduceThreads())))
     return failure();
   // Only the model input can be 8-bit pixels, whose rows' stride is known at
   // the call.
@@ -798,6 +799,13 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
                << ") to divide the output's " << extents[i] << " " << what[i]
                << " with algorithm = winograd";
   }
+  // Threads share the reduction of a global pooling only: a convolution's
+  // windows are short, and its threads are over its outputs.
+  if (schedule.getReduceThreads() != 1 &&
+      !isa_and_nonnull<GlobalAvgPoolOp>(structure.anchor))
+    return emitOpError() << "expects reduce_threads = 1 on a group whose "
+                            "anchor is not a global pooling, got "
+                         << schedule.getReduceThreads();
   // Only a convolution's (or dense layer's) reduction has loops of its own
   // to place; a pooling's runs over the whole image per channel.
   if (schedule.getReduce() != Reduction::tile && !structure.convolves())

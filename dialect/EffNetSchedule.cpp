@@ -133,7 +133,8 @@ LogicalResult ScheduleAttr::verify(
     int64_t grain, ArrayRef<Loop> unroll, Tail tail,
     ArrayRef<Placement> compute, ArrayRef<Specialization> specialize,
     ArrayRef<int64_t> threads, ArrayRef<Producer> shared, Algorithm algorithm,
-    Reduction reduce, ArrayRef<int64_t> expandTile, Tail innerTail) {
+    Reduction reduce, ArrayRef<int64_t> expandTile, Tail innerTail,
+    int64_t reduceThreads) {
   if (tile.size() != 3)
     return emitError() << "expects tile = [c, x, y], got " << tile.size()
                        << " sizes";
@@ -308,9 +309,15 @@ LogicalResult ScheduleAttr::verify(
                            << count;
       total *= count;
     }
+    if (reduceThreads < 1 || reduceThreads > 1024)
+      return emitError() << "expects reduce_threads in [1, 1024], got "
+                         << reduceThreads;
+    total *= reduceThreads;
     if (total > 1024)
       return emitError() << "expects at most 1024 GPU threads per block, got "
-                         << total;
+                         << total
+                         << (reduceThreads > 1 ? " (threads by reduce_threads)"
+                                               : "");
     // A block computes a tile; each of its threads the same share of it.
     for (int d = 0; d < 3; ++d)
       if (tile[d] % threads[d] != 0)
@@ -327,6 +334,9 @@ LogicalResult ScheduleAttr::verify(
                             "computes single values), got "
                          << vector;
   }
+  if (threads.empty() && reduceThreads != 1)
+    return emitError() << "expects reduce_threads only with GPU threads, got "
+                       << reduceThreads;
   for (Producer producer : shared) {
     bool atLoop = llvm::any_of(compute, [&](const Placement &placement) {
       return placement.producer == producer &&
@@ -444,6 +454,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   Reduction reduce = Reduction::tile;
   SmallVector<int64_t> expandTile;
   Tail innerTail = Tail::guard;
+  int64_t reduceThreads = 1;
   llvm::StringSet<> seen;
   SMLoc start = parser.getCurrentLocation();
 
@@ -483,6 +494,8 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
       return parseIntegerList(parser, threads);
     if (key == "shared")
       return parseKeywordList(parser, shared, symbolizeProducer, "producer");
+    if (key == "reduce_threads")
+      return parser.parseInteger(reduceThreads);
     if (key == "compute")
       return parser.parseCommaSeparatedList(
           AsmParser::Delimiter::Braces, [&]() -> ParseResult {
@@ -521,7 +534,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
            << "unknown schedule field '" << key
            << "' (expected tile, vector, order, parallel, grain, unroll, "
               "tail, compute, specialize, algorithm, reduce, expand_tile, "
-              "inner_tail, threads or shared)";
+              "inner_tail, threads, shared or reduce_threads)";
   };
   if (parser.parseLess() ||
       parser.parseCommaSeparatedList(AsmParser::Delimiter::None, parseField) ||
@@ -536,7 +549,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   return getChecked([&] { return parser.emitError(start); },
                     parser.getContext(), tile, vector, order, parallel, grain,
                     unroll, tail, compute, specialize, threads, shared,
-                    algorithm, reduce, expandTile, innerTail);
+                    algorithm, reduce, expandTile, innerTail, reduceThreads);
 }
 
 void ScheduleAttr::print(AsmPrinter &printer) const {
@@ -587,5 +600,7 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
     printList(printer, getShared(),
               [&](Producer p) { printer << stringifyProducer(p); });
   }
+  if (getReduceThreads() != 1)
+    printer << ", reduce_threads = " << getReduceThreads();
   printer << ">";
 }

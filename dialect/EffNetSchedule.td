@@ -167,7 +167,11 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
 
     GPU fields (empty on CPUs): `threads` is the number of GPU threads per
     block along c, x and y, each block computing one tile; `shared` lists
-    producers staged in shared memory.
+    producers staged in shared memory; `reduce_threads = N` (a global
+    pooling group's; 1, the default, is not printed) has N threads share
+    each output value's reduction: each sums every N-th row of the input
+    into the block's shared memory, and the output's thread adds the N
+    partial sums (the block then has N times `threads` threads).
 
     Example (two AVX-512 vectors of channels by eight pixels, rows in
     parallel, sixteen accumulators kept in registers):
@@ -193,7 +197,8 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     "::mlir::effnet::Algorithm":$algorithm,
     "::mlir::effnet::Reduction":$reduce,
     ArrayRefParameter<"int64_t", "a fused expansion's c and x tiles">:$expandTile,
-    "::mlir::effnet::Tail":$innerTail
+    "::mlir::effnet::Tail":$innerTail,
+    "int64_t":$reduceThreads
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;

@@ -77,13 +77,15 @@ struct Builder {
   int64_t grain = 1;
   Algorithm algorithm = Algorithm::direct;
   SmallVector<int64_t, 3> threads;
+  int64_t reduceThreads = 1;
 
   ScheduleAttr get() const {
     return ScheduleAttr::get(context, tile, vector, order, parallel, grain,
                              unroll, Tail::shift, compute,
                              /*specialize=*/{}, threads,
                              /*shared=*/{}, algorithm, Reduction::tile,
-                             /*expandTile=*/{}, /*innerTail=*/Tail::guard);
+                             /*expandTile=*/{}, /*innerTail=*/Tail::guard,
+                             reduceThreads);
   }
 };
 
@@ -457,6 +459,13 @@ ScheduleAttr gpuSchedule(const GroupStructure &g, MLIRContext *context) {
   int64_t pixels = powerOfTwoAtMost(g.width, kGpuPixelThreads);
   b.tile = {channels, pixels, 1};
   b.threads = {channels, pixels, 1};
+  // A global pooling's output is one value per channel: a block of 32
+  // channels alone would be 32 threads each summing a whole image, in
+  // one block for the model's first pooling. Up to 8 threads per channel
+  // share the rows (256 a block, as a convolution's), each summing every
+  // 8th row.
+  if (isa_and_nonnull<GlobalAvgPoolOp>(g.anchor))
+    b.reduceThreads = powerOfTwoAtMost(g.inHeight, kGpuPixelThreads);
   b.vector = 1;
   b.order = {Loop::y, Loop::x, Loop::c};
   if (g.depthwise)

@@ -25,6 +25,7 @@ ScheduleFields ScheduleFields::of(ScheduleAttr s) {
   f.reduce = s.getReduce();
   f.expandTile.assign(s.getExpandTile().begin(), s.getExpandTile().end());
   f.innerTail = s.getInnerTail();
+  f.reduceThreads = s.getReduceThreads();
   return f;
 }
 
@@ -37,7 +38,7 @@ ScheduleAttr ScheduleFields::get(MLIRContext *context) const {
       ArrayRef<Loop>(parallel), grain, ArrayRef<Loop>(unroll), tail,
       ArrayRef<Placement>(compute), ArrayRef<Specialization>(specialize),
       ArrayRef<int64_t>(threads), ArrayRef<Producer>(shared), algorithm,
-      reduce, ArrayRef<int64_t>(expandTile), innerTail);
+      reduce, ArrayRef<int64_t>(expandTile), innerTail, reduceThreads);
 }
 
 Space::Space(GroupOp group, uint64_t seed)

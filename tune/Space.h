@@ -35,6 +35,7 @@ struct ScheduleFields {
   Reduction reduce = Reduction::tile;
   SmallVector<int64_t, 2> expandTile;
   Tail innerTail = Tail::guard;
+  int64_t reduceThreads = 1;
 
   static ScheduleFields of(ScheduleAttr schedule);
   ScheduleAttr get(MLIRContext *context) const;

@@ -384,7 +384,7 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
 
 // Unknown fields are named.
 func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
-  // expected-error@+1 {{unknown schedule field 'tiles' (expected tile, vector, order, parallel, grain, unroll, tail, compute, specialize, algorithm, reduce, expand_tile, inner_tail, threads or shared)}}
+  // expected-error@+1 {{unknown schedule field 'tiles' (expected tile, vector, order, parallel, grain, unroll, tail, compute, specialize, algorithm, reduce, expand_tile, inner_tail, threads, shared or reduce_threads)}}
   %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], tiles = [1]>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
   ^bb0(%in: tensor<1x16x8x8xf32>):
     effnet.yield %in : tensor<1x16x8x8xf32>
@@ -1105,6 +1105,59 @@ func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
 func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
   // expected-error@+1 {{unknown tail strategy 'round_up'}}
   %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 16, order = [y, x, c], inner_tail = round_up>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %w = effnet.weight "w" : tensor<32x16x1x1xf32>
+    %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+    effnet.yield %c : tensor<1x32x8x8xf32>
+  }
+  return %0 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+// reduce_threads counts threads of a GPU block.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x1x1xf32> {
+  // expected-error@+1 {{expects reduce_threads only with GPU threads, got 4}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [16, 1, 1], vector = 1, order = [y, x, c], reduce_threads = 4>} : (tensor<1x16x8x8xf32>) -> tensor<1x16x1x1xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %p = effnet.global_avg_pool %in : tensor<1x16x8x8xf32> -> tensor<1x16x1x1xf32>
+    effnet.yield %p : tensor<1x16x1x1xf32>
+  }
+  return %0 : tensor<1x16x1x1xf32>
+}
+
+// -----
+
+// At least one thread per reduction.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x1x1xf32> {
+  // expected-error@+1 {{expects reduce_threads in [1, 1024], got 0}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [16, 1, 1], vector = 1, order = [y, x, c], threads = [16, 1, 1], reduce_threads = 0>} : (tensor<1x16x8x8xf32>) -> tensor<1x16x1x1xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %p = effnet.global_avg_pool %in : tensor<1x16x8x8xf32> -> tensor<1x16x1x1xf32>
+    effnet.yield %p : tensor<1x16x1x1xf32>
+  }
+  return %0 : tensor<1x16x1x1xf32>
+}
+
+// -----
+
+// The block's threads are the output's times the reduction's: at most 1024.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x1x1xf32> {
+  // expected-error@+1 {{expects at most 1024 GPU threads per block, got 2048 (threads by reduce_threads)}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [16, 1, 1], vector = 1, order = [y, x, c], threads = [16, 1, 1], reduce_threads = 128>} : (tensor<1x16x8x8xf32>) -> tensor<1x16x1x1xf32> {
+  ^bb0(%in: tensor<1x16x8x8xf32>):
+    %p = effnet.global_avg_pool %in : tensor<1x16x8x8xf32> -> tensor<1x16x1x1xf32>
+    effnet.yield %p : tensor<1x16x1x1xf32>
+  }
+  return %0 : tensor<1x16x1x1xf32>
+}
+
+// -----
+
+// Threads share a global pooling's reduction only.
+func.func @f(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error@+1 {{'effnet.group' op expects reduce_threads = 1 on a group whose anchor is not a global pooling, got 2}}
+  %0 = effnet.group "g"(%x) {schedule = #effnet.schedule<tile = [32, 8, 1], vector = 1, order = [y, x, c], threads = [32, 8, 1], reduce_threads = 2>} : (tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
   ^bb0(%in: tensor<1x16x8x8xf32>):
     %w = effnet.weight "w" : tensor<32x16x1x1xf32>
     %c = effnet.conv2d %in, %w : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>

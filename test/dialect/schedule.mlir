@@ -50,6 +50,31 @@ func.func @gpu(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
 
 // -----
 
+// A global pooling's reduce_threads prints last, when not 1; reduce_threads
+// = 1 is the default and does not print.
+// CHECK-LABEL: func @shared_reduction
+// CHECK: #effnet.schedule<tile = [8, 1, 1], vector = 1, order = [y, x, c], parallel = [], grain = 1, unroll = [], tail = shift, compute = {acc = c}, threads = [8, 1, 1], reduce_threads = 4>
+// CHECK-LABEL: func @one_reduction_thread
+// CHECK: threads = [8, 1, 1]>
+func.func @shared_reduction(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x1x1xf32> {
+  %0 = effnet.group "pool"(%x) {schedule = #effnet.schedule<tile = [8, 1, 1], vector = 1, order = [y, x, c], compute = {acc = c}, threads = [8, 1, 1], reduce_threads = 4>} : (tensor<1x8x4x4xf32>) -> tensor<1x8x1x1xf32> {
+  ^bb0(%in: tensor<1x8x4x4xf32>):
+    %p = effnet.global_avg_pool %in : tensor<1x8x4x4xf32> -> tensor<1x8x1x1xf32>
+    effnet.yield %p : tensor<1x8x1x1xf32>
+  }
+  return %0 : tensor<1x8x1x1xf32>
+}
+func.func @one_reduction_thread(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x1x1xf32> {
+  %0 = effnet.group "pool"(%x) {schedule = #effnet.schedule<tile = [8, 1, 1], vector = 1, order = [y, x, c], compute = {acc = c}, threads = [8, 1, 1], reduce_threads = 1>} : (tensor<1x8x4x4xf32>) -> tensor<1x8x1x1xf32> {
+  ^bb0(%in: tensor<1x8x4x4xf32>):
+    %p = effnet.global_avg_pool %in : tensor<1x8x4x4xf32> -> tensor<1x8x1x1xf32>
+    effnet.yield %p : tensor<1x8x1x1xf32>
+  }
+  return %0 : tensor<1x8x1x1xf32>
+}
+
+// -----
+
 // A specialization prints after the placements; a group reading the model
 // input may take dense_rows.
 // CHECK-LABEL: func @specialized

@@ -273,7 +273,8 @@ public:
     // GPU fields are not drawn: CPU code generation refuses them by name.
     return ScheduleAttr::get(context, tile, vector, order, parallel, grain,
                              unroll, tail, compute, specialize, {}, {},
-                             algorithm, reduce, expandTile, innerTail);
+                             algorithm, reduce, expandTile, innerTail,
+                             /*reduceThreads=*/1);
   }
 
   size_t below(size_t n) { return n ? rng() % n : 0; }
