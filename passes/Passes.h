@@ -102,6 +102,11 @@ struct ScheduleTarget {
   bool gpu = false;
   /// That API: "cuda" or "opencl" (the schedule class of a GPU target).
   std::string gpuApi;
+  /// Shared memory a GPU block may count on: 48 KiB on every CUDA
+  /// capability Halide 14 compiles for (3.0 to 8.6, without opting in to
+  /// more), 32 KiB on OpenCL (the least CL_DEVICE_LOCAL_MEM_SIZE a full
+  /// profile device has).
+  int64_t gpuSharedBytes = 0;
 
   /// What schedule files are keyed by: "x86-64-avx512", "arm-64-neon".
   std::string className() const;

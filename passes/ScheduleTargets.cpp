@@ -81,6 +81,9 @@ mlir::effnet::describeScheduleTarget(llvm::StringRef name) {
     return fail("target '" + name +
                 "': GPU schedules are written for cuda and opencl only");
   target.gpuApi = has("cuda") ? "cuda" : has("opencl") ? "opencl" : "";
+  target.gpuSharedBytes = has("cuda")     ? 48 * 1024
+                          : has("opencl") ? 32 * 1024
+                                          : 0;
   if (has("cuda") && has("opencl"))
     return fail("target '" + name + "' names two GPU APIs: give one");
 

@@ -77,13 +77,14 @@ struct Builder {
   int64_t grain = 1;
   Algorithm algorithm = Algorithm::direct;
   SmallVector<int64_t, 3> threads;
+  SmallVector<Producer, 1> shared;
   int64_t reduceThreads = 1;
 
   ScheduleAttr get() const {
     return ScheduleAttr::get(context, tile, vector, order, parallel, grain,
                              unroll, Tail::shift, compute,
-                             /*specialize=*/{}, threads,
-                             /*shared=*/{}, algorithm, Reduction::tile,
+                             /*specialize=*/{}, threads, shared, algorithm,
+                             Reduction::tile,
                              /*expandTile=*/{}, /*innerTail=*/Tail::guard,
                              reduceThreads);
   }
@@ -451,9 +452,15 @@ constexpr int64_t kGpuPixelThreads = 8;
 /// reduction loops in order around it; the producers fused into the group
 /// (a scaled input, a squeeze-excite scale, a fused expansion) computed by
 /// each thread for its own value, in its registers. The blocks run in
-/// parallel; tiles shift inwards at the edges. Winograd and shared memory
-/// are not used (yet).
-ScheduleAttr gpuSchedule(const GroupStructure &g, MLIRContext *context) {
+/// parallel; tiles shift inwards at the edges. A depthwise convolution's
+/// padded input is staged in shared memory, with its halo, where that tile
+/// takes at most half of what a block may count on (two blocks a
+/// multiprocessor at least): each input value is read by up to
+/// kernelW x kernelH threads of the block (9 or 25), once from global
+/// memory when staged. A global pooling's threads share each channel's
+/// rows. Winograd is not used (yet).
+ScheduleAttr gpuSchedule(const GroupStructure &g, const ScheduleTarget &target,
+                         MLIRContext *context) {
   Builder b{context};
   int64_t channels = powerOfTwoAtMost(g.channels, kGpuChannelThreads);
   int64_t pixels = powerOfTwoAtMost(g.width, kGpuPixelThreads);
@@ -474,6 +481,15 @@ ScheduleAttr gpuSchedule(const GroupStructure &g, MLIRContext *context) {
     b.compute.push_back({Producer::acc, LoopLevel::c, LoopLevel::c});
   if (g.padded || g.inputScale)
     b.compute.push_back({Producer::input, LoopLevel::c, LoopLevel::c});
+  if (g.depthwise && g.padded && !g.inputScale && !g.expansion) {
+    // The tile is one row of outputs: its input is kernelH rows of the
+    // pixels' windows.
+    int64_t strideX = std::max<int64_t>(1, g.inWidth / g.width);
+    int64_t staged =
+        channels * ((pixels - 1) * strideX + g.kernelW) * g.kernelH * 4;
+    if (2 * staged <= target.gpuSharedBytes)
+      b.shared = {Producer::input};
+  }
   if (g.broadcast)
     b.compute.push_back({Producer::excite, LoopLevel::c, LoopLevel::c});
   if (g.expansion)
@@ -484,7 +500,7 @@ ScheduleAttr gpuSchedule(const GroupStructure &g, MLIRContext *context) {
 ScheduleAttr defaultSchedule(GroupOp group, const ScheduleTarget &target) {
   GroupStructure structure = analyzeGroup(group);
   if (target.gpu)
-    return gpuSchedule(structure, group.getContext());
+    return gpuSchedule(structure, target, group.getContext());
   if (std::optional<ScheduleAttr> winograd =
           winogradSchedule(group, structure, target))
     return *winograd;
