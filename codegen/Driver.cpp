@@ -69,6 +69,7 @@ constexpr StringLiteral kRuntimeEntries[] = {
     "effnet_rt_workspace_size",
     "effnet_rt_run_buffers",
     "effnet_rt_set_num_threads",
+    "effnet_rt_release_device",
     "effnet_rt_output_name",
     "effnet_rt_output_shape",
     "effnet_rt_select",
@@ -207,6 +208,7 @@ public:
     }
     emitForward("workspace_size", "effnet_rt_workspace_size", Pass::AnyModel);
     emitForward("set_num_threads", "effnet_rt_set_num_threads", Pass::Nothing);
+    emitForward("release_device", "effnet_rt_release_device", Pass::AnyModel);
     emitForward("output_name", "effnet_rt_output_name", Pass::AnyModel);
     emitForward("output_shape", "effnet_rt_output_shape", Pass::AnyModel);
     emitForward("target", "effnet_rt_target", Pass::Library);

@@ -343,6 +343,12 @@ int {n}_output_shape(int index, int shape[3]);
  * threads < 0 or threads > {maxthreads}. */
 int {n}_set_num_threads(int threads);
 
+/* On a GPU: frees what the library keeps on the device (the weights and
+ * the activations' arena) and the table that holds them, once calls are
+ * done with the GPU (a call running at once finishes first); the next call
+ * copies them there again. Returns 0; on a CPU it does nothing. */
+int {n}_release_device(void);
+
 #ifdef __cplusplus
 }}
 #endif

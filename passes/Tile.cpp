@@ -443,7 +443,11 @@ ScheduleAttr otherSchedule(const GroupStructure &g, const ScheduleTarget &t,
 constexpr int64_t kGpuChannelThreads = 32;
 /// Pixels of a row per block: 8 warps, 256 threads, a block size every CUDA
 /// capability and OpenCL device that runs these models takes (CUDA allows
-/// 1024, POCL 4096), with room for several blocks per multiprocessor.
+/// 1024, POCL 4096), with room for several blocks per multiprocessor. The
+/// same for every CUDA capability Halide 14 compiles for (3.0 to 8.6): each
+/// has 64K 32-bit registers per multiprocessor, and a thread of these
+/// kernels (one accumulator and a few temporaries) stays well below the 64
+/// registers that four such blocks a multiprocessor leave it.
 constexpr int64_t kGpuPixelThreads = 8;
 
 /// A GPU target's schedule: a block computes 32 channels (fewer where the

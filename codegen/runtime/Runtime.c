@@ -1064,6 +1064,20 @@ int effnet_rt_run_buffers(const effnet_model *m, void *const *buffers) {
   return status;
 }
 
+int effnet_rt_release_device(const effnet_model *m) {
+  if (!m->device)
+    return 0;
+  halide_mutex_lock(&gpu_lock);
+  effnet_device_state *st = (effnet_device_state *)*m->resident;
+  if (st) {
+    halide_device_sync(0, &st->arena);
+    close_state(st);
+    *m->resident = 0;
+  }
+  halide_mutex_unlock(&gpu_lock);
+  return 0;
+}
+
 int effnet_rt_set_num_threads(int n) {
   /* Halide's runtime would abort on a negative count and keep 256 of a
    * larger one, reporting 256 back as the count that was set. */

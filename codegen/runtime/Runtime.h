@@ -259,6 +259,10 @@ int effnet_rt_preprocess_image(const effnet_model *m, const void *pixels,
                                size_t row_stride, float *out);
 int effnet_rt_run_buffers(const effnet_model *m, void *const *buffers);
 int effnet_rt_set_num_threads(int n);
+/* Frees what a GPU model keeps on its device (the weights, the arena) and
+ * the table that holds them; the next call makes them again. Waits for a
+ * call running at once. 0; nothing to do on a CPU. */
+int effnet_rt_release_device(const effnet_model *m);
 const char *effnet_rt_output_name(const effnet_model *m, int index);
 int effnet_rt_output_shape(const effnet_model *m, int index, int32_t *shape);
 

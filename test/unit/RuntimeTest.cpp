@@ -735,6 +735,23 @@ TEST(Entry, AGpuModelCopiesTheInputInAndTheOutputsOutAndNothingElse) {
   EXPECT_EQ(fakeDevice.toHost - toHost, 2);
   EXPECT_EQ(fakeDevice.frees, 2);
   EXPECT_EQ(fakeDevice.allocations.size(), 2u);
+
+  // Released: nothing left on the device; the next call copies the weights
+  // there again.
+  EXPECT_EQ(effnet_rt_release_device(&m), 0);
+  EXPECT_EQ(slot, nullptr);
+  EXPECT_TRUE(fakeDevice.allocations.empty());
+  float in[6] = {1, 2, 3, 4, 5, 6};
+  toDevice = fakeDevice.toDevice;
+  ASSERT_EQ(effnet_rt_run(&m, 0, in, 1, 0, out), 0);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(out[i], 2 * in[i] + 0.5f);
+  EXPECT_EQ(fakeDevice.toDevice - toDevice, 2);
+  EXPECT_EQ(effnet_rt_release_device(&m), 0);
+  EXPECT_TRUE(fakeDevice.allocations.empty());
+  // A CPU model has nothing to release.
+  effnet_model cpu = makeModel();
+  EXPECT_EQ(effnet_rt_release_device(&cpu), 0);
 }
 
 TEST(Entry, AGpuModelWithoutADeviceSaysSoAndTriesAgainLater) {
@@ -758,6 +775,8 @@ TEST(Entry, AGpuModelWithoutADeviceSaysSoAndTriesAgainLater) {
   ASSERT_EQ(effnet_rt_run(&m, 0, in, 1, 0, out), 0);
   for (int i = 0; i < 6; ++i)
     EXPECT_EQ(out[i], 2 * in[i] + 0.5f);
+  EXPECT_EQ(effnet_rt_release_device(&m), 0);
+  EXPECT_TRUE(fakeDevice.allocations.empty());
 }
 
 /// addKernel with its one weight an IEEE half: 0x3800, 0.5.
@@ -877,6 +896,8 @@ TEST(Entry, AGpuModelReadsAndWritesBuffersOnItsDevice) {
   EXPECT_EQ(effnet_rt_run_buffers(&m, noMemory), EFFNET_BAD_BUFFER);
   halide_device_free(nullptr, &input.b);
   halide_device_free(nullptr, &logits.b);
+  EXPECT_EQ(effnet_rt_release_device(&m), 0);
+  EXPECT_TRUE(fakeDevice.allocations.empty());
 }
 
 TEST(Entry, RefusesOverlappingBuffers) {
