@@ -305,6 +305,22 @@ static int device_status(int status) {
              : EFFNET_RUNTIME;
 }
 
+/* Makes `view` (one dimension, `dim`) the floats [offset, offset + floats)
+ * of the device's arena, a crop of it: 0, or Halide's error code.
+ * halide_device_release_crop frees it. */
+static int crop_arena(effnet_device_state *st, int64_t offset, int64_t floats,
+                      halide_buffer_t *view, halide_dimension_t *dim) {
+  __builtin_memset(view, 0, sizeof *view);
+  dim->min = (int32_t)offset;
+  dim->extent = (int32_t)floats;
+  dim->stride = 1;
+  dim->flags = 0;
+  view->type = st->arena.type;
+  view->dimensions = 1;
+  view->dim = dim;
+  return halide_device_crop(0, &st->arena, view);
+}
+
 /* Frees what a state made on the device and the state. */
 static void close_state(effnet_device_state *st) {
   /* A weight's buffer owns its allocation; an arena entry's holds its
@@ -381,13 +397,8 @@ static int device_state(const effnet_model *m, effnet_device_state **out) {
       for (int k = 0; k < d->rank; ++k)
         span += (int64_t)(d->extent[k] - 1) * d->stride[k];
       halide_buffer_t *view = &st->views[i].buffer;
-      view->type = st->arena.type;
-      view->dimensions = 1;
-      view->dim = st->views[i].dims;
-      view->dim[0].min = (int32_t)d->offset;
-      view->dim[0].extent = (int32_t)span;
-      view->dim[0].stride = 1;
-      status = device_status(halide_device_crop(0, &st->arena, view));
+      status = device_status(
+          crop_arena(st, d->offset, span, view, st->views[i].dims));
       fill(&r->buffer, r->dims, d, 0, 0);
       r->buffer.device = view->device;
       r->buffer.device_interface = view->device_interface;
@@ -431,12 +442,8 @@ static int copy_app_image(effnet_device_state *st, const effnet_buffer *layout,
   for (int d = 0; d < rank; ++d)
     span += (int64_t)(layout->extent[d] - 1) * layout->stride[d];
   halide_buffer_t view;
-  halide_dimension_t view_dim = {(int32_t)offset, (int32_t)span, 1, 0};
-  __builtin_memset(&view, 0, sizeof view);
-  view.type = st->arena.type;
-  view.dimensions = 1;
-  view.dim = &view_dim;
-  status = halide_device_crop(0, &st->arena, &view);
+  halide_dimension_t view_dim;
+  status = crop_arena(st, offset, span, &view, &view_dim);
   if (status) {
     halide_device_release_crop(0, &image);
     return EFFNET_RUNTIME;
@@ -479,17 +486,12 @@ static int copy_app_image(effnet_device_state *st, const effnet_buffer *layout,
 static int copy_from_device(effnet_device_state *st, char *arena,
                             int64_t offset, int64_t floats) {
   halide_buffer_t view;
-  halide_dimension_t dim = {(int32_t)offset, (int32_t)floats, 1, 0};
-  __builtin_memset(&view, 0, sizeof view);
-  view.type = st->arena.type;
-  view.dimensions = 1;
-  view.dim = &dim;
-  view.host = (uint8_t *)(arena + offset * 4);
-  int status = halide_device_crop(0, &st->arena, &view);
-  if (status)
+  halide_dimension_t dim;
+  if (crop_arena(st, offset, floats, &view, &dim))
     return EFFNET_RUNTIME;
+  view.host = (uint8_t *)(arena + offset * 4);
   view.flags = halide_buffer_flag_device_dirty;
-  status = halide_copy_to_host(0, &view);
+  int status = halide_copy_to_host(0, &view);
   int released = halide_device_release_crop(0, &view);
   return status || released ? EFFNET_RUNTIME : 0;
 }
