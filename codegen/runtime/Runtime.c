@@ -1031,8 +1031,9 @@ int effnet_rt_run_buffers(const effnet_model *m, void *const *buffers) {
       !(app[0]->host && (app[0]->flags & halide_buffer_flag_host_dirty))) {
     on_device |= 1;
   } else if (app[0]->flags & halide_buffer_flag_device_dirty) {
-    /* Newer on a device: to the host first, as a Halide pipeline would. */
-    if (!app[0]->host)
+    /* Newer on a device: to the host first, as a Halide pipeline would. A
+     * buffer that says so with no device allocation is malformed. */
+    if (!app[0]->host || !app[0]->device || !app[0]->device_interface)
       return EFFNET_BAD_BUFFER;
     if (halide_copy_to_host(0, app[0]))
       return EFFNET_RUNTIME;

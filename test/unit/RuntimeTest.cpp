@@ -844,6 +844,11 @@ TEST(Entry, ChecksHalideBuffers) {
   EXPECT_EQ(effnet_rt_run_buffers(&m, noBatch), EFFNET_BAD_BUFFER);
   void *nullOutput[] = {&input.b, nullptr};
   EXPECT_EQ(effnet_rt_run_buffers(&m, nullOutput), EFFNET_NULL_POINTER);
+  // An input that says its device copy is newer, with no device copy.
+  Buffer dirty(in, {2, 3, 1, 2});
+  dirty.b.flags = halide_buffer_flag_device_dirty;
+  void *noDevice[] = {&dirty.b, &logits.b};
+  EXPECT_EQ(effnet_rt_run_buffers(&m, noDevice), EFFNET_BAD_BUFFER);
 }
 
 TEST(Entry, AGpuModelReadsAndWritesBuffersOnItsDevice) {
