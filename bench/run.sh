@@ -17,7 +17,11 @@
 # effnet_ms is the library for this machine (--target host); port_ms the
 # default library (portable on x86-64: the best path this CPU has), in the
 # same rounds, and port/def their ratio.
+# With --phi P, only the library of B0's table scaled to phi P (effnetc
+# --phi, random weights, --target host) is timed at batch 1 on 1 and 2
+# threads: the latency effnet-tune --budget-ms prints for that phi.
 # Usage: bench/run.sh [--runs N] [--tuned DIR] [VARIANT...]
+#        bench/run.sh [--runs N] --phi P
 #        bench/run.sh --compile-times [VARIANT...]   (default: every variant)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +31,26 @@ tuned=schedules/x86-64-avx2-epyc
 if [[ "${1:-}" == "--runs" ]]; then runs=$2; shift 2; fi
 if [[ "${1:-}" == "--tuned" ]]; then tuned=$2; shift 2; fi
 if [[ "${1:-}" == "--compile-times" ]]; then compile_only=1; shift; fi
+if [[ "${1:-}" == "--phi" ]]; then
+  phi=$2
+  ./scripts/setup.sh
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  build/bin/effnetc --phi "$phi" --target host -o "$work/m" --quiet
+  res=$(build/bin/effnetc --phi "$phi" --emit=stages 2>/dev/null |
+        grep -o 'tensor<1x3x[0-9]*' | head -1 | sed 's/.*x//')
+  cc -O2 -DMODEL=m -include "$work/m.h" bench/effnet_time.c "$work/m.a" \
+    -o "$work/effnet_time" -lpthread -ldl -lm
+  for round in 1 2 3; do "$work/effnet_time" "$runs" 1 1 2; done > "$work/times.txt"
+  cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+  echo "effnet benchmark, $(date -u +%Y-%m-%d), $(nproc) cores: ${cpu:-unknown CPU}"
+  for threads in 1 2; do
+    ms=$(awk -v t="$threads" '$1 == t { print $2 }' "$work/times.txt" | sort -g |
+         awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    echo "phi $phi: resolution $res, batch 1, $threads thread(s): $ms ms (median of 3 rounds of $runs calls)"
+  done
+  exit 0
+fi
 variants=("$@")
 if ((compile_only)) && ((${#variants[@]} == 0)); then
   variants=(b0 b1 b2 b3 b4 b5 b6 b7 v2_s v2_m v2_l)

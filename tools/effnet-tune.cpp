@@ -11,11 +11,13 @@
 #include "models/Files.h"
 #include "models/Models.h"
 #include "passes/Passes.h"
+#include "tune/PhiSearch.h"
 #include "tune/Tuner.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -26,6 +28,8 @@
 #include <fmt/core.h>
 
 #include <cmath>
+#include <map>
+#include <optional>
 #include <set>
 
 using namespace mlir;
@@ -119,6 +123,29 @@ cl::opt<unsigned> maxMeasurements(
     cl::init(0), cl::Hidden, cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("no progress on stderr"),
                     cl::cat(category));
+cl::opt<double> budgetMs(
+    "budget-ms",
+    cl::desc("find the largest phi whose model runs within this many "
+             "milliseconds a call (at --batch, on --threads threads) on the "
+             "target; with -o, then tune it"),
+    cl::value_desc("ms"), cl::cat(category));
+cl::opt<double> phiMin("phi-min",
+                       cl::desc("with --budget-ms, the smallest phi tried "
+                                "(default -4)"),
+                       cl::init(-4), cl::cat(category));
+cl::opt<double> phiMax("phi-max",
+                       cl::desc("with --budget-ms, the largest phi tried "
+                                "(default 8)"),
+                       cl::init(8), cl::cat(category));
+cl::opt<double> phiStep("phi-step",
+                        cl::desc("with --budget-ms, the steps between the "
+                                 "phis tried (default 0.25)"),
+                        cl::init(0.25), cl::cat(category));
+cl::opt<std::string>
+    schedulesFile("schedules",
+                  cl::desc("with --budget-ms, schedules to time the models "
+                           "with (a tuned file; the defaults elsewhere)"),
+                  cl::value_desc("file"), cl::cat(category));
 
 int fail(const std::string &message) {
   fmt::print(stderr, "effnet-tune: error: {}\n", message);
@@ -202,12 +229,18 @@ int merge(ArrayRef<std::string> files) {
   return 0;
 }
 
-/// The model tiled with the default schedules for the target.
-FailureOr<OwningOpRef<ModuleOp>> buildTiled(MLIRContext &context,
-                                            const std::string &resolved) {
+/// The model tiled with the default schedules for the target (and those
+/// of --schedules where given): --input's, or the --variant scaled to
+/// `scaledTo` (a phi) or as it is. `stats`, when given, receives the
+/// model's parameters and multiply-adds as effnetc --stats counts them.
+FailureOr<OwningOpRef<ModuleOp>>
+buildTiled(MLIRContext &context, const std::string &resolved,
+           std::optional<double> scaledTo, ModelStats *stats = nullptr) {
   PipelineOptions options;
   options.level = Level::Tiled;
   options.target = resolved;
+  if (!schedulesFile.empty())
+    options.schedules = schedulesFile.getValue();
   OwningOpRef<ModuleOp> module;
   if (!inputFile.empty()) {
     llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
@@ -230,8 +263,8 @@ FailureOr<OwningOpRef<ModuleOp>> buildTiled(MLIRContext &context,
                        listVariantNames()));
       return failure();
     }
-    if (phi.getNumOccurrences())
-      options.phi = phi.getValue();
+    if (scaledTo)
+      options.phi = *scaledTo;
     else
       options.variant = variant->name.str();
     ModelOptions modelOptions;
@@ -244,15 +277,194 @@ FailureOr<OwningOpRef<ModuleOp>> buildTiled(MLIRContext &context,
   }
   if (resolution.getNumOccurrences())
     options.resolution = resolution.getValue();
-  if (failed(runEffNetPipeline(*module, options, [](Level, double) {})))
+  if (failed(runEffNetPipeline(*module, options, [&](Level level, double) {
+        if (stats && level == Level::Primitives)
+          for (auto func : module->getOps<func::FuncOp>())
+            *stats = computeStats(func);
+      })))
     return failure();
   return module;
 }
 
+/// The one function of a tiled model, or an error.
+FailureOr<func::FuncOp> theModel(ModuleOp module) {
+  auto functions = module.getOps<func::FuncOp>();
+  if (std::distance(functions.begin(), functions.end()) != 1) {
+    fail("expects exactly one func.func holding the model");
+    return failure();
+  }
+  return *functions.begin();
+}
+
+/// Tunes the kernels of `model` with `options`, checks the whole model and
+/// writes the schedule file (-o); `check` receives the whole-model times.
+/// The exit status: 0, 1 (an error, printed) or 3 (stopped early).
+int tuneAndWrite(func::FuncOp model, tune::TuneOptions &options,
+                 tune::ModelCheck &check) {
+  llvm::Expected<tune::TuneResult> result = tune::tuneModel(model, options);
+  // The whole model, once every kernel of this run was tuned: a run that
+  // stopped early leaves it to the run that finishes.
+  llvm::Error checked = llvm::Error::success();
+  if (result && !result->stopped && modelRounds > 0)
+    checked = tune::checkWholeModel(model, *result, options, batch,
+                                    modelRounds);
+  if (!result)
+    return fail(llvm::toString(result.takeError()));
+  if (checked)
+    return fail("the whole-model check: " + llvm::toString(std::move(checked)));
+  check = result->model;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  tune::writeScheduleFile(os, *result, options);
+  if (llvm::Error err = writeFile(outputPath, text))
+    return fail(llvm::toString(std::move(err)));
+  unsigned tuned = 0;
+  for (const tune::KernelOutcome &k : result->kernels)
+    tuned += tune::isTuned(k);
+  if (!quiet)
+    fmt::print(stderr, "effnet-tune: {} of {} kernels tuned{}; wrote {}{}\n",
+               tuned, result->kernels.size(),
+               options.shardCount > 1
+                   ? fmt::format(" (shard {}/{} of {})", options.shardIndex,
+                                 options.shardCount, result->modelKernels)
+                   : "",
+               outputPath.getValue(),
+               result->stopped ? " (" + result->stopReason +
+                                     ": run it again to go on)"
+                               : "");
+  // Stopped early: the file holds what was found, and a rerun resumes.
+  return result->stopped ? 3 : 0;
+}
+
+/// What --budget-ms found for one phi.
+struct Scaled {
+  int64_t resolution = 0;
+  ModelStats stats;
+};
+
+/// `effnet-tune --budget-ms X`: the largest phi of the grid whose model,
+/// compiled for the target with the default schedules (and --schedules'),
+/// runs within X ms (tune/PhiSearch.h); with -o, that model is then tuned
+/// and timed again with its tuned schedules. Prints phi, the model's
+/// resolution, width and depth multipliers, parameters, multiply-adds and
+/// latency on stdout.
+int budgetCommand(tune::TuneOptions &options, const std::string &resolved) {
+  tune::PhiGrid grid{phiMin, phiMax, phiStep};
+  if (std::string why = tune::checkPhiGrid(grid); !why.empty())
+    return fail(why);
+  // The timer stops a model's rounds after this long: one far over the
+  // budget needs no more to say so.
+  constexpr double kMaxTimingSeconds = 10;
+  std::map<double, Scaled> scaled;
+  auto measure = [&](double p) -> llvm::Expected<double> {
+    MLIRContext context;
+    std::string message;
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+      if (diag.getSeverity() == DiagnosticSeverity::Error && message.empty())
+        message = describeDiagnostic(diag);
+      return success();
+    });
+    Scaled &s = scaled[p];
+    FailureOr<OwningOpRef<ModuleOp>> module =
+        buildTiled(context, resolved, p, &s.stats);
+    FailureOr<func::FuncOp> model = failure();
+    if (succeeded(module))
+      model = theModel(**module);
+    if (failed(model))
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          fmt::format("phi {}: {}", p,
+                      message.empty() ? "the model was not built" : message));
+    s.resolution =
+        cast<RankedTensorType>(model->getArgumentTypes()[0]).getDimSize(2);
+    std::string dir = fmt::format("{}/phi{}", options.setup.workDir,
+                                  scaled.size());
+    if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+      return llvm::createStringError(ec, "cannot create " + dir + ": " +
+                                             ec.message());
+    llvm::Expected<double> ms =
+        tune::timeModel(*model, options, batch, std::max(3u, modelRounds.getValue()),
+                        kMaxTimingSeconds, dir);
+    llvm::sys::fs::remove_directories(dir);
+    if (!ms)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          fmt::format("phi {}: {}", p, llvm::toString(ms.takeError())));
+    if (!quiet)
+      fmt::print(stderr, "effnet-tune: phi {} ({} px): {:.3f} ms, {}\n", p,
+                 s.resolution, *ms, *ms <= budgetMs ? "within the budget"
+                                                    : "over the budget");
+    return *ms;
+  };
+  llvm::Expected<tune::PhiChoice> choice =
+      tune::searchPhi(grid, budgetMs, measure);
+  if (!choice)
+    return fail(llvm::toString(choice.takeError()));
+  double chosen = choice->fits.phi, ms = choice->fits.ms;
+  std::string how = schedulesFile.empty() ? "default schedules"
+                                          : "schedules of " + schedulesFile;
+  int status = 0;
+  if (!outputPath.empty()) {
+    MLIRContext context;
+    ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
+      if (diag.getSeverity() == DiagnosticSeverity::Error)
+        fmt::print(stderr, "effnet-tune: error: {}\n",
+                   describeDiagnostic(diag));
+      return success();
+    });
+    FailureOr<OwningOpRef<ModuleOp>> module =
+        buildTiled(context, resolved, chosen);
+    if (failed(module))
+      return 1;
+    FailureOr<func::FuncOp> model = theModel(**module);
+    if (failed(model))
+      return 1;
+    tune::ModelCheck check;
+    status = tuneAndWrite(*model, options, check);
+    if (status == 1)
+      return status;
+    // The whole-model check times the tuned model against the defaults;
+    // with no kernel tuned (or stopped early), the search's time stands.
+    if (check.done) {
+      ms = check.tunedMs;
+      how = "tuned schedules (" + outputPath + ")";
+    }
+  }
+  const Scaled &s = scaled[chosen];
+  fmt::print("phi {}: resolution {}, width x{:.4f}, depth x{:.4f}, {} "
+             "parameters, {} multiply-adds, {:.3f} ms at batch {} on {} "
+             "threads with {} (budget {} ms)\n",
+             chosen, s.resolution, std::pow(kBeta, chosen),
+             std::pow(kAlpha, chosen), s.stats.params, s.stats.macs, ms,
+             batch.getValue(), options.threads, how, budgetMs.getValue());
+  if (choice->over)
+    fmt::print("next phi {}: {:.3f} ms, over the budget\n",
+               choice->over->phi, choice->over->ms);
+  else
+    fmt::print("phi {} is --phi-max\n", chosen);
+  return status;
+}
+
 int tuneCommand() {
   unsigned threads = *threadsOption;
-  if (outputPath.empty())
-    return fail("give -o FILE, the schedule file to write");
+  bool budgeted = budgetMs.getNumOccurrences();
+  if (budgeted) {
+    if (!(budgetMs > 0) || !std::isfinite(budgetMs))
+      return fail("--budget-ms: expected milliseconds, more than 0");
+    if (!inputFile.empty() || phi.getNumOccurrences() ||
+        resolution.getNumOccurrences() || !shard.empty())
+      return fail("--budget-ms chooses phi and with it the resolution: drop "
+                  "--input, --phi, --resolution and --shard");
+  } else {
+    if (outputPath.empty())
+      return fail("give -o FILE, the schedule file to write");
+    for (cl::Option *option :
+         std::initializer_list<cl::Option *>{&phiMin, &phiMax, &phiStep,
+                                             &schedulesFile})
+      if (option->getNumOccurrences())
+        return fail(fmt::format("--{} goes with --budget-ms",
+                                option->ArgStr.str()));
+  }
   if (!inputFile.empty() &&
       (variantName.getNumOccurrences() || phi.getNumOccurrences() ||
        numClasses.getNumOccurrences()))
@@ -294,19 +506,6 @@ int tuneCommand() {
   if (!scheduleTarget)
     return fail("bad --target: " + llvm::toString(scheduleTarget.takeError()));
 
-  MLIRContext context;
-  ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
-    if (diag.getSeverity() == DiagnosticSeverity::Error)
-      fmt::print(stderr, "effnet-tune: error: {}\n", describeDiagnostic(diag));
-    return success();
-  });
-  FailureOr<OwningOpRef<ModuleOp>> module = buildTiled(context, *resolved);
-  if (failed(module))
-    return 1;
-  auto functions = (**module).getOps<func::FuncOp>();
-  if (std::distance(functions.begin(), functions.end()) != 1)
-    return fail("expects exactly one func.func holding the model");
-
   options.target = *described;
   options.scheduleClass = scheduleTarget->className();
   options.threads = threads;
@@ -330,41 +529,31 @@ int tuneCommand() {
   } else {
     options.setup.workDir = workDir;
   }
-  llvm::Expected<tune::TuneResult> result =
-      tune::tuneModel(*functions.begin(), options);
-  // The whole model, once every kernel of this run was tuned: a run that
-  // stopped early leaves it to the run that finishes.
-  llvm::Error checked = llvm::Error::success();
-  if (result && !result->stopped && modelRounds > 0)
-    checked = tune::checkWholeModel(*functions.begin(), *result, options,
-                                    batch, modelRounds);
-  if (!temporary.empty())
-    llvm::sys::fs::remove_directories(temporary);
-  if (!result)
-    return fail(llvm::toString(result.takeError()));
-  if (checked)
-    return fail("the whole-model check: " + llvm::toString(std::move(checked)));
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  tune::writeScheduleFile(os, *result, options);
-  if (llvm::Error err = writeFile(outputPath, text))
-    return fail(llvm::toString(std::move(err)));
-  unsigned tuned = 0;
-  for (const tune::KernelOutcome &k : result->kernels)
-    tuned += tune::isTuned(k);
-  if (!quiet)
-    fmt::print(stderr, "effnet-tune: {} of {} kernels tuned{}; wrote {}{}\n",
-               tuned, result->kernels.size(),
-               options.shardCount > 1
-                   ? fmt::format(" (shard {}/{} of {})", options.shardIndex,
-                                 options.shardCount, result->modelKernels)
-                   : "",
-               outputPath.getValue(),
-               result->stopped ? " (" + result->stopReason +
-                                     ": run it again to go on)"
-                               : "");
-  // Stopped early: the file holds what was found, and a rerun resumes.
-  return result->stopped ? 3 : 0;
+  auto removeTemporary = llvm::make_scope_exit([&] {
+    if (!temporary.empty())
+      llvm::sys::fs::remove_directories(temporary);
+  });
+  if (budgeted)
+    return budgetCommand(options, *resolved);
+
+  MLIRContext context;
+  ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error)
+      fmt::print(stderr, "effnet-tune: error: {}\n", describeDiagnostic(diag));
+    return success();
+  });
+  std::optional<double> scaledTo;
+  if (phi.getNumOccurrences())
+    scaledTo = phi.getValue();
+  FailureOr<OwningOpRef<ModuleOp>> module =
+      buildTiled(context, *resolved, scaledTo);
+  if (failed(module))
+    return 1;
+  FailureOr<func::FuncOp> model = theModel(**module);
+  if (failed(model))
+    return 1;
+  tune::ModelCheck check;
+  return tuneAndWrite(*model, options, check);
 }
 
 } // namespace

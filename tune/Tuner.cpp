@@ -410,6 +410,48 @@ void tune::writeScheduleFile(llvm::raw_ostream &os, const TuneResult &result,
   }
 }
 
+/// How the tuner compiles a whole model: for the target, quietly.
+static codegen::LibraryOptions libraryOptions(func::FuncOp func,
+                                              const TuneOptions &o) {
+  auto input = cast<RankedTensorType>(func.getArgumentTypes()[0]);
+  codegen::LibraryOptions library;
+  library.target = o.target.halide;
+  library.variant = "tuning";
+  library.inChannels = input.getDimSize(1);
+  library.resolution = input.getDimSize(2);
+  library.verbose = false;
+  return library;
+}
+
+llvm::Expected<double> tune::timeModel(func::FuncOp func, const TuneOptions &o,
+                                       unsigned batch, unsigned rounds,
+                                       double maxSeconds,
+                                       const std::string &dir) {
+  codegen::LibraryOptions library = libraryOptions(func, o);
+  library.output = dir + "/model";
+  if (llvm::Error err = codegen::emitLibrary(func, library))
+    return std::move(err);
+  std::string output;
+  if (runShell(o.setup,
+               fmt::format("{} -O2 -DONE_MODEL=model -include {}/model.h {} "
+                           "{}/model.a -o {}/timer -lpthread -ldl -lm",
+                           o.setup.cc, dir, EFFNET_MODEL_TIMER_SOURCE, dir,
+                           dir),
+               output))
+    return fail("cannot build the model timer: " + oneLine(output));
+  if (runShell(o.setup,
+               fmt::format("{} {}/timer {} {} {} {}", o.setup.runner, dir,
+                           rounds, batch, o.threads, maxSeconds),
+               output))
+    return fail("the model timer failed: " + oneLine(output));
+  double ms = 0;
+  size_t at = output.find("time: ");
+  if (at == std::string::npos ||
+      std::sscanf(output.c_str() + at, "time: %lf", &ms) != 1)
+    return fail("the model timer printed no time: " + oneLine(output));
+  return ms;
+}
+
 llvm::Error tune::checkWholeModel(func::FuncOp func, TuneResult &result,
                                   const TuneOptions &o, unsigned batch,
                                   unsigned rounds) {
@@ -422,13 +464,7 @@ llvm::Error tune::checkWholeModel(func::FuncOp func, TuneResult &result,
   std::map<std::string, std::vector<GroupOp>> byKey;
   func.walk([&](GroupOp group) { byKey[group.getKernelKey()].push_back(group); });
 
-  auto input = cast<RankedTensorType>(func.getArgumentTypes()[0]);
-  codegen::LibraryOptions library;
-  library.target = o.target.halide;
-  library.variant = "tuning";
-  library.inChannels = input.getDimSize(1);
-  library.resolution = input.getDimSize(2);
-  library.verbose = false;
+  codegen::LibraryOptions library = libraryOptions(func, o);
   std::string dir = o.setup.workDir + "/model";
   library.output = dir + "/default_schedules";
   if (llvm::Error err = codegen::emitLibrary(func, library))

@@ -113,6 +113,15 @@ llvm::Error checkWholeModel(func::FuncOp model, TuneResult &result,
                             const TuneOptions &options, unsigned batch,
                             unsigned rounds);
 
+/// Compiles the whole `model` as it is scheduled into `dir` (which exists)
+/// and times it on `batch` images a call: the median of `rounds` calls
+/// after warm-up, on options.threads threads, through options.setup's
+/// runner; the rounds end early (after 3) once they took `maxSeconds` (0:
+/// no limit). Milliseconds per call.
+llvm::Expected<double> timeModel(func::FuncOp model, const TuneOptions &options,
+                                 unsigned batch, unsigned rounds,
+                                 double maxSeconds, const std::string &dir);
+
 /// A kernel's tuned schedule is kept when it ran at least this much faster
 /// than the default in the same runs (smaller gains are within the noise
 /// of one machine).

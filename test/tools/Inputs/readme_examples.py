@@ -145,6 +145,9 @@ EXAMPLES = {
     "profile": Shell(setup="mkdir -p docs\n"),
     "tune": Skip("tunes for 20 minutes by design; test/e2e/tune.test runs "
                  "effnet-tune on a small model with few candidates"),
+    "budget": Skip("compiles and times about five B0-sized models, then "
+                   "tunes one for 20 minutes; test/e2e/tune-budget.test and "
+                   "tune-budget-search.test run the search on small ones"),
     "shards": Skip("two machines; test/e2e/tune.test shards and merges"),
     "slurm": Skip("a Slurm cluster; test/e2e/tune-slurm.test runs sbatch"),
     "parallel": Skip("GNU parallel over ssh to four nodes"),
