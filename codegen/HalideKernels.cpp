@@ -536,11 +536,24 @@ void applySchedule(const KernelSpec &spec, Lowered &l) {
     place(l.inputRead, p, loops, l.output);
     if (p.compute != Schedule::Inline)
       l.inputRead.vectorize(c, vector, inner);
-    if (s.winograd && p.compute != Schedule::Inline) {
-      // The transforms' 16 and 4 positions unrolled: each is a fixed sum.
-      l.inputRead.reorder(c, k, x, y).unroll(k);
-      place(l.winogradRows, p, loops, l.output);
-      l.winogradRows.vectorize(c, vector, inner).reorder(c, k, x, y).unroll(k);
+    if (s.winograd) {
+      // The transforms' 16 and 4 positions unrolled, each a fixed sum
+      // (winograd_positions = unrolled), or loops; the rows where
+      // winograd_rows says, else with the transformed input.
+      if (p.compute != Schedule::Inline) {
+        l.inputRead.reorder(c, k, x, y);
+        if (!s.winogradLoop)
+          l.inputRead.unroll(k);
+      }
+      Schedule::Place rows = p;
+      if (s.winogradRows >= 0)
+        rows.compute = rows.store = s.winogradRows;
+      if (rows.compute != Schedule::Inline) {
+        place(l.winogradRows, rows, loops, l.output);
+        l.winogradRows.vectorize(c, vector, inner).reorder(c, k, x, y);
+        if (!s.winogradLoop)
+          l.winogradRows.unroll(k);
+      }
     }
     if (p.parallel)
       l.inputRead.parallel(p.across == Schedule::X ? x : y);

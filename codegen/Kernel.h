@@ -172,6 +172,11 @@ struct Schedule {
   /// Threads that share each value of a global pooling's reduction (GPU;
   /// 1: the output's thread alone).
   int reduceThreads = 1;
+  /// Winograd: where the row transform is computed and stored (a LevelId;
+  /// -1: where the transformed input is), and whether the transforms loop
+  /// over their positions instead of unrolling them.
+  int winogradRows = -1;
+  bool winogradLoop = false;
   /// The attribute as printed.
   std::string text;
 

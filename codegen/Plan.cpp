@@ -407,6 +407,9 @@ LogicalResult GroupLowering::readSchedule() {
   for (Producer producer : attr.getShared())
     s.shared.push_back(static_cast<int>(producer));
   s.reduceThreads = static_cast<int>(attr.getReduceThreads());
+  if (std::optional<LoopLevel> rows = attr.getWinogradRows())
+    s.winogradRows = static_cast<int>(*rows);
+  s.winogradLoop = attr.getWinogradPositions() == Positions::loop;
   llvm::raw_string_ostream os(s.text);
   Attribute(attr).print(os);
   spec.key = group.getKernelKey() + " " + s.text;

@@ -686,7 +686,8 @@ LogicalResult GroupOp::verifySchedule(ScheduleAttr schedule) {
           schedule.getThreads(), schedule.getShared(),
           schedule.getAlgorithm(), schedule.getReduce(),
           schedule.getExpandTile(), schedule.getInnerTail(),
-          schedule.getReduceThreads())))
+          schedule.getReduceThreads(), schedule.getWinogradRows(),
+          schedule.getWinogradPositions())))
     return failure();
   // Only the model input can be 8-bit pixels, whose rows' stride is known at
   // the call.

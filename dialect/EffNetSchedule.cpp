@@ -134,7 +134,8 @@ LogicalResult ScheduleAttr::verify(
     ArrayRef<Placement> compute, ArrayRef<Specialization> specialize,
     ArrayRef<int64_t> threads, ArrayRef<Producer> shared, Algorithm algorithm,
     Reduction reduce, ArrayRef<int64_t> expandTile, Tail innerTail,
-    int64_t reduceThreads) {
+    int64_t reduceThreads, std::optional<LoopLevel> winogradRows,
+    Positions winogradPositions) {
   if (tile.size() != 3)
     return emitError() << "expects tile = [c, x, y], got " << tile.size()
                        << " sizes";
@@ -278,6 +279,36 @@ LogicalResult ScheduleAttr::verify(
       return emitError() << "expects '" << stringifyProducer(placement.producer)
                          << "' to be computed at or outside the loop where "
                             "'acc', which reads it, is computed";
+
+  // Winograd's row transform feeds its input transform, computed where
+  // 'input' is placed (or, inline, where 'acc' is).
+  if (algorithm != Algorithm::winograd &&
+      (winogradRows || winogradPositions != Positions::unrolled))
+    return emitError() << "expects winograd_rows and winograd_positions only "
+                          "with algorithm = winograd";
+  if (winogradRows && *winogradRows != LoopLevel::inline_) {
+    auto inputPlaced = llvm::find_if(compute, [](const Placement &p) {
+      return p.producer == Producer::input;
+    });
+    bool inputInline = inputPlaced == compute.end() ||
+                       inputPlaced->compute == LoopLevel::inline_;
+    int readDepth =
+        inputInline ? accDepth : depthOf(inputPlaced->compute, order);
+    if (depthOf(*winogradRows, order) > readDepth)
+      return emitError() << "expects winograd_rows at or outside the loop "
+                            "where '"
+                         << (inputInline ? "acc" : "input")
+                         << "', which reads them, is computed, got '"
+                         << stringifyLoopLevel(*winogradRows) << "'";
+    if (parallel.size() > 1)
+      for (Loop fused : parallel.drop_back())
+        if (loopLevelOf(fused) == *winogradRows)
+          return emitError()
+                 << "expects winograd_rows at a loop that exists: '"
+                 << stringifyLoopLevel(*winogradRows)
+                 << "' is fused into the parallel loop '"
+                 << stringifyLoop(parallel.back()) << "'";
+  }
 
   // A fused expansion feeds the convolution's input as read (padded): where
   // that is placed, the expansion must exist already.
@@ -455,6 +486,8 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   SmallVector<int64_t> expandTile;
   Tail innerTail = Tail::guard;
   int64_t reduceThreads = 1;
+  std::optional<LoopLevel> winogradRows;
+  Positions winogradPositions = Positions::unrolled;
   llvm::StringSet<> seen;
   SMLoc start = parser.getCurrentLocation();
 
@@ -496,6 +529,16 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
       return parseKeywordList(parser, shared, symbolizeProducer, "producer");
     if (key == "reduce_threads")
       return parser.parseInteger(reduceThreads);
+    if (key == "winograd_rows") {
+      LoopLevel level = LoopLevel::inline_;
+      if (parseKeywordOf(parser, level, symbolizeLoopLevel, "loop level"))
+        return failure();
+      winogradRows = level;
+      return success();
+    }
+    if (key == "winograd_positions")
+      return parseKeywordOf(parser, winogradPositions, symbolizePositions,
+                            "positions");
     if (key == "compute")
       return parser.parseCommaSeparatedList(
           AsmParser::Delimiter::Braces, [&]() -> ParseResult {
@@ -534,7 +577,8 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
            << "unknown schedule field '" << key
            << "' (expected tile, vector, order, parallel, grain, unroll, "
               "tail, compute, specialize, algorithm, reduce, expand_tile, "
-              "inner_tail, threads, shared or reduce_threads)";
+              "inner_tail, winograd_rows, winograd_positions, threads, "
+              "shared or reduce_threads)";
   };
   if (parser.parseLess() ||
       parser.parseCommaSeparatedList(AsmParser::Delimiter::None, parseField) ||
@@ -549,7 +593,8 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   return getChecked([&] { return parser.emitError(start); },
                     parser.getContext(), tile, vector, order, parallel, grain,
                     unroll, tail, compute, specialize, threads, shared,
-                    algorithm, reduce, expandTile, innerTail, reduceThreads);
+                    algorithm, reduce, expandTile, innerTail, reduceThreads,
+                    winogradRows, winogradPositions);
 }
 
 void ScheduleAttr::print(AsmPrinter &printer) const {
@@ -591,6 +636,11 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
   }
   if (getInnerTail() != Tail::guard)
     printer << ", inner_tail = " << stringifyTail(getInnerTail());
+  if (getWinogradRows())
+    printer << ", winograd_rows = " << stringifyLoopLevel(*getWinogradRows());
+  if (getWinogradPositions() != Positions::unrolled)
+    printer << ", winograd_positions = "
+            << stringifyPositions(getWinogradPositions());
   if (!getThreads().empty()) {
     printer << ", threads = ";
     printList(printer, getThreads(), integer);

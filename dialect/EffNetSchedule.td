@@ -107,6 +107,17 @@ def EffNet_Reduction : I32EnumAttr<"Reduction", "reduction loop placement", [
   let cppNamespace = "::mlir::effnet";
 }
 
+/// How Winograd's transforms go over their positions: the input tile's 16
+/// (4 by 4) and the rows' 4.
+def EffNet_Positions : I32EnumAttr<"Positions", "Winograd transform positions", [
+    // Each position its own code: a fixed sum of input values.
+    I32EnumAttrCase<"unrolled", 0>,
+    // A loop over the positions, each step choosing its sum.
+    I32EnumAttrCase<"loop", 1>
+  ]> {
+  let cppNamespace = "::mlir::effnet";
+}
+
 def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
   let mnemonic = "schedule";
   let summary = "how a group's pipeline is tiled, vectorized and run";
@@ -144,7 +155,16 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     (16 values per input channel), `acc` the 16 products accumulated over
     the input channels per tile, transformed back into the output tile. The
     x and y tiles are even and divide the output (no tail). The default,
-    `direct`, is not printed.
+    `direct`, is not printed. The input's transform runs in two steps, along
+    x (each input row of a tile: 4 values) and then along y (16 values):
+    `winograd_rows` places the first step's values (`inline`, `root` or a
+    tile loop `c`, `x` or `y`, computed and stored there; not given, and not
+    printed, they are computed and stored where `input` is, and inline when
+    it is inline), and `winograd_positions` says whether both steps are
+    `unrolled` over their positions (the default, not printed) or a
+    `loop`. The rows are read where `input` is computed
+    (where `acc` is when `input` is inline): they are placed at or outside
+    that loop.
 
     `reduce` says where the anchor convolution's reduction loops (input
     channels, window) sit among its accumulation's loops over a tile:
@@ -198,7 +218,10 @@ def EffNet_ScheduleAttr : AttrDef<EffNet_Dialect, "Schedule"> {
     "::mlir::effnet::Reduction":$reduce,
     ArrayRefParameter<"int64_t", "a fused expansion's c and x tiles">:$expandTile,
     "::mlir::effnet::Tail":$innerTail,
-    "int64_t":$reduceThreads
+    "int64_t":$reduceThreads,
+    OptionalParameter<"std::optional<::mlir::effnet::LoopLevel>",
+                      "where Winograd's row transform is placed">:$winogradRows,
+    "::mlir::effnet::Positions":$winogradPositions
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;

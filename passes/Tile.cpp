@@ -86,7 +86,8 @@ struct Builder {
                              /*specialize=*/{}, threads, shared, algorithm,
                              Reduction::tile,
                              /*expandTile=*/{}, /*innerTail=*/Tail::guard,
-                             reduceThreads);
+                             reduceThreads, /*winogradRows=*/std::nullopt,
+                             Positions::unrolled);
   }
 };
 

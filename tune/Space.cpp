@@ -26,6 +26,8 @@ ScheduleFields ScheduleFields::of(ScheduleAttr s) {
   f.expandTile.assign(s.getExpandTile().begin(), s.getExpandTile().end());
   f.innerTail = s.getInnerTail();
   f.reduceThreads = s.getReduceThreads();
+  f.winogradRows = s.getWinogradRows();
+  f.winogradPositions = s.getWinogradPositions();
   return f;
 }
 
@@ -38,7 +40,8 @@ ScheduleAttr ScheduleFields::get(MLIRContext *context) const {
       ArrayRef<Loop>(parallel), grain, ArrayRef<Loop>(unroll), tail,
       ArrayRef<Placement>(compute), ArrayRef<Specialization>(specialize),
       ArrayRef<int64_t>(threads), ArrayRef<Producer>(shared), algorithm,
-      reduce, ArrayRef<int64_t>(expandTile), innerTail, reduceThreads);
+      reduce, ArrayRef<int64_t>(expandTile), innerTail, reduceThreads,
+      winogradRows, winogradPositions);
 }
 
 Space::Space(GroupOp group, uint64_t seed)
@@ -79,7 +82,7 @@ void Space::change(ScheduleFields &f) {
         levels.push_back(levelOf(loop));
     return levels.empty() ? LoopLevel::root : levels[below(levels.size())];
   };
-  switch (below(15)) {
+  switch (below(16)) {
   case 0: {
     static const int64_t multiples[] = {1, 2, 3, 4, 6, 8};
     int64_t k = multiples[below(std::size(multiples))];
@@ -189,6 +192,20 @@ void Space::change(ScheduleFields &f) {
             chance(0.3)   ? std::nullopt
             : chance(0.5) ? std::optional<LoopLevel>(LoopLevel::root)
                           : std::optional<LoopLevel>(someLevel()));
+    break;
+  case 15:
+    // Winograd's transforms: where the rows are kept, and unrolled or not.
+    if (f.algorithm == Algorithm::winograd) {
+      if (chance(0.7))
+        f.winogradRows = chance(0.25)  ? std::nullopt
+                         : chance(0.3) ? std::optional<LoopLevel>(
+                                             LoopLevel::inline_)
+                                       : std::optional<LoopLevel>(someLevel());
+      else
+        f.winogradPositions = f.winogradPositions == Positions::loop
+                                  ? Positions::unrolled
+                                  : Positions::loop;
+    }
     break;
   }
 }

@@ -36,6 +36,8 @@ struct ScheduleFields {
   SmallVector<int64_t, 2> expandTile;
   Tail innerTail = Tail::guard;
   int64_t reduceThreads = 1;
+  std::optional<LoopLevel> winogradRows;
+  Positions winogradPositions = Positions::unrolled;
 
   static ScheduleFields of(ScheduleAttr schedule);
   ScheduleAttr get(MLIRContext *context) const;

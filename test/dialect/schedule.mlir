@@ -105,6 +105,27 @@ func.func @winograd(%x: tensor<1x24x24x24xf32>) -> tensor<1x48x24x24xf32> {
   }
   return %0 : tensor<1x48x24x24xf32>
 }
+// Winograd's row transform placed on its own (here at the rows' tile
+// loop, outside the input transform's pixel loop) and its positions looped
+// over print after inner_tail; parsed in any order.
+// CHECK-LABEL: func @winograd_transforms
+// CHECK: #effnet.schedule<tile = [32, 12, 2], vector = 16, order = [y, x, c], parallel = [y], grain = 1, unroll = [c, x, y], tail = shift, compute = {acc = c, input = x}, algorithm = winograd, winograd_rows = y, winograd_positions = loop>
+// CHECK: #effnet.schedule<{{.*}}algorithm = winograd, winograd_rows = inline>
+func.func @winograd_transforms(%x: tensor<1x24x24x24xf32>) -> tensor<1x48x24x24xf32> {
+  %0 = effnet.group "expand"(%x) {schedule = #effnet.schedule<winograd_positions = loop, winograd_rows = y, algorithm = winograd, tile = [32, 12, 2], vector = 16, order = [y, x, c], parallel = [y], unroll = [c, x, y], compute = {acc = c, input = x}>} : (tensor<1x24x24x24xf32>) -> tensor<1x48x24x24xf32> {
+  ^bb0(%in: tensor<1x24x24x24xf32>):
+    %w = effnet.weight "w" : tensor<48x24x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x24x24x24xf32>, tensor<48x24x3x3xf32>) -> tensor<1x48x24x24xf32>
+    effnet.yield %c : tensor<1x48x24x24xf32>
+  }
+  %1 = effnet.group "expand"(%0) {schedule = #effnet.schedule<algorithm = winograd, tile = [32, 12, 2], vector = 16, order = [y, x, c], compute = {acc = c, input = x}, winograd_rows = inline, winograd_positions = unrolled>} : (tensor<1x48x24x24xf32>) -> tensor<1x48x24x24xf32> {
+  ^bb0(%in: tensor<1x48x24x24xf32>):
+    %w = effnet.weight "w2" : tensor<48x48x3x3xf32>
+    %c = effnet.conv2d %in, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x48x24x24xf32>, tensor<48x48x3x3xf32>) -> tensor<1x48x24x24xf32>
+    effnet.yield %c : tensor<1x48x24x24xf32>
+  }
+  return %1 : tensor<1x48x24x24xf32>
+}
 // The default algorithm is not printed.
 // CHECK-LABEL: func @direct
 // CHECK: compute = {acc = c}>

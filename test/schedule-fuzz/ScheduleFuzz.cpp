@@ -237,6 +237,13 @@ public:
       reduce = pick<Reduction>(
           {Reduction::tile, Reduction::tile, Reduction::row, Reduction::pixel});
     Tail innerTail = chance(0.3) ? Tail::shift : Tail::guard;
+    // Winograd's transforms: the rows' placement and the positions' loop.
+    std::optional<LoopLevel> winogradRows;
+    Positions winogradPositions = Positions::unrolled;
+    if ((algorithm == Algorithm::winograd && chance(0.5)) || chance(0.01))
+      winogradRows = level(true);
+    if ((algorithm == Algorithm::winograd && chance(0.3)) || chance(0.01))
+      winogradPositions = Positions::loop;
     SmallVector<int64_t, 2> expandTile;
     if ((f.expands && chance(0.5)) || chance(0.01)) {
       expandTile = {vector * static_cast<int64_t>(1 + below(6)),
@@ -255,6 +262,31 @@ public:
         reduce = Reduction::tile;
       if (!f.expands)
         expandTile.clear();
+      if (algorithm != Algorithm::winograd) {
+        winogradRows.reset();
+        winogradPositions = Positions::unrolled;
+      }
+      // The rows at or outside the loop that reads them: where 'input' is
+      // computed, or 'acc' when the input is inline.
+      if (winogradRows && *winogradRows != LoopLevel::inline_) {
+        auto depth = [&](LoopLevel l) {
+          if (l == LoopLevel::root)
+            return 0;
+          for (size_t i = 0; i < 3; ++i)
+            if (static_cast<int>(order[i]) + 2 == static_cast<int>(l))
+              return static_cast<int>(i) + 1;
+          return 4;
+        };
+        int read = 3;
+        for (const Placement &p : compute)
+          if (p.producer == Producer::acc)
+            read = std::min(read, depth(p.compute));
+        for (const Placement &p : compute)
+          if (p.producer == Producer::input && p.compute != LoopLevel::inline_)
+            read = depth(p.compute);
+        if (depth(*winogradRows) > read || fusedAway(*winogradRows))
+          winogradRows = LoopLevel::root;
+      }
       if (f.grouped || vector > f.fewestChannels)
         innerTail = Tail::guard;
       for (Placement &p : compute)
@@ -274,7 +306,8 @@ public:
     return ScheduleAttr::get(context, tile, vector, order, parallel, grain,
                              unroll, tail, compute, specialize, {}, {},
                              algorithm, reduce, expandTile, innerTail,
-                             /*reduceThreads=*/1);
+                             /*reduceThreads=*/1, winogradRows,
+                             winogradPositions);
   }
 
   size_t below(size_t n) { return n ? rng() % n : 0; }
