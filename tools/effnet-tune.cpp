@@ -572,7 +572,9 @@ int main(int argc, char **argv) {
       argc, argv,
       "effnet-tune: schedules tuned per target by measuring them\n\n"
       "  effnet-tune --variant b0 --target host -o b0.schedules\n"
-      "  effnet-tune merge A.schedules B.schedules -o all.schedules\n");
+      "  effnet-tune merge A.schedules B.schedules -o all.schedules\n"
+      "  effnet-tune --budget-ms 10 --target host   (the largest phi within "
+      "10 ms)\n");
   setHostTargetResolver(codegen::resolveHostTarget);
   if (!positional.empty()) {
     if (positional.front() != "merge")
