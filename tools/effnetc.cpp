@@ -501,6 +501,15 @@ getLibraryOptions(func::FuncOp model) {
                                    "expects the model to take N x C x R x R");
   library.inChannels = input.getDimSize(1);
   library.resolution = input.getDimSize(2);
+  // The image entries exist for models of RGB input only (as the 8-bit
+  // entry, whose --normalize the library refuses the same way).
+  if ((resize.getNumOccurrences() || antialias.getNumOccurrences()) &&
+      library.inChannels != 3)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        fmt::format("--resize and --antialias are for NAME_run_image, which "
+                    "takes RGB images: this model takes {} channels",
+                    library.inChannels));
   auto names = model->getAttrOfType<ArrayAttr>(kOutputsAttrName);
   for (auto [index, type] : llvm::enumerate(model.getResultTypes())) {
     auto name = names && index < names.size()
