@@ -19,6 +19,14 @@ namespace mlir {
 namespace effnet {
 namespace codegen {
 
+/// The kernel cache's default bound: 2 GiB (B0's portable library's
+/// kernels and runtime take 4 MiB).
+constexpr uint64_t kDefaultCacheBytes = uint64_t(2) << 30;
+
+/// The kernel cache's default folder: $EFFNET_CACHE_DIR, else
+/// $XDG_CACHE_HOME/effnet, else $HOME/.cache/effnet; "" when none is set.
+std::string defaultCacheDir();
+
 struct LibraryOptions {
   /// DIR/NAME: writes DIR/NAME.a and DIR/NAME.h; NAME prefixes every symbol.
   std::string output;
@@ -48,6 +56,15 @@ struct LibraryOptions {
   bool halfWeights = false;
   /// Per-phase and per-kernel timing on stderr.
   bool verbose = true;
+  /// The kernel cache's folder (docs/ARCHITECTURE.md, "The kernel cache"):
+  /// compiled kernels and runtimes are taken from it and stored in it, the
+  /// least recently used removed past `cacheMaxBytes`. "": no cache. A
+  /// folder that cannot be made or written is an error unless
+  /// `cacheOptional` (the default folder), when the compile goes on
+  /// without it.
+  std::string cacheDir;
+  uint64_t cacheMaxBytes = kDefaultCacheBytes;
+  bool cacheOptional = false;
 };
 
 /// The largest --resize: the image entries' resized shorter side.
@@ -102,8 +119,9 @@ llvm::Error printPlan(llvm::ArrayRef<mlir::func::FuncOp> funcs,
                       const LibraryOptions &options, llvm::raw_ostream &os);
 
 /// Prints the LLVM IR of the driver emitLibrary would compile for `funcs`
-/// (every entry point of the library's header; the weights' values elided),
-/// its symbols named after `options.output`'s NAME.
+/// (every entry point of the library's header; the weight blobs declared:
+/// an object of their own defines them), its symbols named after
+/// `options.output`'s NAME.
 llvm::Error printDriver(llvm::ArrayRef<mlir::func::FuncOp> funcs,
                         const LibraryOptions &options, llvm::raw_ostream &os);
 

@@ -2,11 +2,12 @@
 //
 // Each kernel and Halide's runtime is a job; threads take the next job until
 // none is left or one has failed. The front ends take turns in kernel order
-// (FrontEndOrder, HalideKernels.h), so the objects are the same whatever the
-// threads' timing.
+// (FrontEndOrder, HalideKernels.h). A job whose object the kernel cache holds
+// is a copy, and a compiled one is stored there.
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/KernelCache.h"
 #include "codegen/Library.h"
 
 #include "llvm/Support/thread.h"
@@ -25,7 +26,7 @@ Error mlir::effnet::codegen::compileObjects(
     const ModelPlan &plan, const TargetDescription &target,
     const std::vector<std::string> &names,
     const std::vector<std::string> &objects, const std::string &runtimeObject,
-    unsigned threads, bool verbose) {
+    unsigned threads, bool verbose, KernelCache *cache) {
   // Job 0 is the runtime, the longest; kernels follow. Without a runtime to
   // compile, the jobs start at 1.
   size_t jobs = plan.kernels.size() + 1;
@@ -47,10 +48,24 @@ Error mlir::effnet::codegen::compileObjects(
       }
       Clock::time_point start = Clock::now();
       // Kernel k is job k + 1.
-      Error error =
-          job == 0 ? compileRuntime(target, runtimeObject)
-                   : compileKernel(plan.kernels[job - 1], names[job - 1],
-                                   target, objects[job - 1], job - 1, order);
+      const std::string &object = job == 0 ? runtimeObject : objects[job - 1];
+      std::string key;
+      if (cache)
+        key = job == 0 ? KernelCache::runtimeKey(target.halide)
+                       : KernelCache::kernelKey(plan.kernels[job - 1].key,
+                                                names[job - 1], target.halide);
+      bool cached = cache && cache->fetch(key, object);
+      Error error = Error::success();
+      if (cached) {
+        if (job > 0)
+          order.skip(job - 1);
+      } else {
+        error = job == 0 ? compileRuntime(target, runtimeObject)
+                         : compileKernel(plan.kernels[job - 1], names[job - 1],
+                                         target, object, job - 1, order);
+        if (!error && cache)
+          cache->store(key, object);
+      }
       std::string what =
           job == 0 ? "Halide runtime"
                    : fmt::format("kernel {}/{} ({})", job, plan.kernels.size(),
@@ -63,8 +78,8 @@ Error mlir::effnet::codegen::compileObjects(
         return;
       }
       if (verbose)
-        fmt::print(stderr, "effnetc:   {} in {:.2f} s\n", what,
-                   secondsSince(start));
+        fmt::print(stderr, "effnetc:   {} {} {:.2f} s\n", what,
+                   cached ? "from the cache in" : "in", secondsSince(start));
     }
   };
   // Every compile runs on a thread of ours with a stack large enough for

@@ -27,10 +27,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Driver.h"
+#include "codegen/KernelCache.h"
 #include "codegen/RuntimeBitcode.h"
 #include "codegen/runtime/Runtime.h"
 
 #include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -83,6 +86,45 @@ constexpr StringLiteral kLayoutName = "effnet_rt_layout";
 
 /// Builds the module's globals and entry points; the runtime's functions it
 /// calls are declared with their types in `runtime`.
+/// The weight blob `name` of `bytes` bytes in `module`: declared, or with
+/// `values` defined (a hidden symbol: the library's objects share it, the
+/// program it is linked into does not see it).
+GlobalVariable *declareWeights(Module &module, const std::string &name,
+                               size_t bytes,
+                               const std::vector<float> *values = nullptr) {
+  LLVMContext &ctx = module.getContext();
+  auto *type = ArrayType::get(Type::getInt8Ty(ctx), bytes);
+  Constant *data = nullptr;
+  if (values)
+    data = ConstantDataArray::getRaw(
+        StringRef(reinterpret_cast<const char *>(values->data()), bytes),
+        bytes, Type::getInt8Ty(ctx));
+  auto *weights =
+      new GlobalVariable(module, type, /*isConstant=*/true,
+                         GlobalValue::ExternalLinkage, data, name);
+  weights->setVisibility(GlobalValue::HiddenVisibility);
+  weights->setAlignment(Align(EFFNET_ALIGN));
+  return weights;
+}
+
+/// The weight blobs of `paths`, each its symbol's suffix (`weights`, or
+/// `pP_weights` in a library of several paths) and its values: one per
+/// path, but paths whose weights are packed alike share the first's.
+std::vector<std::pair<std::string, const std::vector<float> *>>
+weightBlobs(ArrayRef<DriverPath> paths) {
+  std::vector<std::pair<std::string, const std::vector<float> *>> blobs;
+  for (size_t p = 0; p < paths.size(); ++p) {
+    bool shared = false;
+    for (size_t q = 0; q < p && !shared; ++q)
+      shared = paths[q].plan->weights == paths[p].plan->weights;
+    if (!shared)
+      blobs.emplace_back(
+          (paths.size() > 1 ? fmt::format("p{}_", p) : "") + "weights",
+          &paths[p].plan->weights);
+  }
+  return blobs;
+}
+
 class DriverBuilder {
 public:
   DriverBuilder(Module &module, const Module &runtime,
@@ -144,9 +186,8 @@ public:
     return Error::success();
   }
 
-  /// Builds every global and function; `elideWeights` gives the weight blob
-  /// zeros instead of its values (for printing).
-  Error build(bool elideWeights) {
+  /// Builds every global and function.
+  Error build() {
     // The runtime is built with this file: a missing function is a bug.
     for (StringRef name : kRuntimeEntries)
       if (!runtime.getFunction(name))
@@ -166,8 +207,7 @@ public:
       for (size_t q = 0; q < p && !weights; ++q)
         if (paths[q].plan->weights == paths[p].plan->weights)
           weights = blobs[q];
-      blobs.push_back(weights ? weights
-                              : emitWeights(*paths[p].plan, elideWeights));
+      blobs.push_back(weights ? weights : emitWeights(*paths[p].plan));
       Expected<GlobalVariable *> model =
           emitModel(paths[p], blobs.back());
       if (!model)
@@ -257,20 +297,12 @@ private:
   Constant *int32(int64_t value) { return builder.getInt32(value); }
   Constant *int64(int64_t value) { return builder.getInt64(value); }
 
-  GlobalVariable *emitWeights(const ModelPlan &plan, bool elide) {
-    size_t bytes = plan.weights.size() * sizeof(float);
-    Type *i8 = Type::getInt8Ty(ctx);
-    Constant *data;
-    if (elide) {
-      data = ConstantAggregateZero::get(ArrayType::get(i8, bytes));
-    } else {
-      StringRef raw(reinterpret_cast<const char *>(plan.weights.data()),
-                    bytes);
-      data = ConstantDataArray::getRaw(raw, bytes, i8);
-    }
-    GlobalVariable *weights = global("weights", data);
-    weights->setAlignment(Align(EFFNET_ALIGN));
-    return weights;
+  /// The weight blob of `plan`, declared: emitWeightsObject defines it in
+  /// an object of its own, so that the driver's code is the same whatever
+  /// the weights' values (and the kernel cache keeps it).
+  GlobalVariable *emitWeights(const ModelPlan &plan) {
+    return declareWeights(module, symbol(prefix + "weights"),
+                          plan.weights.size() * sizeof(float));
   }
 
   /// An effnet_buffer of `base` at `offset` floats, laid out as `dims`
@@ -627,9 +659,10 @@ static Expected<std::unique_ptr<Module>> loadRuntime(const std::string &triple,
 
 /// Builds the driver module for `triple`, links the runtime in, verifies it
 /// and hands it, with its target machine, to `use`: what compiling and
-/// printing share. Printing elides the weights.
+/// printing share. The weight blobs are declared, not defined
+/// (emitWeightsObject defines them).
 static Error withDriver(ArrayRef<DriverPath> paths, const ModelInfo &info,
-                        const std::string &triple, bool printing,
+                        const std::string &triple,
                         function_ref<Error(Module &, TargetMachine &)> use) {
   Expected<std::unique_ptr<TargetMachine>> machine = createMachine(triple);
   if (!machine)
@@ -641,8 +674,7 @@ static Error withDriver(ArrayRef<DriverPath> paths, const ModelInfo &info,
   Module module(info.name, ctx);
   module.setTargetTriple(triple);
   module.setDataLayout((*machine)->createDataLayout());
-  if (Error err = DriverBuilder(module, **runtime, paths, info)
-                      .build(/*elideWeights=*/printing))
+  if (Error err = DriverBuilder(module, **runtime, paths, info).build())
     return err;
   // The layout checked, nothing reads it.
   if (GlobalVariable *layout = (*runtime)->getGlobalVariable(kLayoutName))
@@ -672,37 +704,77 @@ static Error withDriver(ArrayRef<DriverPath> paths, const ModelInfo &info,
   return use(module, **machine);
 }
 
+/// Compiles `module` by `machine` to the object file `objectPath`.
+static Error emitObject(Module &module, TargetMachine &machine,
+                        const std::string &objectPath) {
+  std::error_code ec;
+  raw_fd_ostream os(objectPath, ec, sys::fs::OF_None);
+  if (ec)
+    return createStringError(
+        ec, fmt::format("cannot write '{}': {}", objectPath, ec.message()));
+  legacy::PassManager passes;
+  if (machine.addPassesToEmitFile(passes, os, nullptr,
+                                  CodeGenFileType::ObjectFile))
+    return createStringError(fmt::format(
+        "LLVM cannot emit objects for '{}'", module.getTargetTriple()));
+  passes.run(module);
+  os.flush();
+  if (os.has_error())
+    return createStringError(os.error(),
+                             fmt::format("cannot write '{}'", objectPath));
+  return Error::success();
+}
+
 Error mlir::effnet::codegen::emitDriverObject(ArrayRef<DriverPath> paths,
                                               const ModelInfo &info,
                                               const std::string &triple,
-                                              const std::string &objectPath) {
+                                              const std::string &objectPath,
+                                              KernelCache *cache) {
   return withDriver(
-      paths, info, triple, /*printing=*/false,
+      paths, info, triple,
       [&](Module &module, TargetMachine &machine) -> Error {
-        std::error_code ec;
-        raw_fd_ostream os(objectPath, ec, sys::fs::OF_None);
-        if (ec)
-          return createStringError(ec, fmt::format("cannot write '{}': {}",
-                                                   objectPath, ec.message()));
-        legacy::PassManager passes;
-        if (machine.addPassesToEmitFile(passes, os, nullptr,
-                                        CodeGenFileType::ObjectFile))
-          return createStringError(
-              fmt::format("LLVM cannot emit objects for '{}'", triple));
-        passes.run(module);
-        os.flush();
-        if (os.has_error())
-          return createStringError(
-              os.error(), fmt::format("cannot write '{}'", objectPath));
+        // The module, weights aside, is all the object depends on (with
+        // the LLVM that compiles it, which the cache's identity names).
+        std::string key;
+        if (cache) {
+          std::string bitcode;
+          raw_string_ostream bitcodeStream(bitcode);
+          WriteBitcodeToFile(module, bitcodeStream);
+          key = KernelCache::key({"driver", triple, LLVM_VERSION_STRING,
+                                  bitcodeStream.str()});
+          if (cache->fetch(key, objectPath))
+            return Error::success();
+        }
+        if (Error err = emitObject(module, machine, objectPath))
+          return err;
+        if (cache)
+          cache->store(key, objectPath);
         return Error::success();
       });
+}
+
+Error mlir::effnet::codegen::emitWeightsObject(ArrayRef<DriverPath> paths,
+                                               const ModelInfo &info,
+                                               const std::string &triple,
+                                               const std::string &objectPath) {
+  Expected<std::unique_ptr<TargetMachine>> machine = createMachine(triple);
+  if (!machine)
+    return machine.takeError();
+  LLVMContext ctx;
+  Module module(info.name + "_weights", ctx);
+  module.setTargetTriple(triple);
+  module.setDataLayout((*machine)->createDataLayout());
+  for (const auto &[suffix, values] : weightBlobs(paths))
+    declareWeights(module, info.name + "_" + suffix,
+                   values->size() * sizeof(float), values);
+  return emitObject(module, **machine, objectPath);
 }
 
 Error mlir::effnet::codegen::printDriver(ArrayRef<DriverPath> paths,
                                          const ModelInfo &info,
                                          const std::string &triple,
                                          raw_ostream &os) {
-  return withDriver(paths, info, triple, /*printing=*/true,
+  return withDriver(paths, info, triple,
                     [&](Module &module, TargetMachine &) {
                       module.print(os, nullptr);
                       return Error::success();

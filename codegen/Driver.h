@@ -61,14 +61,27 @@ int64_t arenaStride(llvm::ArrayRef<DriverPath> paths);
 /// adds an arena per image that can run at once.
 int64_t workspaceBytes(llvm::ArrayRef<DriverPath> paths);
 
-/// Writes the driver and weights object for `triple`.
+class KernelCache;
+
+/// Writes the driver's object for `triple`: the model's tables and entry
+/// points and the runtime, the weight blobs declared. Taken from `cache`
+/// (unless null) when it holds one for the same IR, else compiled and
+/// stored there.
 llvm::Error emitDriverObject(llvm::ArrayRef<DriverPath> paths,
                              const ModelInfo &info, const std::string &triple,
-                             const std::string &objectPath);
+                             const std::string &objectPath,
+                             KernelCache *cache);
 
-/// Prints the driver's LLVM IR for `triple`, the weight blobs' values
-/// elided (zeros of their size): what emitDriverObject compiles, the model's
-/// globals and entry points first, then the runtime linked in.
+/// Writes the object that defines the weight blobs the driver declares
+/// (NAME_weights, or NAME_pP_weights per distinct blob of a portable
+/// library), hidden symbols.
+llvm::Error emitWeightsObject(llvm::ArrayRef<DriverPath> paths,
+                              const ModelInfo &info, const std::string &triple,
+                              const std::string &objectPath);
+
+/// Prints the driver's LLVM IR for `triple`: what emitDriverObject
+/// compiles, the model's globals and entry points first, then the runtime
+/// linked in; the weight blobs are declarations.
 llvm::Error printDriver(llvm::ArrayRef<DriverPath> paths,
                         const ModelInfo &info, const std::string &triple,
                         llvm::raw_ostream &os);

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/HalideKernels.h"
+#include "codegen/HalideNames.h"
 #include "codegen/runtime/Runtime.h"
 
 #include "Halide.h"
@@ -898,16 +899,33 @@ mlir::effnet::codegen::describeTarget(const std::string &name) {
 }
 
 void FrontEndOrder::run(size_t index, const std::function<void()> &frontEnd) {
-  std::unique_lock<std::mutex> guard(lock);
-  turn.wait(guard, [&] { return next == index; });
+  {
+    std::unique_lock<std::mutex> guard(lock);
+    turn.wait(guard, [&] { return next == index; });
+  }
   struct Pass {
     FrontEndOrder &order;
     ~Pass() {
-      ++order.next;
-      order.turn.notify_all();
+      std::lock_guard<std::mutex> guard(order.lock);
+      order.advance();
     }
   } pass{*this};
   frontEnd();
+}
+
+void FrontEndOrder::skip(size_t index) {
+  std::lock_guard<std::mutex> guard(lock);
+  if (index == next)
+    advance();
+  else
+    skipped.insert(index);
+}
+
+void FrontEndOrder::advance() {
+  ++next;
+  while (skipped.erase(next))
+    ++next;
+  turn.notify_all();
 }
 
 llvm::Error mlir::effnet::codegen::compileKernel(
@@ -930,6 +948,7 @@ llvm::Error mlir::effnet::codegen::compileKernel(
         throw HalideFailure("a schedule without GPU threads for a GPU target "
                             "(" + target.halide +
                             ") would run on the CPU: give threads");
+      startKernelNames();
       Lowered lowered;
       lower(spec, lowered);
       if (!spec.schedule.threads.empty())
@@ -969,6 +988,7 @@ mlir::effnet::codegen::compileRuntime(const TargetDescription &target,
                                       const std::string &objectPath) {
   return guarded(
       [&] {
+        startKernelNames();
         compile_standalone_runtime(objectPath,
                                    withoutExtensions(Target(target.halide)));
       });

@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 
 namespace mlir {
@@ -52,21 +53,25 @@ void useCallerStackForHalide();
 
 /// Runs the front end of kernel `index` (building its Halide pipeline and
 /// lowering it) when every kernel before it has had its turn, one at a
-/// time: Halide makes names unique with process-wide counters, and the
-/// names reach the objects' symbols, so kernels compiled on several threads
-/// must take their names in one order for the library to be reproducible.
-/// The back end (LLVM) runs in parallel.
+/// time, as they have always run: Halide does not say that its front end
+/// may run on several threads at once. The back end (LLVM) runs in
+/// parallel. Kernels' names no longer depend on the order (HalideNames.h).
 class FrontEndOrder {
 public:
   /// Runs `frontEnd` in turn `index`; the turn passes on even if it throws.
   void run(size_t index, const std::function<void()> &frontEnd);
-  /// Passes turn `index` on without running anything (a job given up).
-  void skip(size_t index) { run(index, [] {}); }
+  /// Gives turn `index` up without waiting for it (a job given up, or an
+  /// object the kernel cache held).
+  void skip(size_t index);
 
 private:
+  /// Passes the turn on, past the turns given up; the lock held.
+  void advance();
+
   std::mutex lock;
   std::condition_variable turn;
   size_t next = 0;
+  std::set<size_t> skipped;
 };
 
 /// Compiles `spec` to an object file defining `int function(halide_buffer_t

@@ -10,6 +10,7 @@
 
 #include "codegen/Library.h"
 #include "codegen/Codegen.h"
+#include "codegen/KernelCache.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -18,6 +19,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <optional>
 #include <thread>
 
 using namespace mlir::effnet::codegen;
@@ -237,9 +239,28 @@ Error mlir::effnet::codegen::emitLibrary(
   llvm::Expected<std::string> driverObject = scratchFile(name + "_driver.o");
   if (!driverObject)
     return driverObject.takeError();
+  llvm::Expected<std::string> weightsObject =
+      scratchFile(name + "_weights.o");
+  if (!weightsObject)
+    return weightsObject.takeError();
   llvm::Expected<std::string> runtimeObject = scratchFile(name + "_runtime.o");
   if (!runtimeObject)
     return runtimeObject.takeError();
+
+  std::optional<KernelCache> cache;
+  if (!options.cacheDir.empty()) {
+    llvm::Expected<KernelCache> opened =
+        KernelCache::open(options.cacheDir, options.cacheMaxBytes);
+    if (opened)
+      cache.emplace(std::move(*opened));
+    else if (!options.cacheOptional)
+      return opened.takeError();
+    else if (options.verbose)
+      fmt::print(stderr, "effnetc: compiling without a kernel cache: {}\n",
+                 llvm::toString(opened.takeError()));
+    else
+      llvm::consumeError(opened.takeError());
+  }
 
   // A thread per kernel and one for Halide's runtime are all that can work.
   unsigned threads = options.threads
@@ -256,7 +277,8 @@ Error mlir::effnet::codegen::emitLibrary(
                                    paths->driver[p].kernelNames,
                                    kernelObjects[p],
                                    p == 0 ? *runtimeObject : "", pathThreads,
-                                   options.verbose))
+                                   options.verbose,
+                                   cache ? &*cache : nullptr))
       return err;
   }
   if (options.verbose)
@@ -269,13 +291,27 @@ Error mlir::effnet::codegen::emitLibrary(
   Clock::time_point linkStart = Clock::now();
   ModelInfo info = getModelInfo(options, name, *paths);
   const std::string &triple = paths->targets.front().triple;
-  if (Error err = emitDriverObject(paths->driver, info, triple, *driverObject))
+  if (Error err = emitDriverObject(paths->driver, info, triple, *driverObject,
+                                   cache ? &*cache : nullptr))
     return err;
+  if (Error err =
+          emitWeightsObject(paths->driver, info, triple, *weightsObject))
+    return err;
+  if (cache) {
+    cache->trim();
+    if (options.verbose)
+      fmt::print(stderr,
+                 "effnetc: {} of {} objects (kernels, runtime, driver) from "
+                 "the kernel cache in {}, {} stored there\n",
+                 cache->hits(), kernelCount + 2, cache->folder(),
+                 cache->stores());
+  }
 
   std::vector<std::string> objects;
   for (const std::vector<std::string> &path : kernelObjects)
     objects.insert(objects.end(), path.begin(), path.end());
   objects.push_back(*driverObject);
+  objects.push_back(*weightsObject);
   objects.push_back(*runtimeObject);
   std::string archive = options.output + ".a";
   if (Error err = archiveObjects(objects, memberNames, triple, archive))

@@ -45,16 +45,19 @@ llvm::Expected<TargetDescription> parseTarget(const std::string &name);
 /// `MEAN,MEAN,MEAN:STD,STD,STD` (Options.cpp).
 llvm::Expected<PixelNormalization> parseNormalization(llvm::StringRef text);
 
+class KernelCache;
+
 /// Compiles every kernel of `plan` (kernel k, named names[k], to objects[k])
 /// and Halide's runtime (to `runtimeObject`, unless empty) on `threads`
-/// threads; per
-/// compile timing on stderr when `verbose` (CompileObjects.cpp).
+/// threads, taking from `cache` (unless null) what it holds and storing
+/// there what was compiled; per compile timing on stderr when `verbose`
+/// (CompileObjects.cpp).
 llvm::Error compileObjects(const ModelPlan &plan,
                            const TargetDescription &target,
                            const std::vector<std::string> &names,
                            const std::vector<std::string> &objects,
                            const std::string &runtimeObject, unsigned threads,
-                           bool verbose);
+                           bool verbose, KernelCache *cache);
 
 /// The objects a library is archived from, while they are compiled: files
 /// `effnetc-XXXXXXXX-FILE` in the temporary folder, each removed by the

@@ -32,6 +32,11 @@ config.substitutions.append(("%halide_include", config.halide_include))
 # sanitize and run in the plain build only.
 if config.effnet_sanitize.upper() in ("ON", "1", "TRUE", "YES"):
     config.available_features.add("sanitize")
+# The compilers' kernel cache: one per build, shared by its tests (each
+# kernel compiled once for the whole run, as a user's cache would have it),
+# never the user's own. kernel-cache.test uses folders of its own.
+config.environment["EFFNET_CACHE_DIR"] = os.path.join(
+    config.effnet_obj_root, "test", "kernel-cache")
 # Generated libraries run with both cores, as users' apps would.
 config.environment["HL_NUM_THREADS"] = "2"
 

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Codegen.h"
+#include "codegen/KernelCache.h"
 #include "codegen/Version.h"
 #include "models/Files.h"
 #include "models/Models.h"
@@ -98,6 +99,20 @@ cl::opt<std::string>
                 cl::desc("the journal of measurements, resumed when it "
                          "exists (default: the output's path + .journal)"),
                 cl::value_desc("file"), cl::cat(category));
+cl::opt<std::string> cacheDir(
+    "cache-dir",
+    cl::desc("the kernel cache effnetc keeps: candidates compiled once are "
+             "never compiled again (default: $EFFNET_CACHE_DIR, else "
+             "$XDG_CACHE_HOME/effnet, else ~/.cache/effnet)"),
+    cl::value_desc("dir"), cl::cat(category));
+cl::opt<std::string> cacheSize(
+    "cache-size",
+    cl::desc("the kernel cache's bound: past it, the least recently used "
+             "kernels are removed (default 2G)"),
+    cl::value_desc("size"), cl::init("2G"), cl::cat(category));
+cl::opt<bool> noCache("no-cache",
+                      cl::desc("compile every candidate: no kernel cache"),
+                      cl::cat(category));
 cl::opt<std::string> workDir("work",
                              cl::desc("folder for objects and programs "
                                       "(default: a temporary one)"),
@@ -520,6 +535,36 @@ int tuneCommand() {
   options.setup.cc = cc;
   options.setup.runner = runner;
   options.setup.limitSeconds = limit;
+  if (noCache && cacheDir.getNumOccurrences())
+    return fail("--no-cache and --cache-dir: give one of them");
+  llvm::Expected<uint64_t> cacheBound = parseBytes(cacheSize);
+  if (!cacheBound)
+    return fail("--cache-size " + llvm::toString(cacheBound.takeError()));
+  std::optional<codegen::KernelCache> cache;
+  if (!noCache) {
+    std::string dir = cacheDir.getNumOccurrences() ? cacheDir.getValue()
+                                                   : codegen::defaultCacheDir();
+    if (dir.empty() && cacheDir.getNumOccurrences())
+      return fail("--cache-dir: expected a folder");
+    if (!dir.empty()) {
+      llvm::Expected<codegen::KernelCache> opened =
+          codegen::KernelCache::open(dir, *cacheBound);
+      if (opened) {
+        cache.emplace(std::move(*opened));
+        options.setup.cache = &*cache;
+        options.setup.cacheDir = dir;
+        options.setup.cacheMaxBytes = *cacheBound;
+      } else if (cacheDir.getNumOccurrences()) {
+        return fail(llvm::toString(opened.takeError()));
+      } else {
+        llvm::consumeError(opened.takeError());
+      }
+    }
+  }
+  auto trimCache = llvm::make_scope_exit([&] {
+    if (cache)
+      cache->trim();
+  });
   llvm::SmallString<128> temporary;
   if (workDir.empty()) {
     if (std::error_code ec =

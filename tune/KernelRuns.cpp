@@ -79,22 +79,38 @@ std::string tune::compileInChild(const RunSetup &setup,
                                  const std::string &function,
                                  const codegen::TargetDescription &target,
                                  const std::string &object) {
-  return runInChild(setup, [&] {
+  std::string key;
+  if (setup.cache) {
+    key = codegen::KernelCache::kernelKey(spec.key, function, target.halide);
+    if (setup.cache->fetch(key, object))
+      return "";
+  }
+  std::string message = runInChild(setup, [&] {
     codegen::FrontEndOrder order;
     return llvm::toString(
         codegen::compileKernel(spec, function, target, object, 0, order));
   });
+  if (message.empty() && setup.cache)
+    setup.cache->store(key, object);
+  return message;
 }
 
 std::string tune::prepareRunner(const RunSetup &setup,
                                 const codegen::TargetDescription &target) {
   std::string runtime = setup.workDir + "/runtime.o";
   std::string runnerObject = setup.workDir + "/runner.o";
-  if (std::string message = runInChild(setup, [&] {
-        return llvm::toString(codegen::compileRuntime(target, runtime));
-      });
-      !message.empty())
-    return "the Halide runtime: " + message;
+  std::string runtimeKey;
+  if (setup.cache)
+    runtimeKey = codegen::KernelCache::runtimeKey(target.halide);
+  if (!setup.cache || !setup.cache->fetch(runtimeKey, runtime)) {
+    if (std::string message = runInChild(setup, [&] {
+          return llvm::toString(codegen::compileRuntime(target, runtime));
+        });
+        !message.empty())
+      return "the Halide runtime: " + message;
+    if (setup.cache)
+      setup.cache->store(runtimeKey, runtime);
+  }
   std::string output;
   if (runShell(setup,
                fmt::format("{} -O1 -c -I{} {} -o {}", setup.cc,

@@ -13,6 +13,7 @@
 #define EFFNET_TUNE_KERNELRUNS_H
 
 #include "codegen/HalideKernels.h"
+#include "codegen/KernelCache.h"
 #include "codegen/Kernel.h"
 
 #include <cstdint>
@@ -33,6 +34,11 @@ struct RunSetup {
   std::string runner;
   /// Seconds a compile or a run may take.
   unsigned limitSeconds = 300;
+  /// The kernel cache candidates and runtimes are taken from and stored in,
+  /// or null; and its options for whole-model compiles (LibraryOptions).
+  codegen::KernelCache *cache = nullptr;
+  std::string cacheDir;
+  uint64_t cacheMaxBytes = codegen::kDefaultCacheBytes;
 };
 
 /// Runs `body` in a child process for at most `limitSeconds`; returns ""
@@ -45,8 +51,8 @@ std::string runInChild(const RunSetup &setup,
 int runShell(const RunSetup &setup, const std::string &command,
              std::string &output);
 
-/// Compiles `spec` as `function` to `object` in a child process; "" or why
-/// it failed.
+/// Compiles `spec` as `function` to `object` in a child process, unless the
+/// kernel cache holds it; "" or why it failed.
 std::string compileInChild(const RunSetup &setup,
                            const codegen::KernelSpec &spec,
                            const std::string &function,

@@ -420,6 +420,8 @@ static codegen::LibraryOptions libraryOptions(func::FuncOp func,
   library.inChannels = input.getDimSize(1);
   library.resolution = input.getDimSize(2);
   library.verbose = false;
+  library.cacheDir = o.setup.cacheDir;
+  library.cacheMaxBytes = o.setup.cacheMaxBytes;
   return library;
 }
 
