@@ -22,7 +22,9 @@
 # threads: the latency effnet-tune --budget-ms prints for that phi.
 # Usage: bench/run.sh [--runs N] [--tuned DIR] [VARIANT...]
 #        bench/run.sh [--runs N] --phi P
-#        bench/run.sh --compile-times [VARIANT...]   (default: every variant)
+#        bench/run.sh --compile-times [VARIANT...]   (default: every variant):
+#        each compiled cold (--no-cache) and recompiled with other weights from
+#        a warm kernel cache, for this machine and portable
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=100
@@ -61,14 +63,25 @@ fi
 if ((compile_only)); then
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
-  echo "effnetc compile times, $(date -u +%Y-%m-%d), $(nproc) cores (random weights): host target, then the default (portable on x86-64)"
+  cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+  echo "effnetc compile times, $(date -u +%Y-%m-%d), $(nproc) cores: ${cpu:-unknown CPU} (random weights)"
+  echo "cold: every kernel compiled (--no-cache); warm: recompiled with other weights"
+  echo "(--random-weights 1..5) from a kernel cache the cold compile filled, median of 5"
+  printf '%-6s %10s %10s %10s %10s\n' variant host-cold host-warm port-cold port-warm
+  seconds() { local start; start=$(date +%s%N); "$@"; echo "$(($(date +%s%N) - start))e-9"; }
   for variant in "${variants[@]}"; do
-    start=$(date +%s%N)
-    build/bin/effnetc --variant "$variant" --target host -o "$work/m" --quiet
-    host_ns=$(($(date +%s%N) - start))
-    start=$(date +%s%N)
-    build/bin/effnetc --variant "$variant" -o "$work/m" --quiet
-    printf '%-6s %6.1f s %6.1f s\n' "$variant" "${host_ns}e-9" "$(($(date +%s%N) - start))e-9"
+    row=()
+    for target in host portable; do
+      rm -rf "$work/cache"
+      row+=("$(seconds build/bin/effnetc --variant "$variant" --target "$target" -o "$work/m" --quiet --no-cache)")
+      build/bin/effnetc --variant "$variant" --target "$target" -o "$work/m" --quiet --cache-dir "$work/cache"
+      warm=()
+      for seed in 1 2 3 4 5; do
+        warm+=("$(seconds build/bin/effnetc --variant "$variant" --target "$target" --random-weights "$seed" -o "$work/m" --quiet --cache-dir "$work/cache")")
+      done
+      row+=("$(printf '%s\n' "${warm[@]}" | sort -g | sed -n 3p)")
+    done
+    printf '%-6s %8.2f s %8.2f s %8.2f s %8.2f s\n' "$variant" "${row[@]}"
     rm -f "$work/m.a" "$work/m.h"
   done
   exit 0

@@ -10,6 +10,7 @@
 
 #include "codegen/Library.h"
 #include "codegen/Codegen.h"
+#include "codegen/HalideNames.h"
 #include "codegen/KernelCache.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -248,6 +249,13 @@ Error mlir::effnet::codegen::emitLibrary(
     return runtimeObject.takeError();
 
   std::optional<KernelCache> cache;
+  // An executable that does not export HalideNames.cpp's unique_name would
+  // name a kernel after what the process compiled before it: its objects
+  // must not be cached.
+  if (!options.cacheDir.empty() && !haveKernelNames())
+    return fail("internal error: Halide's unique names are not counted per "
+                "kernel in this executable (codegen/HalideNames.cpp): use "
+                "--no-cache");
   if (!options.cacheDir.empty()) {
     llvm::Expected<KernelCache> opened =
         KernelCache::open(options.cacheDir, options.cacheMaxBytes);

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Codegen.h"
+#include "codegen/HalideNames.h"
 #include "codegen/KernelCache.h"
 #include "codegen/Version.h"
 #include "models/Files.h"
@@ -546,6 +547,9 @@ int tuneCommand() {
                                                    : codegen::defaultCacheDir();
     if (dir.empty() && cacheDir.getNumOccurrences())
       return fail("--cache-dir: expected a folder");
+    if (!dir.empty() && !codegen::haveKernelNames())
+      return fail("internal error: Halide's unique names are not counted "
+                  "per kernel in this executable: use --no-cache");
     if (!dir.empty()) {
       llvm::Expected<codegen::KernelCache> opened =
           codegen::KernelCache::open(dir, *cacheBound);
@@ -562,8 +566,14 @@ int tuneCommand() {
     }
   }
   auto trimCache = llvm::make_scope_exit([&] {
-    if (cache)
-      cache->trim();
+    if (!cache)
+      return;
+    cache->trim();
+    if (!quiet)
+      fmt::print(stderr,
+                 "effnet-tune: kernel cache {}: {} kernels and runtimes "
+                 "taken from it, {} compiled and stored\n",
+                 cache->folder(), cache->hits(), cache->stores());
   });
   llvm::SmallString<128> temporary;
   if (workDir.empty()) {

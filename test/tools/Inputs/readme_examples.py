@@ -86,6 +86,7 @@ EXAMPLES = {
         export("b0", "tf_efficientnet_b0.safetensors", "--naming timm",
                "--bn-eps 1e-3")),
     "backbone": Shell(setup=export("b0", "b0.safetensors")),
+    "cache": Shell(setup=export("b0", "mine.safetensors")),
     "backbone-call": Fragment(
         "backbone.c", "unsigned char *rgb = calloc(512 * 512 * 3, 1);",
         STATUS,
