@@ -41,6 +41,7 @@
 #include "llvm/Linker/Linker.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/TargetParser/Triple.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -48,6 +49,9 @@
 #include "llvm/Target/TargetOptions.h"
 
 #include <fmt/core.h>
+
+#include <cstring>
+#include <elf.h>
 
 #include <mutex>
 
@@ -753,10 +757,110 @@ Error mlir::effnet::codegen::emitDriverObject(ArrayRef<DriverPath> paths,
       });
 }
 
+/// Writes the weights object for a 64-bit little-endian ELF target (x86-64,
+/// AArch64) directly: a .rodata section of the blobs, each 64-byte aligned,
+/// and a hidden global symbol per blob. LLVM's code generator takes 0.17 s
+/// over B0's 20 MiB (copying it through a constant, its streamer's
+/// fragments and the file): this writes it once, from the plan.
+static Error writeElf64Weights(
+    const std::vector<std::pair<std::string, const std::vector<float> *>>
+        &blobs,
+    const std::string &prefix, uint16_t machine,
+    const std::string &objectPath) {
+  auto alignTo = [](uint64_t n, uint64_t a) { return (n + a - 1) / a * a; };
+  const char shstrtab[] =
+      "\0.rodata\0.symtab\0.strtab\0.shstrtab\0.note.GNU-stack";
+  enum : uint32_t { kRodataName = 1, kSymtabName = 9, kStrtabName = 17,
+                    kShstrtabName = 25, kNoteName = 35 };
+  std::string strtab(1, '\0');
+  std::vector<Elf64_Sym> symbols(1);
+  uint64_t rodataSize = 0;
+  for (const auto &[suffix, values] : blobs) {
+    Elf64_Sym sym{};
+    sym.st_name = strtab.size();
+    strtab += prefix + "_" + suffix;
+    strtab += '\0';
+    sym.st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT);
+    sym.st_other = STV_HIDDEN;
+    sym.st_shndx = 1;
+    sym.st_value = alignTo(rodataSize, EFFNET_ALIGN);
+    sym.st_size = values->size() * sizeof(float);
+    rodataSize = sym.st_value + sym.st_size;
+    symbols.push_back(sym);
+  }
+  uint64_t rodataOffset = alignTo(sizeof(Elf64_Ehdr), EFFNET_ALIGN);
+  uint64_t symtabOffset = alignTo(rodataOffset + rodataSize, 8);
+  uint64_t symtabSize = symbols.size() * sizeof(Elf64_Sym);
+  uint64_t strtabOffset = symtabOffset + symtabSize;
+  uint64_t shstrtabOffset = strtabOffset + strtab.size();
+  uint64_t sectionsOffset = alignTo(shstrtabOffset + sizeof(shstrtab), 8);
+
+  Elf64_Ehdr header{};
+  std::memcpy(header.e_ident, ELFMAG, SELFMAG);
+  header.e_ident[EI_CLASS] = ELFCLASS64;
+  header.e_ident[EI_DATA] = ELFDATA2LSB;
+  header.e_ident[EI_VERSION] = EV_CURRENT;
+  header.e_type = ET_REL;
+  header.e_machine = machine;
+  header.e_version = EV_CURRENT;
+  header.e_shoff = sectionsOffset;
+  header.e_ehsize = sizeof(Elf64_Ehdr);
+  header.e_shentsize = sizeof(Elf64_Shdr);
+  header.e_shnum = 6;
+  header.e_shstrndx = 4;
+  Elf64_Shdr sections[6] = {};
+  sections[1] = {kRodataName, SHT_PROGBITS, SHF_ALLOC, 0, rodataOffset,
+                 rodataSize, 0, 0, EFFNET_ALIGN, 0};
+  sections[2] = {kSymtabName, SHT_SYMTAB, 0, 0, symtabOffset, symtabSize,
+                 3, 1, 8, sizeof(Elf64_Sym)};
+  sections[3] = {kStrtabName, SHT_STRTAB, 0, 0, strtabOffset, strtab.size(),
+                 0, 0, 1, 0};
+  sections[4] = {kShstrtabName, SHT_STRTAB, 0, 0, shstrtabOffset,
+                 sizeof(shstrtab), 0, 0, 1, 0};
+  sections[5] = {kNoteName, SHT_PROGBITS, 0, 0, sectionsOffset, 0, 0, 0, 1, 0};
+
+  std::error_code ec;
+  raw_fd_ostream os(objectPath, ec, sys::fs::OF_None);
+  if (ec)
+    return createStringError(
+        ec, fmt::format("cannot write '{}': {}", objectPath, ec.message()));
+  auto bytes = [&](const void *data, size_t size) {
+    os.write(static_cast<const char *>(data), size);
+  };
+  auto padTo = [&](uint64_t offset) { os.write_zeros(offset - os.tell()); };
+  bytes(&header, sizeof(header));
+  for (size_t i = 0; i < blobs.size(); ++i) {
+    padTo(rodataOffset + symbols[i + 1].st_value);
+    bytes(blobs[i].second->data(), symbols[i + 1].st_size);
+  }
+  padTo(symtabOffset);
+  bytes(symbols.data(), symtabSize);
+  bytes(strtab.data(), strtab.size());
+  bytes(shstrtab, sizeof(shstrtab));
+  padTo(sectionsOffset);
+  bytes(sections, sizeof(sections));
+  os.close();
+  if (os.has_error()) {
+    std::error_code error = os.error();
+    os.clear_error();
+    return createStringError(error,
+                             fmt::format("cannot write '{}'", objectPath));
+  }
+  return Error::success();
+}
+
 Error mlir::effnet::codegen::emitWeightsObject(ArrayRef<DriverPath> paths,
                                                const ModelInfo &info,
                                                const std::string &triple,
                                                const std::string &objectPath) {
+  Triple parsed(triple);
+  if (parsed.isOSBinFormatELF() && parsed.isLittleEndian() &&
+      (parsed.getArch() == Triple::x86_64 ||
+       parsed.getArch() == Triple::aarch64))
+    return writeElf64Weights(weightBlobs(paths), info.name,
+                             parsed.getArch() == Triple::x86_64 ? EM_X86_64
+                                                                : EM_AARCH64,
+                             objectPath);
   Expected<std::unique_ptr<TargetMachine>> machine = createMachine(triple);
   if (!machine)
     return machine.takeError();

@@ -302,9 +302,12 @@ Error mlir::effnet::codegen::emitLibrary(
   if (Error err = emitDriverObject(paths->driver, info, triple, *driverObject,
                                    cache ? &*cache : nullptr))
     return err;
+  double driverSeconds = secondsSince(linkStart);
+  Clock::time_point weightsStart = Clock::now();
   if (Error err =
           emitWeightsObject(paths->driver, info, triple, *weightsObject))
     return err;
+  double weightsSeconds = secondsSince(weightsStart);
   if (cache) {
     cache->trim();
     if (options.verbose)
@@ -322,8 +325,10 @@ Error mlir::effnet::codegen::emitLibrary(
   objects.push_back(*weightsObject);
   objects.push_back(*runtimeObject);
   std::string archive = options.output + ".a";
+  Clock::time_point archiveStart = Clock::now();
   if (Error err = archiveObjects(objects, memberNames, triple, archive))
     return err;
+  double archiveSeconds = secondsSince(archiveStart);
   if (Error err = writeHeader(options.output + ".h", info, paths->plans.front(),
                               workspaceBytes(paths->driver)))
     return err;
@@ -331,9 +336,10 @@ Error mlir::effnet::codegen::emitLibrary(
     return err;
   if (options.verbose)
     fmt::print(stderr,
-               "effnetc: driver, weights and archive in {:.2f} s; "
-               "wrote {} and {}.h ({:.2f} s in all)\n",
-               secondsSince(linkStart), archive, options.output,
-               secondsSince(start));
+               "effnetc: driver, weights and archive in {:.2f} s (driver "
+               "{:.2f} s, weights {:.2f} s, archive {:.2f} s); wrote {} and "
+               "{}.h ({:.2f} s in all)\n",
+               secondsSince(linkStart), driverSeconds, weightsSeconds,
+               archiveSeconds, archive, options.output, secondsSince(start));
   return Error::success();
 }
