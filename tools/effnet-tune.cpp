@@ -13,6 +13,7 @@
 #include "models/Files.h"
 #include "models/Models.h"
 #include "passes/Passes.h"
+#include "tools/CacheOptions.h"
 #include "tune/PhiSearch.h"
 #include "tune/Tuner.h"
 
@@ -100,20 +101,8 @@ cl::opt<std::string>
                 cl::desc("the journal of measurements, resumed when it "
                          "exists (default: the output's path + .journal)"),
                 cl::value_desc("file"), cl::cat(category));
-cl::opt<std::string> cacheDir(
-    "cache-dir",
-    cl::desc("the kernel cache effnetc keeps: candidates compiled once are "
-             "never compiled again (default: $EFFNET_CACHE_DIR, else "
-             "$XDG_CACHE_HOME/effnet, else ~/.cache/effnet)"),
-    cl::value_desc("dir"), cl::cat(category));
-cl::opt<std::string> cacheSize(
-    "cache-size",
-    cl::desc("the kernel cache's bound: past it, the least recently used "
-             "kernels are removed (default 2G)"),
-    cl::value_desc("size"), cl::init("2G"), cl::cat(category));
-cl::opt<bool> noCache("no-cache",
-                      cl::desc("compile every candidate: no kernel cache"),
-                      cl::cat(category));
+CacheOptions cacheOptions(category,
+                          "compile every candidate: no kernel cache");
 cl::opt<std::string> workDir("work",
                              cl::desc("folder for objects and programs "
                                       "(default: a temporary one)"),
@@ -536,33 +525,25 @@ int tuneCommand() {
   options.setup.cc = cc;
   options.setup.runner = runner;
   options.setup.limitSeconds = limit;
-  if (noCache && cacheDir.getNumOccurrences())
-    return fail("--no-cache and --cache-dir: give one of them");
-  llvm::Expected<uint64_t> cacheBound = parseBytes(cacheSize);
-  if (!cacheBound)
-    return fail("--cache-size " + llvm::toString(cacheBound.takeError()));
+  llvm::Expected<CacheChoice> cacheChoice = cacheOptions.resolve();
+  if (!cacheChoice)
+    return fail(llvm::toString(cacheChoice.takeError()));
   std::optional<codegen::KernelCache> cache;
-  if (!noCache) {
-    std::string dir = cacheDir.getNumOccurrences() ? cacheDir.getValue()
-                                                   : codegen::defaultCacheDir();
-    if (dir.empty() && cacheDir.getNumOccurrences())
-      return fail("--cache-dir: expected a folder");
-    if (!dir.empty() && !codegen::haveKernelNames())
+  if (!cacheChoice->dir.empty()) {
+    if (!codegen::haveKernelNames())
       return fail("internal error: Halide's unique names are not counted "
                   "per kernel in this executable: use --no-cache");
-    if (!dir.empty()) {
-      llvm::Expected<codegen::KernelCache> opened =
-          codegen::KernelCache::open(dir, *cacheBound);
-      if (opened) {
-        cache.emplace(std::move(*opened));
-        options.setup.cache = &*cache;
-        options.setup.cacheDir = dir;
-        options.setup.cacheMaxBytes = *cacheBound;
-      } else if (cacheDir.getNumOccurrences()) {
-        return fail(llvm::toString(opened.takeError()));
-      } else {
-        llvm::consumeError(opened.takeError());
-      }
+    llvm::Expected<codegen::KernelCache> opened =
+        codegen::KernelCache::open(cacheChoice->dir, cacheChoice->maxBytes);
+    if (opened) {
+      cache.emplace(std::move(*opened));
+      options.setup.cache = &*cache;
+      options.setup.cacheDir = cacheChoice->dir;
+      options.setup.cacheMaxBytes = cacheChoice->maxBytes;
+    } else if (cacheChoice->named) {
+      return fail(llvm::toString(opened.takeError()));
+    } else {
+      llvm::consumeError(opened.takeError());
     }
   }
   auto trimCache = llvm::make_scope_exit([&] {

@@ -12,6 +12,7 @@
 #include "models/Safetensors.h"
 #include "models/WeightNames.h"
 #include "passes/Passes.h"
+#include "tools/CacheOptions.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -189,21 +190,7 @@ cl::opt<unsigned> jobs("jobs",
                        cl::init(0), cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("no progress or timing on stderr"),
                     cl::cat(category));
-cl::opt<std::string> cacheDir(
-    "cache-dir",
-    cl::desc("the kernel cache: compiled kernels are kept here and reused by "
-             "later compiles of the same kernel, schedule and target "
-             "(default: $EFFNET_CACHE_DIR, else $XDG_CACHE_HOME/effnet, else "
-             "~/.cache/effnet)"),
-    cl::value_desc("dir"), cl::cat(category));
-cl::opt<std::string> cacheSize(
-    "cache-size",
-    cl::desc("the kernel cache's bound: past it, the least recently used "
-             "kernels are removed (default 2G)"),
-    cl::value_desc("size"), cl::init("2G"), cl::cat(category));
-cl::opt<bool> noCache("no-cache",
-                      cl::desc("compile every kernel: no kernel cache"),
-                      cl::cat(category));
+CacheOptions cacheOptions(category, "compile every kernel: no kernel cache");
 cl::opt<std::string> inputFile(
     "input",
     cl::desc("take the model from this .mlir file (stages, blocks, "
@@ -543,25 +530,12 @@ getLibraryOptions(func::FuncOp model) {
   library.antialias = antialias;
   library.halfWeights = fp16Weights;
   library.verbose = !quiet;
-  if (noCache && cacheDir.getNumOccurrences())
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "--no-cache and --cache-dir: give one of them");
-  llvm::Expected<uint64_t> bound = parseBytes(cacheSize);
-  if (!bound)
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "--cache-size " + llvm::toString(bound.takeError()));
-  library.cacheMaxBytes = *bound;
-  if (!noCache) {
-    library.cacheDir = cacheDir.getNumOccurrences()
-                           ? cacheDir.getValue()
-                           : codegen::defaultCacheDir();
-    library.cacheOptional = !cacheDir.getNumOccurrences();
-    if (library.cacheDir.empty() && cacheDir.getNumOccurrences())
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     "--cache-dir: expected a folder");
-  }
+  llvm::Expected<CacheChoice> cache = cacheOptions.resolve();
+  if (!cache)
+    return cache.takeError();
+  library.cacheDir = cache->dir;
+  library.cacheMaxBytes = cache->maxBytes;
+  library.cacheOptional = !cache->named;
   return library;
 }
 
