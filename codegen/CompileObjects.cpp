@@ -54,7 +54,7 @@ Error mlir::effnet::codegen::compileObjects(
         key = job == 0 ? KernelCache::runtimeKey(target.halide)
                        : KernelCache::kernelKey(plan.kernels[job - 1].key,
                                                 names[job - 1], target.halide);
-      bool cached = cache && cache->fetch(key, object);
+      bool cached = cache && cache->fetch(key, object, /*existing=*/true);
       Error error = Error::success();
       if (cached) {
         if (job > 0)

@@ -43,6 +43,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
@@ -708,14 +709,31 @@ static Error withDriver(ArrayRef<DriverPath> paths, const ModelInfo &info,
   return use(module, **machine);
 }
 
+/// Opens the scratch file `objectPath` (ScratchFiles made it) for writing,
+/// emptied; fails if it is gone, rather than make it again after a signal's
+/// handler removed it.
+static Expected<int> openScratch(const std::string &objectPath) {
+  int fd = -1;
+  std::error_code ec =
+      sys::fs::openFileForWrite(objectPath, fd, sys::fs::CD_OpenExisting);
+  if (!ec)
+    ec = sys::fs::resize_file(fd, 0);
+  if (ec) {
+    if (fd >= 0)
+      sys::Process::SafelyCloseFileDescriptor(fd);
+    return createStringError(
+        ec, fmt::format("cannot write '{}': {}", objectPath, ec.message()));
+  }
+  return fd;
+}
+
 /// Compiles `module` by `machine` to the object file `objectPath`.
 static Error emitObject(Module &module, TargetMachine &machine,
                         const std::string &objectPath) {
-  std::error_code ec;
-  raw_fd_ostream os(objectPath, ec, sys::fs::OF_None);
-  if (ec)
-    return createStringError(
-        ec, fmt::format("cannot write '{}': {}", objectPath, ec.message()));
+  Expected<int> fd = openScratch(objectPath);
+  if (!fd)
+    return fd.takeError();
+  raw_fd_ostream os(*fd, /*shouldClose=*/true);
   legacy::PassManager passes;
   if (machine.addPassesToEmitFile(passes, os, nullptr,
                                   CodeGenFileType::ObjectFile))
@@ -746,7 +764,7 @@ Error mlir::effnet::codegen::emitDriverObject(ArrayRef<DriverPath> paths,
           WriteBitcodeToFile(module, bitcodeStream);
           key = KernelCache::key({"driver", triple, LLVM_VERSION_STRING,
                                   bitcodeStream.str()});
-          if (cache->fetch(key, objectPath))
+          if (cache->fetch(key, objectPath, /*existing=*/true))
             return Error::success();
         }
         if (Error err = emitObject(module, machine, objectPath))
@@ -819,11 +837,10 @@ static Error writeElf64Weights(
                  sizeof(shstrtab), 0, 0, 1, 0};
   sections[5] = {kNoteName, SHT_PROGBITS, 0, 0, sectionsOffset, 0, 0, 0, 1, 0};
 
-  std::error_code ec;
-  raw_fd_ostream os(objectPath, ec, sys::fs::OF_None);
-  if (ec)
-    return createStringError(
-        ec, fmt::format("cannot write '{}': {}", objectPath, ec.message()));
+  Expected<int> fd = openScratch(objectPath);
+  if (!fd)
+    return fd.takeError();
+  raw_fd_ostream os(*fd, /*shouldClose=*/true);
   auto bytes = [&](const void *data, size_t size) {
     os.write(static_cast<const char *>(data), size);
   };

@@ -130,7 +130,8 @@ std::string KernelCache::entryPath(const std::string &key) const {
   return dir + "/objects/" + key + ".o";
 }
 
-bool KernelCache::fetch(const std::string &key, const std::string &path) {
+bool KernelCache::fetch(const std::string &key, const std::string &path,
+                        bool existing) {
   std::string entry = entryPath(key);
   uint64_t size = 0;
   if (fs::file_size(entry, size) || size > kMaxEntryBytes ||
@@ -151,10 +152,16 @@ bool KernelCache::fetch(const std::string &key, const std::string &path) {
       bytes.drop_front(object.size()).take_front(kDigestBytes);
   if (digestOf(object) != digest)
     return false;
-  std::error_code ec;
-  llvm::raw_fd_ostream out(path, ec, fs::OF_None);
-  if (ec)
+  int outFd = -1;
+  if (fs::openFileForWrite(path, outFd,
+                           existing ? fs::CD_OpenExisting
+                                    : fs::CD_CreateAlways))
     return false;
+  if (existing && fs::resize_file(outFd, 0)) {
+    llvm::sys::Process::SafelyCloseFileDescriptor(outFd);
+    return false;
+  }
+  llvm::raw_fd_ostream out(outFd, /*shouldClose=*/true);
   out << object;
   out.close();
   if (out.has_error()) {

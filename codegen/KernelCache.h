@@ -62,8 +62,12 @@ public:
   }
 
   /// Writes the object stored under `key` to `path`: true on a hit, false on
-  /// a miss or a damaged entry. Safe from several threads.
-  bool fetch(const std::string &key, const std::string &path);
+  /// a miss or a damaged entry. With `existing`, `path` is a scratch file
+  /// made before (ScratchFiles) and is only written if it is still there: a
+  /// signal's handler that removed it must not see it made again by another
+  /// thread. Safe from several threads.
+  bool fetch(const std::string &key, const std::string &path,
+             bool existing = false);
 
   /// Stores the object in `path` under `key`. A cache that cannot be written
   /// only costs the next compile its object: nothing fails. Safe from
