@@ -13,9 +13,9 @@
 // counters per thread, and a kernel's compile starts them from zero
 // (startKernelNames), as a fresh process would. Names need to be unique
 // within one pipeline only: nothing of one kernel's compile reaches the
-// next's. tools/CMakeLists.txt exports them from every executable that
-// compiles kernels, and the compiler checks at start that Halide calls them
-// (haveKernelNames).
+// next's. codegen/CMakeLists.txt exports them from every executable that
+// links EffNetHalideKernels, and the compiler checks before it caches that
+// Halide calls them (haveKernelNames).
 //
 //===----------------------------------------------------------------------===//
 
