@@ -13,6 +13,7 @@
 #include "models/WeightNames.h"
 #include "passes/Passes.h"
 #include "tools/CacheOptions.h"
+#include "tools/HugePageHeap.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -833,6 +834,7 @@ static void printVersion(llvm::raw_ostream &os) {
 }
 
 int main(int argc, char **argv) {
+  reserveHugePageHeap();
   llvm::InitLLVM init(argc, argv);
   // LLVM's own -stats (pass statistics) would clash with ours: drop it before
   // ours is registered.
