@@ -13,7 +13,8 @@
 // it back to malloc, which keeps it: buffers up to 32 MiB (glibc's largest
 // mmap threshold) then come from it. Nothing of it is touched here; memory
 // is used only where the compile writes, as before. A failure anywhere
-// leaves the heap as it was. Not in the sanitizer build, whose malloc is
+// leaves the heap as it was; under a limit on address space (ulimit -v)
+// nothing is done. Not in the sanitizer build, whose malloc is
 // AddressSanitizer's.
 //
 //===----------------------------------------------------------------------===//
@@ -28,6 +29,7 @@
 #if defined(__linux__) && defined(__GLIBC__)
 #include <malloc.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #endif
 
 #if defined(__has_feature)
@@ -53,6 +55,11 @@ inline void reserveHugePageHeap() {
   constexpr size_t kPiece = kThreshold - kMiB;
   constexpr int kPieces = 16;
   static_assert(kPieces * kPiece >= 256 * kMiB, "a B0's working set at least");
+  // Under a limit on address space (ulimit -v), the span would count
+  // against it whether used or not: the heap is left alone.
+  struct rlimit space;
+  if (getrlimit(RLIMIT_AS, &space) != 0 || space.rlim_cur != RLIM_INFINITY)
+    return;
   if (mallopt(M_MMAP_THRESHOLD, int(kThreshold)) != 1)
     return;
   // The span stays the heap's when freed (glibc would otherwise give back
