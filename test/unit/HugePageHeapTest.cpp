@@ -14,6 +14,8 @@ using namespace mlir::effnet;
 
 namespace {
 
+#if defined(__linux__) && defined(__GLIBC__) &&                               \
+    !defined(EFFNET_NO_HUGE_PAGE_HEAP)
 /// The kernel's transparent huge page setting: "always", "madvise",
 /// "never", or empty where it has none.
 std::string hugePageSetting() {
@@ -48,6 +50,7 @@ int hugePageEligible(const void *address) {
   }
   return -1;
 }
+#endif
 
 TEST(HugePageHeap, AWeightsSizedBufferMayTakeHugePages) {
 #if !defined(__linux__) || !defined(__GLIBC__) ||                              \
