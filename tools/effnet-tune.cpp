@@ -310,9 +310,12 @@ int tuneAndWrite(func::FuncOp model, tune::TuneOptions &options,
   // The whole model, once every kernel of this run was tuned: a run that
   // stopped early leaves it to the run that finishes.
   llvm::Error checked = llvm::Error::success();
-  if (result && !result->stopped && modelRounds > 0)
-    checked = tune::checkWholeModel(model, *result, options, batch,
-                                    modelRounds);
+  if (result && !result->stopped && modelRounds > 0) {
+    checked = tune::screenInModel(model, *result, options, batch, modelRounds);
+    if (!checked)
+      checked = tune::checkWholeModel(model, *result, options, batch,
+                                      modelRounds);
+  }
   if (!result)
     return fail(llvm::toString(result.takeError()));
   if (checked)

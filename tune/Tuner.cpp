@@ -18,6 +18,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <unistd.h>
 
 using namespace mlir;
@@ -351,7 +352,8 @@ llvm::Expected<TuneResult> tune::tuneModel(func::FuncOp func,
 }
 
 bool tune::isTuned(const KernelOutcome &k) {
-  return !k.dropped && k.best != k.defaults && k.defaultMs > 0 &&
+  return !k.dropped && !k.slowerInModel && k.best != k.defaults &&
+         k.defaultMs > 0 &&
          k.bestMs < k.defaultMs * (1 - kMinGain);
 }
 
@@ -380,6 +382,14 @@ void tune::writeScheduleFile(llvm::raw_ostream &os, const TuneResult &result,
   if (result.stopped)
     os << "# Incomplete: " << result.stopReason
        << "; kernels not reached keep their default schedules.\n";
+  if (result.screen.done)
+    os << fmt::format("# Each winner timed inside the model (batch {}, {} "
+                      "alternating rounds, every winner in one model): {} of "
+                      "{} kept, at least {:.0f}% faster there than the "
+                      "default kernel in the default model.\n",
+                      result.screen.batch, result.screen.rounds,
+                      result.screen.kept, result.screen.screened,
+                      kMinGain * 100);
   if (result.model.done)
     os << fmt::format("# The whole model, batch {}, medians of {} alternating "
                       "rounds: tuned {:.3f} ms, default {:.3f} ms ({:.2f}x); "
@@ -396,14 +406,21 @@ void tune::writeScheduleFile(llvm::raw_ostream &os, const TuneResult &result,
     os << fmt::format("# {} ({}): ", k.groups, k.what);
     if (tuned)
       os << fmt::format("tuned {:.4f} ms, default {:.4f} ms ({:.2f}x)", k.bestMs,
-                        k.defaultMs, k.bestMs / k.defaultMs);
+                        k.defaultMs, k.bestMs / k.defaultMs)
+         << (k.inModelRatio > 0
+                 ? fmt::format(", in the model {:.2f}x", k.inModelRatio)
+                 : std::string());
     else
       os << "default kept"
          << (k.fastestRatio > 0
                  ? fmt::format(" (fastest candidate {:.2f}x)", k.fastestRatio)
                  : std::string());
-    os << fmt::format(", {} candidates, {} rejected{}{}\n", k.measured,
+    os << fmt::format(", {} candidates, {} rejected{}{}{}\n", k.measured,
                       k.rejected, k.complete ? "" : ", cut short",
+                      k.slowerInModel
+                          ? fmt::format(", {:.2f}x inside the model",
+                                        k.inModelRatio)
+                          : std::string(),
                       k.dropped ? ", dropped by the whole-model check" : "");
     if (tuned)
       writeScheduleEntry(os, {o.scheduleClass, k.key, k.best, ""});
@@ -472,11 +489,14 @@ llvm::Error tune::checkWholeModel(func::FuncOp func, TuneResult &result,
   if (llvm::Error err = codegen::emitLibrary(func, library))
     return err;
 
-  // Those that gained least go first.
+  // Those that gained least go first: inside the model where they were
+  // timed there (screenInModel), else alone.
+  auto gain = [](const KernelOutcome *k) {
+    return k->inModelRatio > 0 ? k->inModelRatio : k->bestMs / k->defaultMs;
+  };
   std::stable_sort(tuned.begin(), tuned.end(),
-                   [](const KernelOutcome *a, const KernelOutcome *b) {
-                     return a->bestMs / a->defaultMs >
-                            b->bestMs / b->defaultMs;
+                   [&](const KernelOutcome *a, const KernelOutcome *b) {
+                     return gain(a) > gain(b);
                    });
   ModelCheck &check = result.model;
   check.batch = batch;
@@ -527,5 +547,178 @@ llvm::Error tune::checkWholeModel(func::FuncOp func, TuneResult &result,
     for (unsigned i = 0, drop = std::max(1u, left / 2); i < drop; ++i)
       tuned[check.dropped++]->dropped = true;
   }
+  return llvm::Error::success();
+}
+
+llvm::Error tune::screenInModel(func::FuncOp func, TuneResult &result,
+                                const TuneOptions &o, unsigned batch,
+                                unsigned rounds) {
+  std::vector<KernelOutcome *> tuned;
+  for (KernelOutcome &k : result.kernels)
+    if (isTuned(k))
+      tuned.push_back(&k);
+  if (tuned.empty())
+    return llvm::Error::success();
+  std::map<std::string, std::vector<GroupOp>> byKey;
+  func.walk([&](GroupOp group) { byKey[group.getKernelKey()].push_back(group); });
+  std::string diagnostics;
+  ScopedDiagnosticHandler handler(func.getContext(), [&](Diagnostic &d) {
+    diagnostics = d.str();
+    return success();
+  });
+  std::string dir = o.setup.workDir + "/screen";
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    return fail("cannot create '" + dir + "': " + ec.message());
+
+  // Model 0 has every winner, model 1 the defaults; each plan says which
+  // of its kernels (NAME_kN) each step runs.
+  const char *names[2] = {"tuned", "default_schedules"};
+  codegen::LibraryOptions library = libraryOptions(func, o);
+  FailureOr<codegen::ModelPlan> plans[2] = {failure(), failure()};
+  plans[1] = codegen::planModel(func);
+  if (failed(plans[1]))
+    return fail("cannot plan the model: " + diagnostics);
+  library.output = dir + "/" + names[1];
+  if (llvm::Error err = codegen::emitLibrary(func, library))
+    return err;
+  for (KernelOutcome *k : tuned)
+    for (GroupOp group : byKey[k->key])
+      group.setScheduleAttr(k->best);
+  plans[0] = codegen::planModel(func);
+  library.output = dir + "/" + names[0];
+  llvm::Error compiled =
+      failed(plans[0])
+          ? fail("cannot plan the model with the winners: " + diagnostics)
+          : codegen::emitLibrary(func, library);
+  for (KernelOutcome *k : tuned)
+    for (GroupOp group : byKey[k->key])
+      group.setScheduleAttr(k->defaults);
+  if (compiled)
+    return compiled;
+
+  // Every kernel's entry wrapped (the linker's --wrap: the driver's calls
+  // go to the wrapper, which times the kernel itself).
+  size_t count = std::max(plans[0]->kernels.size(), plans[1]->kernels.size());
+  std::string wrappers = fmt::format(
+      "/* Written by effnet-tune: each kernel of both models timed where "
+      "the driver calls it. */\n"
+      "#include <time.h>\n"
+      "double effnet_kernel_seconds[2][{0}];\n"
+      "long effnet_kernel_calls[2][{0}];\n"
+      "static double now(void) {{\n"
+      "  struct timespec t;\n"
+      "  clock_gettime(CLOCK_MONOTONIC, &t);\n"
+      "  return t.tv_sec + t.tv_nsec * 1e-9;\n"
+      "}}\n",
+      count);
+  std::string flags;
+  for (int m = 0; m < 2; ++m)
+    for (size_t k = 0; k < plans[m]->kernels.size(); ++k) {
+      std::string symbol = fmt::format("{}_k{}_argv", names[m], k);
+      wrappers += fmt::format(
+          "int __real_{0}(void **);\n"
+          "int __wrap_{0}(void **args) {{\n"
+          "  double start = now();\n"
+          "  int status = __real_{0}(args);\n"
+          "  effnet_kernel_seconds[{1}][{2}] += now() - start;\n"
+          "  ++effnet_kernel_calls[{1}][{2}];\n"
+          "  return status;\n"
+          "}}\n",
+          symbol, m, k);
+      flags += " -Wl,--wrap=" + symbol;
+    }
+  std::string wrappersPath = dir + "/kernel_wrappers.c";
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(wrappersPath, ec);
+    if (ec)
+      return fail("cannot write '" + wrappersPath + "': " + ec.message());
+    os << wrappers;
+    os.close();
+    if (os.has_error()) {
+      os.clear_error();
+      return fail("cannot write '" + wrappersPath + "'");
+    }
+  }
+  std::string output;
+  if (runShell(o.setup,
+               fmt::format("{0} -O2 -DKERNEL_TIMES={1} -include {2}/tuned.h "
+                           "-include {2}/default_schedules.h {3} {4} "
+                           "{2}/tuned.a {2}/default_schedules.a{5} -o "
+                           "{2}/timer -lpthread -ldl -lm",
+                           o.setup.cc, count, dir, EFFNET_MODEL_TIMER_SOURCE,
+                           wrappersPath, flags),
+               output))
+    return fail("cannot build the kernel timer: " + oneLine(output));
+  if (runShell(o.setup,
+               fmt::format("{} {}/timer {} {} {}", o.setup.runner, dir, rounds,
+                           batch, o.threads),
+               output))
+    return fail("the kernel timer failed: " + oneLine(output));
+
+  std::vector<double> seconds[2] = {std::vector<double>(count, 0),
+                                    std::vector<double>(count, 0)};
+  std::vector<long> calls[2] = {std::vector<long>(count, 0),
+                                std::vector<long>(count, 0)};
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    int m, k;
+    double s;
+    long c;
+    if (std::sscanf(line.c_str(), "kernel %d %d %lf %ld", &m, &k, &s, &c) ==
+            4 &&
+        m >= 0 && m < 2 && k >= 0 && size_t(k) < count) {
+      seconds[m][k] = s;
+      calls[m][k] = c;
+    }
+  }
+  // Every step's kernel ran, and only those: else the library's kernels
+  // are not numbered as its plan (a timer that times nothing decides
+  // nothing).
+  for (int m = 0; m < 2; ++m) {
+    std::vector<bool> used(count, false);
+    for (const codegen::Step &step : plans[m]->steps)
+      used[step.kernel] = true;
+    for (size_t k = 0; k < count; ++k)
+      if (used[k] != (calls[m][k] > 0))
+        return fail(fmt::format("the kernel timer's {} kernel {} {} (its "
+                                "plan says otherwise): {}",
+                                names[m], k,
+                                used[k] ? "never ran" : "ran",
+                                oneLine(output)));
+  }
+
+  ModelScreen &screen = result.screen;
+  screen = ModelScreen();
+  screen.batch = batch;
+  screen.rounds = rounds;
+  for (KernelOutcome *k : tuned) {
+    double time[2] = {0, 0};
+    for (int m = 0; m < 2; ++m) {
+      std::vector<bool> mine(count, false);
+      for (GroupOp group : byKey[k->key])
+        for (const codegen::Step &step : plans[m]->steps)
+          if (step.name == group.getName())
+            mine[step.kernel] = true;
+      for (size_t i = 0; i < count; ++i)
+        if (mine[i])
+          time[m] += seconds[m][i];
+    }
+    if (time[1] <= 0)
+      continue;
+    ++screen.screened;
+    k->inModelRatio = time[0] / time[1];
+    k->slowerInModel = k->inModelRatio > 1 - kMinGain;
+    if (!k->slowerInModel)
+      ++screen.kept;
+  }
+  screen.done = true;
+  if (o.progress)
+    fmt::print(stderr,
+               "effnet-tune: inside the model, {} of {} winners at least "
+               "{:.0f}% faster than the default; the rest keep their "
+               "defaults\n",
+               screen.kept, screen.screened, kMinGain * 100);
   return llvm::Error::success();
 }

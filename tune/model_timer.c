@@ -8,6 +8,15 @@
  * (effnet-tune --budget-ms) and prints "time: MS"; there a fourth argument,
  * SECONDS, ends the rounds early (after 3 at least) once they have taken
  * that long, for models far over the budget.
+ * Built with -DKERNEL_TIMES beside a file of wrappers that effnet-tune
+ * writes (each kernel's NAME_kN_argv wrapped with the linker's --wrap, its
+ * time and calls added to effnet_kernel_seconds and effnet_kernel_calls),
+ * it also prints, after the rounds, a line "kernel MODEL K SECONDS CALLS"
+ * per kernel that ran (MODEL 0: tuned, 1: default_schedules): the median
+ * over the rounds of the kernel's seconds in one call of its model, and
+ * its calls in all rounds. That is each kernel's time inside the model,
+ * where its inputs come from the kernel before it and its weights from
+ * wherever the rest of the model left them.
  * Usage: model_timer ROUNDS BATCH THREADS [SECONDS] */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +45,14 @@ static int compare(const void *a, const void *b) {
 }
 
 typedef int (*run_fn)(const float *, int, float *, void *, size_t);
+
+#ifdef KERNEL_TIMES
+#ifdef ONE_MODEL
+#error "KERNEL_TIMES times two models"
+#endif
+extern double effnet_kernel_seconds[2][KERNEL_TIMES];
+extern long effnet_kernel_calls[2][KERNEL_TIMES];
+#endif
 
 int main(int argc, char **argv) {
   if (argc != 4 && argc != 5)
@@ -80,6 +97,19 @@ int main(int argc, char **argv) {
     for (int i = 0; i < MODELS; ++i)
       if (run[i](x, batch, y, ws[i], bytes[i]) != 0)
         return fprintf(stderr, "model_timer: a model failed\n"), 1;
+#ifdef KERNEL_TIMES
+  /* Per model, kernel and round: the kernel's seconds in that round. */
+  double *kernelRounds[2];
+  for (int m = 0; m < 2; ++m) {
+    kernelRounds[m] = calloc((size_t)KERNEL_TIMES * rounds, sizeof(double));
+    if (!kernelRounds[m])
+      return fprintf(stderr, "model_timer: out of memory\n"), 2;
+    for (int k = 0; k < KERNEL_TIMES; ++k) {
+      effnet_kernel_seconds[m][k] = 0;
+      effnet_kernel_calls[m][k] = 0;
+    }
+  }
+#endif
   double begin = now();
   int done = 0;
   while (done < rounds) {
@@ -89,6 +119,12 @@ int main(int argc, char **argv) {
       if (run[i](x, batch, y, ws[i], bytes[i]) != 0)
         return fprintf(stderr, "model_timer: a model failed\n"), 1;
       times[i][done] = (now() - start) * 1e3;
+#ifdef KERNEL_TIMES
+      for (int k = 0; k < KERNEL_TIMES; ++k) {
+        kernelRounds[i][(size_t)k * rounds + done] = effnet_kernel_seconds[i][k];
+        effnet_kernel_seconds[i][k] = 0;
+      }
+#endif
     }
     ++done;
     if (seconds > 0 && done >= 3 && now() - begin > seconds)
@@ -100,5 +136,15 @@ int main(int argc, char **argv) {
     printf(" %.4f", times[i][done / 2]);
   }
   printf("\n");
+#ifdef KERNEL_TIMES
+  for (int m = 0; m < 2; ++m)
+    for (int k = 0; k < KERNEL_TIMES; ++k)
+      if (effnet_kernel_calls[m][k]) {
+        double *per = kernelRounds[m] + (size_t)k * rounds;
+        qsort(per, done, sizeof(double), compare);
+        printf("kernel %d %d %.9f %ld\n", m, k, per[done / 2],
+               effnet_kernel_calls[m][k]);
+      }
+#endif
   return 0;
 }
