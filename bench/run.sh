@@ -12,8 +12,10 @@
 # thread, as a user would time it.
 # With tuned schedules for this machine's schedule class in
 # schedules/TUNED/VARIANT.schedules (effnet-tune; TUNED defaults to
-# x86-64-avx2-epyc, --tuned DIR names another folder), the library compiled
-# with them is timed in the same rounds: column tuned_ms, and tuned/default.
+# x86-64-avx512-epyc on a CPU with AVX-512 (F, BW, DQ, VL: the x86-64-avx512
+# class), else x86-64-avx2-epyc; --tuned DIR names another folder), the
+# library compiled with them is timed in the same rounds: column tuned_ms,
+# and tuned/default.
 # effnet_ms is the library for this machine (--target host); port_ms the
 # default library (portable on x86-64: the best path this CPU has), in the
 # same rounds, and port/def their ratio.
@@ -30,6 +32,10 @@ cd "$(dirname "$0")/.."
 runs=100
 compile_only=0
 tuned=schedules/x86-64-avx2-epyc
+if grep -qw avx512f /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo &&
+   grep -qw avx512dq /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo; then
+  tuned=schedules/x86-64-avx512-epyc
+fi
 if [[ "${1:-}" == "--runs" ]]; then runs=$2; shift 2; fi
 if [[ "${1:-}" == "--tuned" ]]; then tuned=$2; shift 2; fi
 if [[ "${1:-}" == "--compile-times" ]]; then compile_only=1; shift; fi
