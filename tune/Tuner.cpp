@@ -471,17 +471,38 @@ llvm::Expected<double> tune::timeModel(func::FuncOp func, const TuneOptions &o,
   return ms;
 }
 
+namespace {
+/// The kernels of `result` that keep a tuned schedule, and the groups of
+/// `func` by kernel key, to compile the model with their schedules.
+struct TunedKernels {
+  std::vector<KernelOutcome *> kernels;
+  std::map<std::string, std::vector<GroupOp>> groups;
+
+  TunedKernels(func::FuncOp func, TuneResult &result) {
+    for (KernelOutcome &k : result.kernels)
+      if (isTuned(k))
+        kernels.push_back(&k);
+    func.walk(
+        [&](GroupOp group) { groups[group.getKernelKey()].push_back(group); });
+  }
+
+  /// Gives the groups of the kernels not dropped their tuned schedules
+  /// (`tuned`), or every group its default again.
+  void apply(bool tuned) {
+    for (KernelOutcome *k : kernels)
+      for (GroupOp group : groups[k->key])
+        group.setScheduleAttr(tuned && !k->dropped ? k->best : k->defaults);
+  }
+};
+} // namespace
+
 llvm::Error tune::checkWholeModel(func::FuncOp func, TuneResult &result,
                                   const TuneOptions &o, unsigned batch,
                                   unsigned rounds) {
-  std::vector<KernelOutcome *> tuned;
-  for (KernelOutcome &k : result.kernels)
-    if (isTuned(k))
-      tuned.push_back(&k);
+  TunedKernels winners(func, result);
+  std::vector<KernelOutcome *> &tuned = winners.kernels;
   if (tuned.empty())
     return llvm::Error::success();
-  std::map<std::string, std::vector<GroupOp>> byKey;
-  func.walk([&](GroupOp group) { byKey[group.getKernelKey()].push_back(group); });
 
   codegen::LibraryOptions library = libraryOptions(func, o);
   std::string dir = o.setup.workDir + "/model";
@@ -502,15 +523,10 @@ llvm::Error tune::checkWholeModel(func::FuncOp func, TuneResult &result,
   check.batch = batch;
   check.rounds = rounds;
   while (true) {
-    for (KernelOutcome *k : tuned)
-      if (!k->dropped)
-        for (GroupOp group : byKey[k->key])
-          group.setScheduleAttr(k->best);
+    winners.apply(true);
     library.output = dir + "/tuned";
     llvm::Error compiled = codegen::emitLibrary(func, library);
-    for (KernelOutcome *k : tuned)
-      for (GroupOp group : byKey[k->key])
-        group.setScheduleAttr(k->defaults);
+    winners.apply(false);
     if (compiled)
       return compiled;
     std::string output;
@@ -553,14 +569,9 @@ llvm::Error tune::checkWholeModel(func::FuncOp func, TuneResult &result,
 llvm::Error tune::screenInModel(func::FuncOp func, TuneResult &result,
                                 const TuneOptions &o, unsigned batch,
                                 unsigned rounds) {
-  std::vector<KernelOutcome *> tuned;
-  for (KernelOutcome &k : result.kernels)
-    if (isTuned(k))
-      tuned.push_back(&k);
-  if (tuned.empty())
+  TunedKernels winners(func, result);
+  if (winners.kernels.empty())
     return llvm::Error::success();
-  std::map<std::string, std::vector<GroupOp>> byKey;
-  func.walk([&](GroupOp group) { byKey[group.getKernelKey()].push_back(group); });
   std::string diagnostics;
   ScopedDiagnosticHandler handler(func.getContext(), [&](Diagnostic &d) {
     diagnostics = d.str();
@@ -581,18 +592,14 @@ llvm::Error tune::screenInModel(func::FuncOp func, TuneResult &result,
   library.output = dir + "/" + names[1];
   if (llvm::Error err = codegen::emitLibrary(func, library))
     return err;
-  for (KernelOutcome *k : tuned)
-    for (GroupOp group : byKey[k->key])
-      group.setScheduleAttr(k->best);
+  winners.apply(true);
   plans[0] = codegen::planModel(func);
   library.output = dir + "/" + names[0];
   llvm::Error compiled =
       failed(plans[0])
           ? fail("cannot plan the model with the winners: " + diagnostics)
           : codegen::emitLibrary(func, library);
-  for (KernelOutcome *k : tuned)
-    for (GroupOp group : byKey[k->key])
-      group.setScheduleAttr(k->defaults);
+  winners.apply(false);
   if (compiled)
     return compiled;
 
@@ -693,11 +700,11 @@ llvm::Error tune::screenInModel(func::FuncOp func, TuneResult &result,
   screen = ModelScreen();
   screen.batch = batch;
   screen.rounds = rounds;
-  for (KernelOutcome *k : tuned) {
+  for (KernelOutcome *k : winners.kernels) {
     double time[2] = {0, 0};
     for (int m = 0; m < 2; ++m) {
       std::vector<bool> mine(count, false);
-      for (GroupOp group : byKey[k->key])
+      for (GroupOp group : winners.groups[k->key])
         for (const codegen::Step &step : plans[m]->steps)
           if (step.name == group.getName())
             mine[step.kernel] = true;
