@@ -174,25 +174,6 @@ std::string compilerVersion() {
                      EFFNET_REVISION, static_cast<uint32_t>(hash ^ (hash >> 32)));
 }
 
-/// Writes `text` to `path` whole, or says why not.
-llvm::Error writeFile(const std::string &path, const std::string &text) {
-  std::error_code ec;
-  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return llvm::createStringError(
-        ec, fmt::format("cannot write {}: {}", path, ec.message()));
-  out.os() << text;
-  out.os().flush();
-  if (out.os().has_error()) {
-    std::string message = out.os().error().message();
-    out.os().clear_error();
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        fmt::format("cannot write {}: {}", path, message));
-  }
-  out.keep();
-  return llvm::Error::success();
-}
 
 /// `effnet-tune merge A B ... -o FILE`: the shards' files as one, their
 /// comments kept; two entries for one kernel key and class are an error.
@@ -226,7 +207,7 @@ int merge(ArrayRef<std::string> files) {
     if (!text.empty() && text.back() != '\n')
       text += "\n";
   }
-  if (llvm::Error err = writeFile(outputPath, text))
+  if (llvm::Error err = tune::writeTextFile(outputPath, text))
     return fail(llvm::toString(std::move(err)));
   if (!quiet)
     fmt::print(stderr, "effnet-tune: merged {} entries from {} files into {}\n",
@@ -324,7 +305,7 @@ int tuneAndWrite(func::FuncOp model, tune::TuneOptions &options,
   std::string text;
   llvm::raw_string_ostream os(text);
   tune::writeScheduleFile(os, *result, options);
-  if (llvm::Error err = writeFile(outputPath, text))
+  if (llvm::Error err = tune::writeTextFile(outputPath, text))
     return fail(llvm::toString(std::move(err)));
   unsigned tuned = 0;
   for (const tune::KernelOutcome &k : result->kernels)

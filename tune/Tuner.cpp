@@ -10,6 +10,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
 
 #include <fmt/core.h>
 
@@ -51,6 +52,26 @@ static std::string oneLine(std::string text) {
     if (ch == '\n' || ch == '\t' || ch == '\r')
       ch = ' ';
   return text;
+}
+
+llvm::Error tune::writeTextFile(const std::string &path,
+                                const std::string &text) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return llvm::createStringError(
+        ec, fmt::format("cannot write {}: {}", path, ec.message()));
+  out.os() << text;
+  out.os().flush();
+  if (out.os().has_error()) {
+    std::string message = out.os().error().message();
+    out.os().clear_error();
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        fmt::format("cannot write {}: {}", path, message));
+  }
+  out.keep();
+  return llvm::Error::success();
 }
 
 std::string tune::describeCpu() {
@@ -635,18 +656,8 @@ llvm::Error tune::screenInModel(func::FuncOp func, TuneResult &result,
       flags += " -Wl,--wrap=" + symbol;
     }
   std::string wrappersPath = dir + "/kernel_wrappers.c";
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(wrappersPath, ec);
-    if (ec)
-      return fail("cannot write '" + wrappersPath + "': " + ec.message());
-    os << wrappers;
-    os.close();
-    if (os.has_error()) {
-      os.clear_error();
-      return fail("cannot write '" + wrappersPath + "'");
-    }
-  }
+  if (llvm::Error err = writeTextFile(wrappersPath, wrappers))
+    return err;
   std::string output;
   if (runShell(o.setup,
                fmt::format("{0} -O2 -DKERNEL_TIMES={1} -include {2}/tuned.h "

@@ -163,6 +163,10 @@ bool isTuned(const KernelOutcome &kernel);
 void writeScheduleFile(llvm::raw_ostream &os, const TuneResult &result,
                        const TuneOptions &options);
 
+/// Writes `text` to `path` whole (a file cut short by an error is
+/// removed), or says why not: "cannot write PATH: REASON".
+llvm::Error writeTextFile(const std::string &path, const std::string &text);
+
 /// The CPU's model name (/proc/cpuinfo), or "unknown CPU".
 std::string describeCpu();
 
